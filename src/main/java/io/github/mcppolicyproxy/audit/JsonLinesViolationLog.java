@@ -1,0 +1,181 @@
+package io.github.mcppolicyproxy.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Objects;
+
+/**
+ * The violation log as JSON lines, one object per refusal, each written with one {@code write} and
+ * flushed before {@link #append} returns, so {@code tail -f log | jq} sees it before the agent does.
+ *
+ * <p>When the file cannot be written (disk full, removed, permission lost), the record is written
+ * whole to stderr after the marker {@value #UNWRITTEN_MARKER} so nothing is silently lost; every
+ * later append first tries to reopen the file, and stderr is told when it recovers. A file that was
+ * removed or replaced under us is noticed (by its file key) and reopened.
+ */
+public final class JsonLinesViolationLog implements ViolationLog {
+  /** Prefix of a record that could not be written to the log and went to stderr instead. */
+  public static final String UNWRITTEN_MARKER = "mcp-policy-proxy: VIOLATION-LOG-UNWRITTEN ";
+
+  private final Path path; // null: the log is stderr itself
+  private final PrintStream stderr;
+  private final ObjectMapper mapper;
+  private final boolean recordValues;
+  private OutputStream out;
+  private Object fileKey;
+  private boolean healthy = true;
+
+  private JsonLinesViolationLog(Path path, PrintStream stderr, ObjectMapper mapper,
+      boolean recordValues) {
+    this.path = path;
+    this.stderr = Objects.requireNonNull(stderr, "stderr");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.recordValues = recordValues;
+  }
+
+  /**
+   * Opens (creating parents and the file, appending) the log at {@code path}.
+   *
+   * @throws IOException when it cannot be opened now: the caller exits before starting the child
+   */
+  public static JsonLinesViolationLog open(Path path, PrintStream stderr, ObjectMapper mapper,
+      boolean recordValues) throws IOException {
+    JsonLinesViolationLog log = new JsonLinesViolationLog(
+        Objects.requireNonNull(path, "path"), stderr, mapper, recordValues);
+    log.reopen();
+    return log;
+  }
+
+  /** A log that writes its lines to stderr ({@code --violation-log -}). */
+  public static JsonLinesViolationLog toStderr(PrintStream stderr, ObjectMapper mapper,
+      boolean recordValues) {
+    JsonLinesViolationLog log = new JsonLinesViolationLog(null, stderr, mapper, recordValues);
+    log.out = stderr;
+    return log;
+  }
+
+  private void reopen() throws IOException {
+    Path parent = path.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    OutputStream fresh = new FileOutputStream(path.toFile(), true);
+    closeQuietly();
+    out = fresh;
+    fileKey = currentFileKey();
+  }
+
+  private Object currentFileKey() throws IOException {
+    return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+        .fileKey();
+  }
+
+  @Override
+  public synchronized boolean append(Violation v) {
+    byte[] line = (json(v) + "\n").getBytes(StandardCharsets.UTF_8);
+    if (path == null) {
+      stderr.write(line, 0, line.length);
+      stderr.flush();
+      return true;
+    }
+    try {
+      if (!healthy || out == null || !Objects.equals(fileKey, currentFileKey())) {
+        reopen();
+      }
+      out.write(line);
+      out.flush();
+      if (!healthy) {
+        healthy = true;
+        stderr.println("mcp-policy-proxy: violation log " + path + " is writable again");
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      if (healthy) {
+        stderr.println("mcp-policy-proxy: violation log " + path + " cannot be written (" + e
+            + "); refusals go to stderr until it recovers");
+      }
+      healthy = false;
+      stderr.print(UNWRITTEN_MARKER);
+      stderr.write(line, 0, line.length);
+      stderr.flush();
+      return false;
+    }
+  }
+
+  @Override
+  public synchronized boolean healthy() {
+    return healthy;
+  }
+
+  /** The JSON line for {@code v}, without its line end. */
+  public String json(Violation v) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("time", v.time().toString());
+    o.put("session", v.session());
+    if (v.requestId() == null) {
+      o.putNull("request_id");
+    } else {
+      try {
+        o.set("request_id", mapper.readTree(v.requestId()));
+      } catch (IOException e) {
+        o.put("request_id", v.requestId());
+      }
+    }
+    o.put("tool", v.tool());
+    if (!v.refusal().operations().isEmpty()) {
+      ArrayNode ops = o.putArray("operations");
+      v.refusal().operations().forEach(ops::add);
+    }
+    o.put("code", v.refusal().code().wire());
+    o.put("rule", v.refusal().rule());
+    o.put("reason", v.refusal().reason());
+    if (v.refusal().retryAfterSeconds().isPresent()) {
+      o.put("retry_after_seconds", v.refusal().retryAfterSeconds().getAsLong());
+    } else {
+      o.putNull("retry_after_seconds");
+    }
+    o.put("outcome", v.enforced() ? "refused" : "would_refuse");
+    o.put("mode", v.enforced() ? "enforce" : "monitor");
+    o.put("arguments_sha256", v.argumentsSha256());
+    ArrayNode keys = o.putArray("argument_keys");
+    v.argumentKeys().forEach(keys::add);
+    if (recordValues && v.argumentValues() != null) {
+      o.set("arguments", v.argumentValues());
+    }
+    o.put("policy", v.policySource());
+    o.put("policy_sha256", v.policySha256());
+    try {
+      return mapper.writeValueAsString(o);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot serialize a violation record", e);
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (path != null) {
+      closeQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    if (out != null && out != stderr) {
+      try {
+        out.close();
+      } catch (IOException e) {
+        // closing a log we are replacing or leaving: nothing more to save
+      }
+    }
+    out = null;
+  }
+}

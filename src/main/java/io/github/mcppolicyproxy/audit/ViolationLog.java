@@ -1,0 +1,20 @@
+package io.github.mcppolicyproxy.audit;
+
+/**
+ * Where refusals are recorded. {@link #append} returns only after the record is durable enough for
+ * an operator's {@code tail -f} (written and flushed), or after it was written whole to stderr with a
+ * marker when the log cannot be written.
+ */
+public interface ViolationLog extends AutoCloseable {
+  /**
+   * Records {@code v}. Returns true when it reached the log, false when the log is down and the
+   * record went to stderr instead. Never throws for I/O failures.
+   */
+  boolean append(Violation v);
+
+  /** True while the last write (or reopen) succeeded. */
+  boolean healthy();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,191 @@
+package io.github.mcppolicyproxy.jsonrpc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamReadException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Classifies a frame with one streaming pass: no tree is built and the values of {@code params},
+ * {@code result} and {@code error} are skipped, so a 60 MB result costs a scan, not a parse.
+ * Validates UTF-8 strictly and the whole frame as JSON (a frame that is not one JSON value is
+ * {@link Envelope.Kind#INVALID}). Thread-safe.
+ */
+public final class EnvelopeScanner {
+  private final JsonFactory factory;
+
+  /** @param maxFrameBytes frames are never larger than this, so no string or number may be either */
+  public EnvelopeScanner(int maxFrameBytes) {
+    this.factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder()
+                    .maxNestingDepth(Integer.MAX_VALUE) // streaming: depth costs no stack
+                    .maxStringLength(Math.max(maxFrameBytes, 1))
+                    .maxNumberLength(Math.max(maxFrameBytes, 1))
+                    .maxNameLength(Math.max(maxFrameBytes, 1))
+                    .build())
+            .build();
+  }
+
+  /** Scans a whole frame. Never throws: anything unreadable is {@link Envelope.Kind#INVALID}. */
+  public Envelope scan(byte[] frame) {
+    return scan(frame, 0, frame.length);
+  }
+
+  /** Scans {@code frame[from, to)}. */
+  public Envelope scan(byte[] frame, int from, int to) {
+    int bad = Utf8.firstInvalid(frame, from, to);
+    if (bad >= 0) {
+      return Envelope.invalid("invalid UTF-8 at byte " + (bad - from));
+    }
+    try (JsonParser p = factory.createParser(frame, from, to - from)) {
+      JsonToken first = p.nextToken();
+      if (first == null) {
+        return Envelope.invalid("empty frame");
+      }
+      Envelope e;
+      if (first == JsonToken.START_OBJECT) {
+        e = scanObject(p, frame, from);
+      } else if (first == JsonToken.START_ARRAY) {
+        e = scanArray(p, from);
+      } else {
+        p.skipChildren();
+        e = new Envelope(Envelope.Kind.OTHER, null, null, null, "not a JSON object", List.of());
+      }
+      if (p.nextToken() != null) {
+        return Envelope.invalid("data after the JSON value");
+      }
+      return e;
+    } catch (StreamReadException ex) {
+      return Envelope.invalid(ex.getOriginalMessage());
+    } catch (IOException | RuntimeException ex) {
+      return Envelope.invalid(String.valueOf(ex.getMessage()));
+    }
+  }
+
+  /**
+   * Finds the top-level {@code id} of a frame of which only the first bytes are at hand (an oversize
+   * frame), or null when the prefix does not show one before it ends.
+   */
+  public JsonId sniffId(byte[] prefix) {
+    try (JsonParser p = factory.createParser(prefix)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      String name;
+      while ((name = p.nextFieldName()) != null) {
+        JsonToken value = p.nextToken();
+        if (name.equals("id")) {
+          JsonId id = readId(p, value, prefix, 0);
+          return id.key().startsWith("invalid:") ? null : id;
+        }
+        p.skipChildren();
+      }
+    } catch (IOException | RuntimeException e) {
+      // the prefix ended (or broke) before an id was seen
+    }
+    return null;
+  }
+
+  private Envelope scanArray(JsonParser p, int base) throws IOException {
+    List<Envelope.Range> elements = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      if (t == null) {
+        throw new IOException("unexpected end of array");
+      }
+      int start = (int) p.currentTokenLocation().getByteOffset();
+      if (t.isStructStart()) {
+        p.skipChildren();
+      } else {
+        p.finishToken();
+      }
+      int end = (int) p.currentLocation().getByteOffset();
+      elements.add(new Envelope.Range(base + start, base + end));
+    }
+    return new Envelope(Envelope.Kind.BATCH, null, null, null, null, elements);
+  }
+
+  private Envelope scanObject(JsonParser p, byte[] frame, int base) throws IOException {
+    String method = null;
+    JsonId id = null;
+    boolean hasResultOrError = false;
+    String duplicate = null;
+    Set<String> seen = new HashSet<>(8);
+    String name;
+    while ((name = p.nextFieldName()) != null) {
+      JsonToken value = p.nextToken();
+      if (!seen.add(name) && duplicate == null) {
+        duplicate = name;
+      }
+      switch (name) {
+        case "method" -> {
+          if (value == JsonToken.VALUE_STRING) {
+            method = p.getText();
+          } else {
+            p.skipChildren(); // a method that is not a string makes no request
+            method = null;
+          }
+        }
+        case "id" -> id = readId(p, value, frame, base);
+        case "result", "error" -> {
+          hasResultOrError = true;
+          p.skipChildren();
+        }
+        default -> p.skipChildren();
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT) {
+      throw new IOException("unexpected end of object");
+    }
+    Envelope.Kind kind;
+    if (method != null) {
+      kind = seen.contains("id") ? Envelope.Kind.REQUEST : Envelope.Kind.NOTIFICATION;
+    } else if (hasResultOrError) {
+      kind = Envelope.Kind.RESPONSE;
+    } else {
+      kind = Envelope.Kind.OTHER;
+    }
+    if (id == null && seen.contains("id")) {
+      id = JsonId.NULL;
+    }
+    return new Envelope(kind, method, id, duplicate, null, List.of());
+  }
+
+  private static JsonId readId(JsonParser p, JsonToken value, byte[] frame, int base)
+      throws IOException {
+    int start = (int) p.currentTokenLocation().getByteOffset();
+    switch (value) {
+      case VALUE_STRING -> {
+        String text = p.getText(); // completes the token, so currentLocation is after it
+        int end = (int) p.currentLocation().getByteOffset();
+        return JsonId.ofString(raw(frame, base + start, base + end), text);
+      }
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+        p.finishToken();
+        int end = (int) p.currentLocation().getByteOffset();
+        return JsonId.ofNumber(raw(frame, base + start, base + end));
+      }
+      case VALUE_NULL -> {
+        return JsonId.NULL;
+      }
+      default -> {
+        // objects, arrays and booleans are not valid ids; keep the raw text so an error can echo null
+        p.skipChildren();
+        return new JsonId("null", "invalid:" + value);
+      }
+    }
+  }
+
+  private static String raw(byte[] frame, int start, int end) {
+    return new String(frame, start, end - start, StandardCharsets.UTF_8);
+  }
+}

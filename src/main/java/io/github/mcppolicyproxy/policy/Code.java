@@ -1,0 +1,24 @@
+package io.github.mcppolicyproxy.policy;
+
+/** The stable, machine-readable reasons for a refusal, as they appear in {@code _meta} and the log. */
+public enum Code {
+  DENIED("denied"),
+  HIDDEN("hidden"),
+  RATE_LIMITED("rate_limited"),
+  INVALID_ARGUMENTS("invalid_arguments"),
+  APPROVAL_DECLINED("approval_declined"),
+  APPROVAL_TIMEOUT("approval_timeout"),
+  APPROVAL_UNAVAILABLE("approval_unavailable"),
+  UNPARSEABLE_COMMAND("unparseable_command");
+
+  private final String wire;
+
+  Code(String wire) {
+    this.wire = wire;
+  }
+
+  /** The code as written on the wire, e.g. {@code rate_limited}. */
+  public String wire() {
+    return wire;
+  }
+}

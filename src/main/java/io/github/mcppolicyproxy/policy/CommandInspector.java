@@ -1,0 +1,52 @@
+package io.github.mcppolicyproxy.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Finds the AWS operations inside a tool call (for {@code call_aws}: the commands of
+ * {@code cli_command}). Implementations must never guess: what they cannot read is
+ * {@link Inspection.Unparseable}.
+ */
+@FunctionalInterface
+public interface CommandInspector {
+  /** An inspector for upstreams without commands: every call is {@link Inspection.None}. */
+  CommandInspector NONE = call -> new Inspection.None();
+
+  Inspection inspect(ToolCall call);
+
+  /** What an inspection found. */
+  sealed interface Inspection {
+    /** The call carries no commands (another tool). */
+    record None() implements Inspection {}
+
+    /** The commands of the call, in order. */
+    record Commands(List<Command> commands) implements Inspection {
+      public Commands {
+        commands = List.copyOf(commands);
+      }
+    }
+
+    /** A command could not be read; {@code reason} is shown to the agent. */
+    record Unparseable(String reason) implements Inspection {
+      public Unparseable {
+        Objects.requireNonNull(reason, "reason");
+      }
+    }
+  }
+
+  /**
+   * One command of a call.
+   *
+   * @param operations the API operations it performs, as {@code service:Operation}
+   * @param facts what operation predicates see: {@code params}, {@code region}, {@code profile}
+   */
+  record Command(String text, List<String> operations, JsonNode facts) {
+    public Command {
+      Objects.requireNonNull(text, "text");
+      operations = List.copyOf(operations);
+      Objects.requireNonNull(facts, "facts");
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package io.github.mcppolicyproxy.policy;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One rule of the policy: what to do with the calls it names.
+ *
+ * @param pointer JSON Pointer of this entry in the policy file, e.g. {@code /tools/call_aws}
+ * @param action allow (the default), deny, or require_approval
+ * @param reason shown to the agent when this entry refuses a call
+ * @param approvalTimeoutSeconds for require_approval: how long a person may take
+ */
+public record Entry(
+    String pointer,
+    Policy.Action action,
+    Optional<String> reason,
+    List<Limit> limits,
+    List<Predicate> require,
+    List<Predicate> denyIf,
+    Optional<Integer> approvalTimeoutSeconds) {
+
+  public Entry {
+    Objects.requireNonNull(pointer, "pointer");
+    Objects.requireNonNull(action, "action");
+    Objects.requireNonNull(reason, "reason");
+    limits = List.copyOf(limits);
+    require = List.copyOf(require);
+    denyIf = List.copyOf(denyIf);
+    Objects.requireNonNull(approvalTimeoutSeconds, "approvalTimeoutSeconds");
+  }
+
+  /** True when the entry's outcome depends on the call's arguments. */
+  public boolean dependsOnArguments() {
+    return !require.isEmpty() || !denyIf.isEmpty();
+  }
+}

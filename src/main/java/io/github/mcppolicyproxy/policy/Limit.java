@@ -1,0 +1,53 @@
+package io.github.mcppolicyproxy.policy;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A rate limit: at most {@code max} calls per fixed {@code window}, counted under {@code counter}
+ * in the given {@code scope}. Entries that share a counter (and scope) share one count.
+ *
+ * @param pointer JSON Pointer of this limit in the policy file
+ * @param windowText the window as written, for messages ("minute", "30 seconds")
+ */
+public record Limit(
+    String pointer, String counter, Duration window, String windowText, int max, Scope scope) {
+
+  /** Who shares a count. */
+  public enum Scope {
+    /** Per MCP session (one stdio connection). */
+    SESSION("session"),
+    /** Shared by every session of this process (PolicyLayer's grant). */
+    GRANT("grant"),
+    /** Shared by every session of this process. */
+    GLOBAL("global");
+
+    private final String wire;
+
+    Scope(String wire) {
+      this.wire = wire;
+    }
+
+    public String wire() {
+      return wire;
+    }
+  }
+
+  public Limit {
+    Objects.requireNonNull(pointer, "pointer");
+    Objects.requireNonNull(counter, "counter");
+    Objects.requireNonNull(window, "window");
+    Objects.requireNonNull(scope, "scope");
+    if (window.isZero() || window.isNegative()) {
+      throw new IllegalArgumentException("window must be positive: " + window);
+    }
+    if (max < 1) {
+      throw new IllegalArgumentException("max must be at least 1: " + max);
+    }
+  }
+
+  /** "10 calls per minute", "1 call per 30 seconds". */
+  public String describe() {
+    return max + (max == 1 ? " call" : " calls") + " per " + windowText;
+  }
+}

@@ -1,0 +1,211 @@
+package io.github.mcppolicyproxy.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mcppolicyproxy.policy.CommandInspector.Command;
+import io.github.mcppolicyproxy.policy.CommandInspector.Inspection;
+import io.github.mcppolicyproxy.policy.Policy.Action;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Decides what the rules of a {@link Policy} say about one call: a pure function of the policy and
+ * the call (quota and approval are consulted afterwards, by the caller).
+ *
+ * <p>Order, as the policy spec gives it: hidden tools; an explicit deny (tool entries,
+ * {@code all_tools}, then the operation entries of each {@code call_aws} command); the default for
+ * a tool or operation no entry names; unparseable commands; predicates ({@code deny_if},
+ * {@code require}); then the limits to charge and whether a person must approve.
+ */
+public final class PolicyEngine {
+  /** The tool of the AWS API MCP server whose commands carry AWS operations. */
+  public static final String CALL_AWS = "call_aws";
+  static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 120;
+
+  private final Policy policy;
+  private final CommandInspector inspector;
+
+  public PolicyEngine(Policy policy, CommandInspector inspector) {
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.inspector = Objects.requireNonNull(inspector, "inspector");
+  }
+
+  public Policy policy() {
+    return policy;
+  }
+
+  /** The rules' verdict on {@code call}. Never throws for any call. */
+  public Verdict decide(ToolCall call) {
+    String tool = call.tool();
+    for (Glob g : policy.hide()) {
+      if (g.matches(tool)) {
+        return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", List.of());
+      }
+    }
+    List<Entry> toolEntries = matching(policy.tools(), tool);
+    List<Entry> entries = new ArrayList<>(toolEntries);
+    policy.allTools().ifPresent(entries::add);
+    for (Entry e : entries) {
+      if (e.action() == Action.DENY) {
+        return refuse(Code.DENIED, e.pointer(), tool + " is denied" + because(e), List.of());
+      }
+    }
+    if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
+      return refuse(Code.DENIED, "/default",
+          tool + " is not allowed by the policy (no rule allows it; default: deny)", List.of());
+    }
+
+    List<Command> commands = List.of();
+    List<String> operations = List.of();
+    Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
+    if (tool.equals(CALL_AWS) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
+      Inspection found = inspector.inspect(call);
+      if (found instanceof Inspection.Unparseable u) {
+        return refuse(Code.UNPARSEABLE_COMMAND, policy.hasOperations() ? "/operations" : "/default",
+            "the AWS command could not be understood, so it cannot be judged: " + u.reason(),
+            List.of());
+      }
+      if (found instanceof Inspection.Commands c) {
+        commands = c.commands();
+        operations = commands.stream().flatMap(x -> x.operations().stream()).distinct().toList();
+      }
+      if (policy.hasOperations()) {
+        for (Command command : commands) {
+          List<Entry> perCommand = new ArrayList<>();
+          for (String op : command.operations()) {
+            List<Entry> matched = matching(policy.operations(), op);
+            for (Entry e : matched) {
+              if (e.action() == Action.DENY) {
+                return refuse(Code.DENIED, e.pointer(),
+                    "AWS operation " + op + " is denied" + because(e), operations);
+              }
+            }
+            if (matched.isEmpty() && policy.defaultAction() == Action.DENY) {
+              return refuse(Code.DENIED, "/default", "AWS operation " + op
+                  + " is not allowed by the policy (no operations rule allows it; default: deny)",
+                  operations);
+            }
+            for (Entry e : matched) {
+              if (!perCommand.contains(e)) {
+                perCommand.add(e);
+              }
+            }
+          }
+          opEntries.put(command, perCommand);
+        }
+      }
+    }
+
+    ObjectNode argsRoot = JsonNodeFactory.instance.objectNode();
+    argsRoot.set("args", call.arguments());
+    for (Entry e : entries) {
+      Refusal r = predicates(e, argsRoot, tool, operations);
+      if (r != null) {
+        return new Verdict.Refuse(r);
+      }
+    }
+    for (Map.Entry<Command, List<Entry>> ce : opEntries.entrySet()) {
+      ObjectNode root = ((ObjectNode) ce.getKey().facts().deepCopy());
+      root.set("args", call.arguments());
+      for (Entry e : ce.getValue()) {
+        Refusal r = predicates(e, root, String.join(", ", ce.getKey().operations()), operations);
+        if (r != null) {
+          return new Verdict.Refuse(r);
+        }
+      }
+    }
+
+    Map<Limit, Integer> permits = new LinkedHashMap<>();
+    charge(permits, entries);
+    for (List<Entry> perCommand : opEntries.values()) {
+      charge(permits, perCommand);
+    }
+    List<Entry> all = new ArrayList<>(entries);
+    opEntries.values().forEach(all::addAll);
+    for (Entry e : all) {
+      if (e.action() == Action.REQUIRE_APPROVAL) {
+        String what = operations.isEmpty() ? tool : tool + " (" + String.join(", ", operations) + ")";
+        return new Verdict.Ask(e.pointer(), what,
+            e.approvalTimeoutSeconds().orElse(DEFAULT_APPROVAL_TIMEOUT_SECONDS), permits, operations);
+      }
+    }
+    return new Verdict.Allow(permits, operations);
+  }
+
+  /**
+   * True when {@code tool} can never be called under this policy, whatever its arguments: it is
+   * hidden, or denied outright. Such tools are removed from {@code tools/list} answers.
+   */
+  public boolean alwaysRefused(String tool) {
+    for (Glob g : policy.hide()) {
+      if (g.matches(tool)) {
+        return true;
+      }
+    }
+    List<Entry> toolEntries = matching(policy.tools(), tool);
+    if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
+      return true;
+    }
+    if (policy.allTools().map(e -> e.action() == Action.DENY).orElse(false)) {
+      return true;
+    }
+    return toolEntries.stream().anyMatch(e -> e.action() == Action.DENY);
+  }
+
+  /** Every entry whose key is {@code name} or a glob matching it, in file order. */
+  static List<Entry> matching(Map<Glob, Entry> map, String name) {
+    List<Entry> out = new ArrayList<>(2);
+    for (Map.Entry<Glob, Entry> e : map.entrySet()) {
+      if (e.getKey().matches(name)) {
+        out.add(e.getValue());
+      }
+    }
+    return out;
+  }
+
+  private static void charge(Map<Limit, Integer> permits, List<Entry> entries) {
+    Set<String> counted = new LinkedHashSet<>();
+    for (Entry e : entries) {
+      for (Limit l : e.limits()) {
+        if (counted.add(l.scope().wire() + "|" + l.counter())) {
+          Limit key = permits.keySet().stream()
+              .filter(k -> k.counter().equals(l.counter()) && k.scope() == l.scope())
+              .findFirst().orElse(l);
+          permits.merge(key, 1, Integer::sum);
+        }
+      }
+    }
+  }
+
+  private static Refusal predicates(Entry e, JsonNode root, String what, List<String> ops) {
+    for (Predicate p : e.denyIf()) {
+      if (Predicates.denyMatches(p, root)) {
+        return new Refusal(Code.DENIED, p.pointer(), what + " is denied" + because(e)
+            + " (deny_if " + p.describe() + ")", java.util.OptionalLong.empty(), ops);
+      }
+    }
+    for (Predicate p : e.require()) {
+      if (!Predicates.requireHolds(p, root)) {
+        return new Refusal(Code.INVALID_ARGUMENTS, p.pointer(), what + " requires "
+            + p.describe() + e.reason().map(r -> ": " + r).orElse(""),
+            java.util.OptionalLong.empty(), ops);
+      }
+    }
+    return null;
+  }
+
+  private static String because(Entry e) {
+    return e.reason().map(r -> ": " + r).orElse(" by the policy");
+  }
+
+  private static Verdict refuse(Code code, String rule, String reason, List<String> ops) {
+    return new Verdict.Refuse(
+        new Refusal(code, rule, reason, java.util.OptionalLong.empty(), ops));
+  }
+}

@@ -1,0 +1,165 @@
+package io.github.mcppolicyproxy.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The upstream server as a child process: started with our environment (plus any extras), its
+ * stderr drained to ours on a thread of its own, its descendants remembered (every second) so that
+ * stopping it also stops what it started, even after they were re-parented.
+ */
+public final class ChildProcess implements Upstream {
+  private static final Duration KILL_AFTER = Duration.ofMillis(500);
+
+  private final Process process;
+  private final StderrDrain drain;
+  private final Set<ProcessHandle> descendants = new LinkedHashSet<>();
+  private final ScheduledExecutorService watcher;
+  private volatile Integer exitCode;
+
+  private ChildProcess(Process process, PrintStream stderr) {
+    this.process = process;
+    this.drain = new StderrDrain(process.getErrorStream(), stderr, "");
+    Thread t = new Thread(drain, "upstream-stderr");
+    t.setDaemon(true);
+    t.start();
+    this.watcher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread w = new Thread(r, "upstream-tree-watch");
+      w.setDaemon(true);
+      return w;
+    });
+    watcher.scheduleWithFixedDelay(this::rememberDescendants, 200, 1000, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Starts {@code command} with this process's environment plus {@code extraEnv}.
+   *
+   * @throws UpstreamStartException when the command cannot be started (not found, not executable)
+   */
+  public static ChildProcess start(List<String> command, Map<String, String> extraEnv,
+      PrintStream stderr) throws UpstreamStartException {
+    if (command.isEmpty()) {
+      throw new UpstreamStartException("no upstream command given", 127);
+    }
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(extraEnv);
+    pb.redirectInput(ProcessBuilder.Redirect.PIPE);
+    pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
+    pb.redirectError(ProcessBuilder.Redirect.PIPE);
+    try {
+      return new ChildProcess(pb.start(), stderr);
+    } catch (IOException e) {
+      String msg = String.valueOf(e.getMessage());
+      int code = msg.contains("error=13") ? 126 : 127; // EACCES: not executable; else not found
+      throw new UpstreamStartException("cannot start upstream " + command.get(0) + ": " + msg, code);
+    }
+  }
+
+  private void rememberDescendants() {
+    try {
+      synchronized (descendants) {
+        process.descendants().forEach(descendants::add);
+      }
+    } catch (RuntimeException e) {
+      // /proc raced with an exit; the next round will see the rest
+    }
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  @Override
+  public OutputStream stdin() {
+    return process.getOutputStream();
+  }
+
+  @Override
+  public InputStream stdout() {
+    return process.getInputStream();
+  }
+
+  @Override
+  public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      exitCode = process.exitValue();
+      awaitStderrDrained(Duration.ofMillis(500));
+      return OptionalInt.of(exitCode);
+    }
+    return OptionalInt.empty();
+  }
+
+  @Override
+  public int stop(Duration grace) throws InterruptedException {
+    rememberDescendants();
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // already closed or the child is gone: either way it has no more input
+    }
+    boolean exited = process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+    Set<ProcessHandle> tree;
+    synchronized (descendants) {
+      if (process.isAlive()) {
+        process.descendants().forEach(descendants::add);
+      }
+      tree = new LinkedHashSet<>(descendants);
+    }
+    if (!exited) {
+      process.destroy();
+    }
+    tree.forEach(ProcessHandle::destroy);
+    long deadline = System.nanoTime() + KILL_AFTER.toNanos();
+    for (ProcessHandle h : tree) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        try {
+          h.onExit().get(left, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException
+            | java.util.concurrent.TimeoutException e) {
+          // killed below
+        }
+      }
+    }
+    if (!process.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      process.destroyForcibly();
+    }
+    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    process.waitFor();
+    watcher.shutdownNow();
+    exitCode = process.exitValue();
+    return exitCode;
+  }
+
+  @Override
+  public List<String> stderrTail() {
+    return drain.tail();
+  }
+
+  /** Descendants seen so far (for tests and diagnostics). */
+  public Set<ProcessHandle> knownDescendants() {
+    rememberDescendants();
+    synchronized (descendants) {
+      return Set.copyOf(descendants);
+    }
+  }
+
+  /** Waits briefly for the stderr drain to pass on what the child wrote before exiting. */
+  public void awaitStderrDrained(Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!drain.done() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+  }
+}

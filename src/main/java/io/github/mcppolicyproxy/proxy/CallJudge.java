@@ -1,0 +1,63 @@
+package io.github.mcppolicyproxy.proxy;
+
+import io.github.mcppolicyproxy.limits.Quota;
+import io.github.mcppolicyproxy.policy.Code;
+import io.github.mcppolicyproxy.policy.Limit;
+import io.github.mcppolicyproxy.policy.PolicyEngine;
+import io.github.mcppolicyproxy.policy.Refusal;
+import io.github.mcppolicyproxy.policy.ToolCall;
+import io.github.mcppolicyproxy.policy.Verdict;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+
+/**
+ * Turns the policy's {@link Verdict} into a final decision: consults the {@link Quota} for allowed
+ * calls and refuses calls that need a person's approval while no approval channel exists (fail
+ * closed: {@code approval_unavailable}). Thread-safe.
+ */
+public final class CallJudge {
+  private final PolicyEngine engine;
+  private final Quota quota;
+
+  public CallJudge(PolicyEngine engine, Quota quota) {
+    this.engine = Objects.requireNonNull(engine, "engine");
+    this.quota = Objects.requireNonNull(quota, "quota");
+  }
+
+  public PolicyEngine engine() {
+    return engine;
+  }
+
+  /** The decision on {@code call} in {@code session}: null to allow, else the refusal. */
+  public Refusal judge(ToolCall call, String session) {
+    Verdict v = engine.decide(call);
+    if (v instanceof Verdict.Refuse r) {
+      return r.refusal();
+    }
+    if (v instanceof Verdict.Ask a) {
+      return new Refusal(Code.APPROVAL_UNAVAILABLE, a.rule(), a.what()
+          + " needs a person's approval, and no approval channel is configured for this proxy",
+          OptionalLong.empty(), a.operations());
+    }
+    Verdict.Allow allow = (Verdict.Allow) v;
+    if (allow.permits().isEmpty()) {
+      return null;
+    }
+    Quota.Outcome o = quota.tryReserve(session, allow.permits());
+    if (o instanceof Quota.Outcome.Exhausted ex) {
+      return new Refusal(Code.RATE_LIMITED, ex.limit().pointer(),
+          subject(call, ex.limit(), allow.operations()) + " is limited to " + ex.limit().describe()
+              + (ex.limit().scope() == Limit.Scope.SESSION ? " in this session" : ""),
+          OptionalLong.of(ex.retryAfterSeconds()), allow.operations());
+    }
+    return null;
+  }
+
+  private static String subject(ToolCall call, Limit limit, List<String> operations) {
+    if (limit.pointer().startsWith("/operations/") && !operations.isEmpty()) {
+      return "AWS operation " + String.join(", ", operations);
+    }
+    return call.tool();
+  }
+}

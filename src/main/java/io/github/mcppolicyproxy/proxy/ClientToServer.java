@@ -1,0 +1,307 @@
+package io.github.mcppolicyproxy.proxy;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.mcppolicyproxy.audit.Canonical;
+import io.github.mcppolicyproxy.audit.Violation;
+import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.jsonrpc.Envelope;
+import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
+import io.github.mcppolicyproxy.jsonrpc.FrameReader;
+import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
+import io.github.mcppolicyproxy.jsonrpc.JsonId;
+import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.policy.Code;
+import io.github.mcppolicyproxy.policy.Policy;
+import io.github.mcppolicyproxy.policy.Refusal;
+import io.github.mcppolicyproxy.policy.ToolCall;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The client → server direction: reads the client's frames, judges every {@code tools/call} before
+ * it is forwarded, answers refusals itself, and passes everything else on byte for byte, in order.
+ *
+ * <p>What reaches the upstream is exactly what was judged: a frame with a repeated top-level member,
+ * a {@code tools/call} with a repeated member anywhere, a {@code tools/call} notification, or one
+ * whose params are malformed is answered with a JSON-RPC error and never forwarded. A batch is
+ * judged element by element.
+ */
+public final class ClientToServer implements Runnable {
+  static final String TOOLS_CALL = "tools/call";
+  static final String TOOLS_LIST = "tools/list";
+  private static final String REVISION_META = "io.modelcontextprotocol/protocolVersion";
+  private static final Set<String> ENVELOPE_MEMBERS = Set.of("jsonrpc", "method", "id", "params");
+
+  private final FrameReader in;
+  private final FrameWriter toServer;
+  private final FrameWriter toClient;
+  private final EnvelopeScanner scanner;
+  private final CallJudge judge;
+  private final ViolationLog log;
+  private final InFlight inFlight;
+  private final Answers answers;
+  private final Replies replies;
+  private final ProxyConfig config;
+  private final ObjectMapper strict;
+
+  public ClientToServer(FrameReader in, FrameWriter toServer, FrameWriter toClient,
+      EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
+      Answers answers, ProxyConfig config) {
+    this.in = Objects.requireNonNull(in, "in");
+    this.toServer = Objects.requireNonNull(toServer, "toServer");
+    this.toClient = Objects.requireNonNull(toClient, "toClient");
+    this.scanner = Objects.requireNonNull(scanner, "scanner");
+    this.judge = Objects.requireNonNull(judge, "judge");
+    this.log = Objects.requireNonNull(log, "log");
+    this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+    this.answers = Objects.requireNonNull(answers, "answers");
+    this.replies = answers.replies();
+    this.config = Objects.requireNonNull(config, "config");
+    this.strict = JsonMapper.builder(JsonFactory.builder()
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
+  }
+
+  /** Pumps until the client closes its side (or our output to it fails). */
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        FrameReader.Read r = in.next();
+        if (r instanceof FrameReader.Read.End) {
+          return;
+        }
+        if (r instanceof FrameReader.Read.Oversized o) {
+          oversized(o);
+        } else {
+          frame(((FrameReader.Read.Frame) r).bytes());
+        }
+      }
+    } catch (IOException e) {
+      diag("client connection failed: " + e.getMessage());
+    }
+  }
+
+  private void oversized(FrameReader.Read.Oversized o) throws IOException {
+    JsonId id = scanner.sniffId(o.prefix());
+    diag("refused a " + o.length() + "-byte frame from the client: over the limit of "
+        + config.maxFrameBytes() + " bytes (--max-frame-bytes)");
+    toClient.write(replies.error(id == null ? JsonId.NULL : id, Replies.FRAME_TOO_LARGE, "Frame of "
+        + o.length() + " bytes exceeds the proxy's limit of " + config.maxFrameBytes() + " bytes"));
+  }
+
+  /** Handles one frame from the client. Package-private for tests. */
+  void frame(byte[] frame) throws IOException {
+    if (isBlank(frame)) {
+      diag("ignored an empty line from the client");
+      return;
+    }
+    Envelope e = scanner.scan(frame);
+    if (e.kind() == Envelope.Kind.BATCH) {
+      batch(frame, e);
+      return;
+    }
+    Out out = new Out();
+    message(frame, 0, frame.length, e, out);
+    for (byte[] f : out.forward) {
+      toServer.write(f);
+    }
+    for (byte[] a : out.answers) {
+      toClient.write(a);
+    }
+  }
+
+  private void batch(byte[] frame, Envelope e) throws IOException {
+    if (e.elements().isEmpty()) {
+      diag("answered an empty batch with Invalid Request");
+      toClient.write(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
+          "Invalid Request: empty batch"));
+      return;
+    }
+    Out out = new Out();
+    boolean judged = false;
+    for (Envelope.Range r : e.elements()) {
+      Envelope el = scanner.scan(frame, r.start(), r.end());
+      judged |= el.hasMethod(TOOLS_CALL) || el.kind() == Envelope.Kind.INVALID
+          || el.duplicateKey() != null || el.kind() == Envelope.Kind.BATCH;
+    }
+    if (!judged) {
+      for (Envelope.Range r : e.elements()) {
+        track(scanner.scan(frame, r.start(), r.end()), out);
+      }
+      if (out.answers.isEmpty()) {
+        toServer.write(frame); // nothing to judge: the batch passes as it came
+        return;
+      }
+    } else {
+      for (Envelope.Range r : e.elements()) {
+        byte[] el = java.util.Arrays.copyOfRange(frame, r.start(), r.end());
+        message(el, 0, el.length, scanner.scan(el), out);
+      }
+    }
+    if (!out.forward.isEmpty()) {
+      toServer.write(join(out.forward));
+    }
+    if (!out.answers.isEmpty()) {
+      toClient.write(join(out.answers));
+    }
+  }
+
+  private static byte[] join(List<byte[]> parts) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write('[');
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        b.write(',');
+      }
+      b.writeBytes(parts.get(i));
+    }
+    b.write(']');
+    return b.toByteArray();
+  }
+
+  /** Where the handling of one message puts its results. */
+  private static final class Out {
+    final List<byte[]> forward = new ArrayList<>(1);
+    final List<byte[]> answers = new ArrayList<>(1);
+  }
+
+  private void message(byte[] frame, int from, int to, Envelope e, Out out) {
+    switch (e.kind()) {
+      case INVALID -> {
+        diag("answered an unreadable frame from the client with Parse error: " + e.problem());
+        out.answers.add(replies.error(JsonId.NULL, Replies.PARSE_ERROR,
+            "Parse error: " + e.problem()));
+        return;
+      }
+      case BATCH -> {
+        out.answers.add(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
+            "Invalid Request: a batch inside a batch"));
+        return;
+      }
+      default -> { }
+    }
+    if (e.duplicateKey() != null && ENVELOPE_MEMBERS.contains(e.duplicateKey())) {
+      diag("refused a frame with a repeated \"" + e.duplicateKey() + "\" member");
+      out.answers.add(replies.error(e.id() == null || "id".equals(e.duplicateKey())
+          ? JsonId.NULL : e.id(), Replies.INVALID_REQUEST,
+          "Invalid Request: member \"" + e.duplicateKey() + "\" appears more than once"));
+      return;
+    }
+    if (e.hasMethod(TOOLS_CALL)) {
+      toolsCall(frame, from, to, e, out);
+      return;
+    }
+    if (!track(e, out)) {
+      return;
+    }
+    out.forward.add(slice(frame, from, to));
+  }
+
+  /** Records a forwarded request; false (and an answer) when too many are waiting. */
+  private boolean track(Envelope e, Out out) {
+    if (e.kind() == Envelope.Kind.REQUEST && !inFlight.add(e.id(), e.method())) {
+      out.answers.add(replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
+          + config.maxPending() + ") are waiting for the upstream server; retry later"));
+      return false;
+    }
+    return true;
+  }
+
+  private void toolsCall(byte[] frame, int from, int to, Envelope e, Out out) {
+    if (e.kind() == Envelope.Kind.NOTIFICATION) {
+      diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
+          + " so it is never forwarded");
+      return;
+    }
+    JsonId id = e.id();
+    if (id.isNull() || id.key().startsWith("invalid:")) {
+      out.answers.add(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
+          "Invalid Request: tools/call needs a string or number id"));
+      return;
+    }
+    JsonNode root;
+    try {
+      root = strict.readTree(frame, from, to - from);
+    } catch (IOException ex) {
+      diag("refused tools/call " + id.raw() + ": " + ex.getMessage().lines().findFirst().orElse(""));
+      out.answers.add(replies.error(id, Replies.INVALID_REQUEST, "Invalid Request: "
+          + ex.getMessage().lines().findFirst().orElse("unreadable tools/call")));
+      return;
+    }
+    JsonNode params = root.get("params");
+    JsonNode name = params == null ? null : params.get("name");
+    JsonNode args = params == null ? null : params.get("arguments");
+    String problem = null;
+    if (params == null || !params.isObject()) {
+      problem = "params must be an object";
+    } else if (name == null || !name.isTextual()) {
+      problem = "params.name must be a string";
+    } else if (args != null && !args.isObject()) {
+      problem = "params.arguments must be an object";
+    }
+    if (problem != null) {
+      diag("refused tools/call " + id.raw() + ": " + problem);
+      out.answers.add(replies.error(id, Replies.INVALID_PARAMS, "Invalid params: " + problem));
+      return;
+    }
+    ToolCall call = new ToolCall(name.asText(), args);
+    boolean stateless = params.path("_meta").has(REVISION_META);
+    Refusal refusal;
+    if (config.requireAudit() && !log.healthy()) {
+      refusal = new Refusal(Code.DENIED, "/", "the violation log cannot be written and this proxy"
+          + " runs with --require-audit, so every call is refused until it recovers");
+    } else {
+      refusal = judge.judge(call, config.sessionId());
+    }
+    if (refusal == null) {
+      if (track(e, out)) {
+        out.forward.add(slice(frame, from, to));
+      }
+      return;
+    }
+    Policy policy = judge.engine().policy();
+    boolean enforced = policy.mode() == Policy.Mode.ENFORCE;
+    log.append(new Violation(config.clock().instant(), config.sessionId(), id.raw(), call.tool(),
+        refusal, enforced, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),
+        config.logArgumentValues() ? call.arguments() : null, policy.source(), policy.sha256()));
+    diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
+        + "): " + refusal.code().wire() + " " + refusal.rule()
+        + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
+            .findFirst().orElse(""));
+    if (enforced) {
+      out.answers.add(answers.refusal(id, refusal, stateless));
+    } else if (track(e, out)) {
+      out.forward.add(slice(frame, from, to));
+    }
+  }
+
+  private static byte[] slice(byte[] frame, int from, int to) {
+    return from == 0 && to == frame.length ? frame : java.util.Arrays.copyOfRange(frame, from, to);
+  }
+
+  private static boolean isBlank(byte[] frame) {
+    for (byte b : frame) {
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void diag(String message) {
+    config.stderr().println("mcp-policy-proxy: " + message);
+  }
+
+  static String utf8(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+}

@@ -1,0 +1,46 @@
+package io.github.mcppolicyproxy.proxy;
+
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The settings of one proxy session. Immutable.
+ *
+ * @param sessionId names the session in the log and keys its {@code session}-scoped limits
+ * @param maxFrameBytes the largest frame accepted in either direction
+ * @param maxPending how many client requests may wait for the upstream at once
+ * @param shutdownGrace how long the upstream gets to exit after its stdin is closed
+ * @param requireAudit refuse every call while the violation log cannot be written
+ * @param stderr where diagnostics and the short human line per refusal go
+ */
+public record ProxyConfig(
+    String sessionId,
+    int maxFrameBytes,
+    int maxPending,
+    RefusalStyle refusalStyle,
+    Duration shutdownGrace,
+    boolean requireAudit,
+    boolean logArgumentValues,
+    Clock clock,
+    PrintStream stderr) {
+
+  public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
+  public static final int DEFAULT_MAX_PENDING = 10_000;
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(1000);
+
+  public ProxyConfig {
+    Objects.requireNonNull(sessionId, "sessionId");
+    if (maxFrameBytes < 1024) {
+      throw new IllegalArgumentException("max frame bytes must be at least 1024: " + maxFrameBytes);
+    }
+    if (maxPending < 1) {
+      throw new IllegalArgumentException("max pending must be at least 1: " + maxPending);
+    }
+    Objects.requireNonNull(refusalStyle, "refusalStyle");
+    Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(stderr, "stderr");
+  }
+}

@@ -1,0 +1,150 @@
+package io.github.mcppolicyproxy.proxy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
+import io.github.mcppolicyproxy.jsonrpc.FrameReader;
+import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
+import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.process.Upstream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One client connection served by one upstream: wires the two pumps and runs the lifecycle.
+ *
+ * <ul>
+ *   <li>The client closes its side: the upstream's stdin is closed, it gets the grace period, then
+ *       it and its descendants are terminated; the session ends with 0 (or the upstream's own
+ *       non-zero exit code, if it chose one).
+ *   <li>The upstream dies: every request still waiting is answered with an error naming the exit
+ *       code and the last stderr lines, then the session ends with the upstream's exit code.
+ * </ul>
+ */
+public final class ProxySession {
+  private static final Duration DRAIN_AFTER_STOP = Duration.ofSeconds(1);
+
+  private final InputStream clientIn;
+  private final FrameWriter toClient;
+  private final Upstream upstream;
+  private final CallJudge judge;
+  private final ViolationLog log;
+  private final ProxyConfig config;
+  private final ObjectMapper mapper;
+  private final InFlight inFlight;
+
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
+    this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
+    this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
+    this.upstream = Objects.requireNonNull(upstream, "upstream");
+    this.judge = Objects.requireNonNull(judge, "judge");
+    this.log = Objects.requireNonNull(log, "log");
+    this.config = Objects.requireNonNull(config, "config");
+    this.mapper = Objects.requireNonNull(mapper, "mapper");
+    this.inFlight = new InFlight(config.maxPending());
+  }
+
+  /** Runs until the client or the upstream ends the session; returns the exit code. */
+  public int run() throws InterruptedException {
+    EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
+    Answers answers = new Answers(mapper, config.refusalStyle());
+    FrameWriter toServer = new FrameWriter(upstream.stdin());
+    ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
+        toServer, toClient, scanner, judge, log, inFlight, answers, config);
+    ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
+        config.maxFrameBytes()), toClient, scanner, inFlight,
+        new ToolsListFilter(mapper, judge.engine()::alwaysRefused), answers.replies(),
+        config.maxFrameBytes(), config.stderr());
+
+    CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
+    CompletableFuture<String> serverDone = start(s2c, "server-to-client", "upstream");
+    String first = (String) CompletableFuture.anyOf(clientDone, serverDone).join();
+    try {
+      if (first.equals("client") && !serverDone.isDone()) {
+        int code = upstream.stop(config.shutdownGrace());
+        await(serverDone, DRAIN_AFTER_STOP);
+        return code == 0 || code == 143 || code == 137 ? 0 : code;
+      }
+      OptionalInt exited = upstream.awaitExit(config.shutdownGrace());
+      int code = exited.isPresent() ? exited.getAsInt() : upstream.stop(Duration.ZERO);
+      upstream.stop(Duration.ZERO); // its descendants go too
+      answerPending(code);
+      config.stderr().println("mcp-policy-proxy: upstream exited with code " + code);
+      return code;
+    } finally {
+      try {
+        toServer.close();
+      } catch (IOException e) {
+        // the upstream is gone already
+      }
+      log.close();
+    }
+  }
+
+  /** Requests forwarded and not yet answered (for tests and diagnostics). */
+  public int pending() {
+    return inFlight.size();
+  }
+
+  private void answerPending(int code) {
+    List<InFlight.Pending> waiting = inFlight.drain();
+    if (waiting.isEmpty()) {
+      return;
+    }
+    List<String> tail = upstream.stderrTail();
+    ObjectNode data = mapper.createObjectNode();
+    data.put("exit_code", code);
+    ArrayNode lines = data.putArray("stderr_tail");
+    tail.forEach(lines::add);
+    String message = "The upstream MCP server exited with code " + code + " before answering"
+        + (tail.isEmpty() ? "" : "; its last stderr lines: " + String.join(" | ", tail));
+    for (InFlight.Pending p : waiting) {
+      try {
+        toClient.write(answersReplies().error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
+      } catch (IOException e) {
+        return; // the client is gone as well
+      }
+    }
+  }
+
+  private Replies answersReplies() {
+    return new Replies(mapper);
+  }
+
+  private static CompletableFuture<String> start(Runnable pump, String name, String label) {
+    CompletableFuture<String> done = new CompletableFuture<>();
+    Thread t = new Thread(() -> {
+      try {
+        pump.run();
+      } catch (RuntimeException | Error e) {
+        System.err.println("mcp-policy-proxy: " + name + " failed: " + e);
+        e.printStackTrace(System.err);
+      } finally {
+        done.complete(label);
+      }
+    }, name);
+    t.setDaemon(true);
+    t.start();
+    return done;
+  }
+
+  private static void await(CompletableFuture<String> f, Duration d) throws InterruptedException {
+    try {
+      f.get(d.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // a descendant may hold the pipe open; the session ends regardless
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package io.github.mcppolicyproxy.proxy;
+
+import io.github.mcppolicyproxy.jsonrpc.Envelope;
+import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
+import io.github.mcppolicyproxy.jsonrpc.FrameReader;
+import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
+import io.github.mcppolicyproxy.jsonrpc.JsonId;
+import io.github.mcppolicyproxy.jsonrpc.Replies;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The server → client direction: passes the upstream's frames on byte for byte and in order,
+ * settles the client's in-flight requests as their answers pass, filters {@code tools/list}
+ * answers, and keeps anything that is not a JSON-RPC frame away from the client (reported on
+ * stderr instead).
+ */
+public final class ServerToClient implements Runnable {
+  private final FrameReader in;
+  private final FrameWriter toClient;
+  private final EnvelopeScanner scanner;
+  private final InFlight inFlight;
+  private final ToolsListFilter filter;
+  private final Replies replies;
+  private final int maxFrameBytes;
+  private final PrintStream stderr;
+  private volatile boolean clientGone;
+
+  public ServerToClient(FrameReader in, FrameWriter toClient, EnvelopeScanner scanner,
+      InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
+      PrintStream stderr) {
+    this.in = Objects.requireNonNull(in, "in");
+    this.toClient = Objects.requireNonNull(toClient, "toClient");
+    this.scanner = Objects.requireNonNull(scanner, "scanner");
+    this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
+    this.filter = Objects.requireNonNull(filter, "filter");
+    this.replies = Objects.requireNonNull(replies, "replies");
+    this.maxFrameBytes = maxFrameBytes;
+    this.stderr = Objects.requireNonNull(stderr, "stderr");
+  }
+
+  /** Pumps until the upstream closes its stdout. */
+  @Override
+  public void run() {
+    try {
+      while (true) {
+        FrameReader.Read r = in.next();
+        if (r instanceof FrameReader.Read.End) {
+          return;
+        }
+        if (r instanceof FrameReader.Read.Oversized o) {
+          oversized(o);
+        } else {
+          frame(((FrameReader.Read.Frame) r).bytes());
+        }
+      }
+    } catch (IOException e) {
+      diag("upstream output failed: " + e.getMessage());
+    }
+  }
+
+  /** True once a write to the client failed: the client has gone. */
+  public boolean clientGone() {
+    return clientGone;
+  }
+
+  private void oversized(FrameReader.Read.Oversized o) {
+    JsonId id = scanner.sniffId(o.prefix());
+    InFlight.Pending p = inFlight.answered(id);
+    diag("dropped a " + o.length() + "-byte frame from the upstream: over the limit of "
+        + maxFrameBytes + " bytes (--max-frame-bytes)"
+        + (p == null ? "" : "; answered request " + p.id().raw() + " with an error instead"));
+    if (p != null) {
+      send(replies.error(p.id(), Replies.FRAME_TOO_LARGE, "The upstream's answer of " + o.length()
+          + " bytes exceeds the proxy's limit of " + maxFrameBytes + " bytes (--max-frame-bytes)"));
+    }
+  }
+
+  void frame(byte[] frame) {
+    Envelope e = scanner.scan(frame);
+    switch (e.kind()) {
+      case INVALID, OTHER -> {
+        if (isBlank(frame)) {
+          return;
+        }
+        diag("dropped a line from the upstream that is not a JSON-RPC frame (" + (e.problem() == null
+            ? "not a JSON-RPC message" : e.problem()) + "): " + preview(frame));
+        return;
+      }
+      case RESPONSE -> {
+        InFlight.Pending p = inFlight.answered(e.id());
+        if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
+          send(filter.filter(frame));
+          return;
+        }
+      }
+      case BATCH -> {
+        for (Envelope.Range r : e.elements()) {
+          Envelope el = scanner.scan(frame, r.start(), r.end());
+          if (el.kind() == Envelope.Kind.RESPONSE) {
+            inFlight.answered(el.id());
+          }
+        }
+      }
+      default -> { }
+    }
+    send(frame);
+  }
+
+  private void send(byte[] frame) {
+    try {
+      toClient.write(frame);
+    } catch (IOException ex) {
+      if (!clientGone) {
+        clientGone = true;
+        diag("cannot write to the client (" + ex.getMessage() + "); dropping upstream output");
+      }
+    }
+  }
+
+  private static boolean isBlank(byte[] frame) {
+    for (byte b : frame) {
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static String preview(byte[] frame) {
+    String s = new String(frame, 0, Math.min(frame.length, 200), StandardCharsets.UTF_8);
+    StringBuilder b = new StringBuilder();
+    s.codePoints().forEach(c -> {
+      if (c < 0x20 || c == 0x7f || c == 0xFFFD) {
+        b.append(String.format("\\x%02x", c & 0xFF));
+      } else {
+        b.appendCodePoint(c);
+      }
+    });
+    return b + (frame.length > 200 ? "... (" + frame.length + " bytes)" : "");
+  }
+
+  private void diag(String message) {
+    stderr.println("mcp-policy-proxy: " + message);
+  }
+}
