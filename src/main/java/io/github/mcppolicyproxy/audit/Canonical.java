@@ -3,6 +3,7 @@ package io.github.mcppolicyproxy.audit;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -20,7 +21,7 @@ import java.util.List;
  * as parsed), so that the same arguments hash the same however they were spelled.
  */
 public final class Canonical {
-  private static final JsonFactory FACTORY = new JsonFactory();
+  private static final JsonFactory FACTORY = new ObjectMapper().getFactory();
 
   private Canonical() {}
 

@@ -1,5 +1,29 @@
 package io.github.mcppolicyproxy.cli;
 
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The entry point. Takes stdout for the protocol before anything else can write to it: from here
+ * on {@code System.out} is stderr, and only the proxy's frame writer holds the real stdout.
+ */
 public final class Main {
-  public static void main(String[] args) {}
+  private Main() {}
+
+  public static void main(String[] args) {
+    OutputStream protocolOut =
+        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
+    PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
+        StandardCharsets.UTF_8);
+    System.setOut(stderr);
+    System.setErr(stderr);
+    int code = new Cli(new FileInputStream(FileDescriptor.in), protocolOut, stderr).run(args);
+    stderr.flush();
+    System.exit(code);
+  }
 }

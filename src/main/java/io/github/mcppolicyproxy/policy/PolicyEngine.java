@@ -140,9 +140,13 @@ public final class PolicyEngine {
 
   /**
    * True when {@code tool} can never be called under this policy, whatever its arguments: it is
-   * hidden, or denied outright. Such tools are removed from {@code tools/list} answers.
+   * hidden, or denied outright (and the policy enforces). Such tools are removed from
+   * {@code tools/list} answers; a tool whose fate depends on its arguments stays visible.
    */
   public boolean alwaysRefused(String tool) {
+    if (policy.mode() == Policy.Mode.MONITOR) {
+      return false; // monitor mode forwards every call, so every tool stays visible
+    }
     for (Glob g : policy.hide()) {
       if (g.matches(tool)) {
         return true;

@@ -82,11 +82,28 @@ public final class ClientToServer implements Runnable {
         if (r instanceof FrameReader.Read.Oversized o) {
           oversized(o);
         } else {
-          frame(((FrameReader.Read.Frame) r).bytes());
+          byte[] frame = ((FrameReader.Read.Frame) r).bytes();
+          try {
+            frame(frame);
+          } catch (RuntimeException e) {
+            failClosed(frame, e);
+          }
         }
       }
     } catch (IOException e) {
       diag("client connection failed: " + e.getMessage());
+    }
+  }
+
+  /** A defect while handling a frame: the frame is not forwarded, the client is told, we go on. */
+  private void failClosed(byte[] frame, RuntimeException e) throws IOException {
+    diag("internal error while handling a client frame; it was not forwarded: " + e);
+    e.printStackTrace(config.stderr());
+    Envelope env = scanner.scan(frame);
+    JsonId id = env.kind() == Envelope.Kind.REQUEST ? env.id() : null;
+    if (id != null) {
+      toClient.write(replies.error(id, Replies.INTERNAL_ERROR, "Internal error in the policy proxy;"
+          + " the request was not forwarded: " + e));
     }
   }
 

@@ -1,0 +1,46 @@
+package io.github.mcppolicyproxy.cli;
+
+import io.github.mcppolicyproxy.cli.Commands.ProxyCommand;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import picocli.CommandLine;
+
+/**
+ * The composition root's front: parses the command line and runs the chosen command with the
+ * process's streams. Exit codes: 0 clean, 2 usage / policy / log problems (before any child starts),
+ * 126/127 upstream not executable / not found, otherwise the upstream's own exit code.
+ */
+public final class Cli {
+  /** Usage errors, a policy that does not load, a log that cannot be opened. */
+  public static final int EXIT_USAGE = 2;
+
+  private final InputStream stdin;
+  private final OutputStream stdout;
+  private final PrintStream stderr;
+
+  /** @param stdout the protocol channel: only frames (and --help/--version text) go there */
+  public Cli(InputStream stdin, OutputStream stdout, PrintStream stderr) {
+    this.stdin = Objects.requireNonNull(stdin, "stdin");
+    this.stdout = Objects.requireNonNull(stdout, "stdout");
+    this.stderr = Objects.requireNonNull(stderr, "stderr");
+  }
+
+  public int run(String... args) {
+    CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr));
+    cl.setStopAtPositional(true);
+    cl.setUnmatchedOptionsArePositionalParams(false);
+    cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
+    cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
+    cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      stderr.println("mcp-policy-proxy: " + ex.getMessage());
+      stderr.println("Try 'mcp-policy-proxy --help'.");
+      return EXIT_USAGE;
+    });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,251 @@
+package io.github.mcppolicyproxy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
+import io.github.mcppolicyproxy.jsonrpc.FrameReader;
+import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
+import io.github.mcppolicyproxy.jsonrpc.Envelope;
+import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.policy.Policy;
+import io.github.mcppolicyproxy.policy.PolicyException;
+import io.github.mcppolicyproxy.policy.PolicyProblem;
+import io.github.mcppolicyproxy.process.ChildProcess;
+import io.github.mcppolicyproxy.process.UpstreamStartException;
+import io.github.mcppolicyproxy.proxy.CallJudge;
+import io.github.mcppolicyproxy.proxy.ProxyConfig;
+import io.github.mcppolicyproxy.proxy.ProxySession;
+import io.github.mcppolicyproxy.proxy.RefusalStyle;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The command line: the proxy itself, and its operator subcommands. */
+final class Commands {
+  private Commands() {}
+
+  /** With no COMMAND, the proxy runs the AWS API MCP server. */
+  static final List<String> DEFAULT_UPSTREAM = List.of("uvx", "awslabs.aws-api-mcp-server@latest");
+
+  static final class Version implements IVersionProvider {
+    @Override
+    public String[] getVersion() throws IOException {
+      java.util.Properties p = new java.util.Properties();
+      try (InputStream in = Version.class.getResourceAsStream("/version.properties")) {
+        if (in != null) {
+          p.load(in);
+        }
+      }
+      return new String[] {"mcp-policy-proxy " + p.getProperty("version", "unknown")};
+    }
+  }
+
+  @Command(name = "mcp-policy-proxy", mixinStandardHelpOptions = true,
+      versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
+      subcommands = {DemoCommand.class},
+      description = {
+          "A policy firewall for an MCP server over stdio. Started by an MCP client as its server",
+          "command, it starts COMMAND (the real server) as its child, relays every JSON-RPC frame",
+          "in both directions and enforces the policy on tools/call: refused calls are answered",
+          "with an error result, never forwarded, and written to the violation log.",
+          "",
+          "stdout carries only protocol frames; diagnostics go to stderr."},
+      footer = {
+          "",
+          "COMMAND defaults to: uvx awslabs.aws-api-mcp-server@latest",
+          "",
+          "Exit codes:",
+          "  0    the client closed stdin and everything shut down cleanly",
+          "  2    usage error, a policy that does not load, a violation log that cannot be opened",
+          "       (nothing was started)",
+          "  126  COMMAND is not executable;  127  COMMAND was not found",
+          "  N    the upstream's own exit code when it exits by itself"})
+  static final class ProxyCommand implements Callable<Integer> {
+    private final InputStream stdin;
+    private final OutputStream stdout;
+    private final PrintStream stderr;
+
+    @Option(names = "--policy", paramLabel = "FILE",
+        description = "Policy file (JSON). Default: the bundled config/aws-api-mcp-server.policy.json.")
+    Path policy;
+
+    @Option(names = "--violation-log", paramLabel = "FILE",
+        description = "Where refusals are logged as JSON lines; '-' for stderr."
+            + " Default: ~/.mcp-policy-proxy/violations.jsonl")
+    String violationLog;
+
+    @Option(names = "--session-id", paramLabel = "ID",
+        description = "Names this session in the log and keys its session limits. Default: random.")
+    String sessionId;
+
+    @Option(names = "--refusal-style", paramLabel = "result|error", defaultValue = "result",
+        description = "Answer refused calls with a tool result (isError: true; default) or a"
+            + " JSON-RPC error (-32001).")
+    String refusalStyle;
+
+    @Option(names = "--max-frame-bytes", paramLabel = "N",
+        defaultValue = "" + ProxyConfig.DEFAULT_MAX_FRAME_BYTES,
+        description = "Largest frame accepted in either direction (default: ${DEFAULT-VALUE}).")
+    int maxFrameBytes;
+
+    @Option(names = "--max-pending", paramLabel = "N",
+        defaultValue = "" + ProxyConfig.DEFAULT_MAX_PENDING,
+        description = "Most client requests waiting for the upstream at once (default: ${DEFAULT-VALUE}).")
+    int maxPending;
+
+    @Option(names = "--shutdown-grace-ms", paramLabel = "MS", defaultValue = "1000",
+        description = "After the client closes stdin, how long the upstream may take to exit before"
+            + " it and its descendants are terminated (default: ${DEFAULT-VALUE}).")
+    long shutdownGraceMs;
+
+    @Option(names = "--require-audit",
+        description = "Refuse every tools/call while the violation log cannot be written.")
+    boolean requireAudit;
+
+    @Option(names = "--log-argument-values",
+        description = "Also record argument values in the violation log (default: only a SHA-256"
+            + " and the top-level keys).")
+    boolean logArgumentValues;
+
+    @Parameters(paramLabel = "COMMAND", arity = "0..*",
+        description = "The upstream MCP server and its arguments, after '--'.")
+    List<String> command = new ArrayList<>();
+
+    ProxyCommand(InputStream stdin, OutputStream stdout, PrintStream stderr) {
+      this.stdin = stdin;
+      this.stdout = stdout;
+      this.stderr = stderr;
+    }
+
+    OutputStream stdout() {
+      return stdout;
+    }
+
+    PrintStream stderr() {
+      return stderr;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+      RefusalStyle style;
+      try {
+        style = RefusalStyle.valueOf(refusalStyle.toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: --refusal-style must be result or error, not "
+            + refusalStyle);
+        return Cli.EXIT_USAGE;
+      }
+      ObjectMapper mapper = Wiring.mapper();
+      Policy loaded;
+      try {
+        loaded = Wiring.policy(policy);
+      } catch (PolicyException e) {
+        for (PolicyProblem p : e.problems()) {
+          stderr.println("mcp-policy-proxy: " + p);
+        }
+        stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
+        return Cli.EXIT_USAGE;
+      }
+      String logSpec = violationLog == null ? Wiring.defaultLogPath() : violationLog;
+      ViolationLog log;
+      try {
+        log = Wiring.log(logSpec, stderr, mapper, logArgumentValues);
+      } catch (IOException e) {
+        stderr.println("mcp-policy-proxy: cannot open the violation log " + logSpec + ": " + e
+            + "; nothing was started.");
+        return Cli.EXIT_USAGE;
+      }
+      ProxyConfig config;
+      try {
+        config = new ProxyConfig(sessionId == null ? UUID.randomUUID().toString() : sessionId,
+            maxFrameBytes, maxPending, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
+            requireAudit, logArgumentValues, Clock.systemUTC(), stderr);
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        return Cli.EXIT_USAGE;
+      }
+      List<String> upstreamCommand = command.isEmpty() ? DEFAULT_UPSTREAM : command;
+      ChildProcess child;
+      try {
+        child = ChildProcess.start(upstreamCommand, Map.of(), stderr);
+      } catch (UpstreamStartException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        answerWhileUnavailable(e.getMessage(), config, mapper);
+        log.close();
+        return e.exitCode();
+      }
+      stderr.println("mcp-policy-proxy: policy " + loaded.source() + " (sha256 "
+          + loaded.sha256().substring(0, 12) + ", default " + loaded.defaultAction().wire()
+          + ", " + loaded.mode().name().toLowerCase(java.util.Locale.ROOT) + "), session "
+          + config.sessionId() + ", violation log " + logSpec + ", upstream pid " + child.pid()
+          + ": " + String.join(" ", upstreamCommand));
+      Thread hook = new Thread(() -> {
+        try {
+          child.stop(config.shutdownGrace());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        log.close();
+      }, "shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+      CallJudge judge = Wiring.judge(loaded, System.getenv());
+      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // already shutting down: the hook will run and find everything stopped
+      }
+      return code;
+    }
+
+    /**
+     * The upstream could not start: answer the client's requests (its initialize, typically) with an
+     * error for a short while, so it shows a reason rather than a dead pipe.
+     */
+    private void answerWhileUnavailable(String why, ProxyConfig config, ObjectMapper mapper) {
+      Replies replies = new Replies(mapper);
+      FrameWriter out = new FrameWriter(stdout);
+      EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
+      Thread t = new Thread(() -> {
+        FrameReader in = new FrameReader(stdin, config.maxFrameBytes());
+        try {
+          while (true) {
+            FrameReader.Read r = in.next();
+            if (r instanceof FrameReader.Read.End) {
+              return;
+            }
+            if (r instanceof FrameReader.Read.Frame f) {
+              Envelope e = scanner.scan(f.bytes());
+              if (e.kind() == Envelope.Kind.REQUEST) {
+                out.write(replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE,
+                    "The upstream MCP server could not be started: " + why));
+              }
+            }
+          }
+        } catch (IOException e) {
+          // the client went away
+        }
+      }, "unavailable");
+      t.setDaemon(true);
+      t.start();
+      try {
+        t.join(2000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}

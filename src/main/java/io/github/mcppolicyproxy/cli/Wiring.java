@@ -1,0 +1,56 @@
+package io.github.mcppolicyproxy.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.github.mcppolicyproxy.audit.JsonLinesViolationLog;
+import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.limits.Quota;
+import io.github.mcppolicyproxy.policy.CommandInspector;
+import io.github.mcppolicyproxy.policy.Policy;
+import io.github.mcppolicyproxy.policy.PolicyEngine;
+import io.github.mcppolicyproxy.policy.PolicyException;
+import io.github.mcppolicyproxy.policy.PolicyLoader;
+import io.github.mcppolicyproxy.proxy.CallJudge;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Map;
+
+/** Builds the object graph, in one visible place, for the proxy and the demo. */
+final class Wiring {
+  private Wiring() {}
+
+  static ObjectMapper mapper() {
+    return JsonMapper.builder().build();
+  }
+
+  /** The file, or the policy bundled in the jar when {@code file} is null. */
+  static Policy policy(Path file) throws PolicyException {
+    PolicyLoader loader = new PolicyLoader();
+    return file == null ? loader.loadBuiltin(PolicyLoader.BUILTIN_DEFAULT) : loader.load(file);
+  }
+
+  /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
+  static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
+    return new CallJudge(new PolicyEngine(policy, inspector(upstreamEnv)),
+        new Quota(System::nanoTime));
+  }
+
+  static CommandInspector inspector(Map<String, String> upstreamEnv) {
+    return CommandInspector.NONE;
+  }
+
+  /** Opens the violation log: {@code -} is stderr, anything else a file appended to. */
+  static ViolationLog log(String spec, PrintStream stderr, ObjectMapper mapper, boolean values)
+      throws IOException {
+    if ("-".equals(spec)) {
+      return JsonLinesViolationLog.toStderr(stderr, mapper, values);
+    }
+    return JsonLinesViolationLog.open(Path.of(spec), stderr, mapper, values);
+  }
+
+  static String defaultLogPath() {
+    return Path.of(System.getProperty("user.home"), ".mcp-policy-proxy", "violations.jsonl")
+        .toString();
+  }
+}
