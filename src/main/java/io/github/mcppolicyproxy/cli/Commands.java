@@ -57,12 +57,12 @@ final class Commands {
       versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
       subcommands = {DemoCommand.class},
       description = {
-          "A policy firewall for an MCP server over stdio. Started by an MCP client as its server",
-          "command, it starts COMMAND (the real server) as its child, relays every JSON-RPC frame",
-          "in both directions and enforces the policy on tools/call: refused calls are answered",
-          "with an error result, never forwarded, and written to the violation log.",
+          "A policy firewall for an MCP server over stdio. Started by an MCP client as its server"
+              + " command, it starts COMMAND (the real server) as its child, relays every JSON-RPC"
+              + " frame in both directions and enforces the policy on tools/call: refused calls are"
+              + " answered with an error result, never forwarded, and written to the violation log.",
           "",
-          "stdout carries only protocol frames; diagnostics go to stderr."},
+          "stdout carries only protocol frames; diagnostics go to stderr.", ""},
       footer = {
           "",
           "COMMAND defaults to: uvx awslabs.aws-api-mcp-server@latest",
@@ -83,8 +83,8 @@ final class Commands {
     Path policy;
 
     @Option(names = "--violation-log", paramLabel = "FILE",
-        description = "Where refusals are logged as JSON lines; '-' for stderr."
-            + " Default: ~/.mcp-policy-proxy/violations.jsonl")
+        description = {"Where refusals are logged as JSON lines; '-' for stderr. Default:",
+            "~/.mcp-policy-proxy/violations.jsonl"})
     String violationLog;
 
     @Option(names = "--session-id", paramLabel = "ID",

@@ -21,7 +21,10 @@ final class Wiring {
   private Wiring() {}
 
   static ObjectMapper mapper() {
-    return JsonMapper.builder().build();
+    // Refusal texts and filtered lists may carry any Unicode: write it as plain UTF-8.
+    return JsonMapper.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        .build();
   }
 
   /** The file, or the policy bundled in the jar when {@code file} is null. */

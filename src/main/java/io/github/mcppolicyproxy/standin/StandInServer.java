@@ -56,7 +56,10 @@ public final class StandInServer {
     if (startup != null) {
       errors.println(startup);
     }
-    ObjectMapper json = new ObjectMapper();
+    // Python's json (ensure_ascii=False, as FastMCP writes) emits 4-byte UTF-8, not escaped surrogates.
+    ObjectMapper json = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+        .enable(com.fasterxml.jackson.core.json.JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+        .build();
     CompletableFuture<Integer> exit = new CompletableFuture<>();
     AtomicInteger workerNumber = new AtomicInteger();
     ExecutorService workers = Executors.newCachedThreadPool(task -> {
