@@ -39,6 +39,8 @@ public final class AwsCliParser {
     static final int MAX_CHARS = 1_000_000;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+    /** Option names as typed: argparse also accepts prefixes such as {@code --cli-input-}. */
+    private static final Pattern OPTION_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern REGION = Pattern.compile("[a-z]{2}(-[a-z]+)+-[0-9]{1,2}");
     private static final Pattern NEGATIVE_NUMBER = Pattern.compile("-[0-9]+|-[0-9]*\\.[0-9]+");
     /** A superset of the upstream's ARN_PATTERN (core/parser/parser.py); group 2 is the region. */
@@ -218,6 +220,6 @@ public final class AwsCliParser {
     }
 
     static boolean isValidOptionName(String name) {
-        return NAME.matcher(name).matches();
+        return OPTION_NAME.matcher(name).matches();
     }
 }

@@ -15,7 +15,10 @@ import java.util.Optional;
  * ({@code file://}, {@code fileb://}) is the string {@code file://...}, not the file's content.
  * The CLI accepts any unambiguous prefix of an operation parameter ({@code --dest} for
  * {@code --destination}); {@code params} keeps the names as typed, and {@link #paramValues(String)}
- * is the lookup that accounts for prefixes.
+ * is the lookup that accounts for prefixes. Without the service model the number of values an
+ * option takes is unknown, so every word up to the next option counts as one of its values: the
+ * positional outfile of a streaming operation ({@code aws s3api get-object --bucket b --key k
+ * out.txt}) shows up as a further value of the option before it, an over-approximation.
  *
  * @param cliService          service as typed, e.g. {@code s3api}, {@code s3}, {@code configservice}
  * @param cliOperation        operation as typed, e.g. {@code start-read-set-export-job}, {@code cp};

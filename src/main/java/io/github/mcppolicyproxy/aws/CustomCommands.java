@@ -72,9 +72,7 @@ final class CustomCommands {
                     "codedeploy:GetApplication", "codedeploy:GetDeploymentGroup", "codedeploy:CreateDeployment")),
             Map.entry("servicecatalog generate product", List.of("s3:PutObject", "servicecatalog:CreateProduct")),
             Map.entry("servicecatalog generate provisioning-artifact", List.of("s3:PutObject",
-                    "servicecatalog:CreateProvisioningArtifact")),
-            Map.entry("ddb put", List.of("dynamodb:PutItem", "dynamodb:BatchWriteItem")),
-            Map.entry("ddb select", List.of("dynamodb:Scan", "dynamodb:Query")));
+                    "servicecatalog:CreateProvisioningArtifact")));
 
     /** Commands with a second word (aws servicecatalog generate product). */
     private static final Set<String> NESTED = Set.of("servicecatalog generate", "codecommit credential-helper");
@@ -82,6 +80,7 @@ final class CustomCommands {
     private static final Map<String, String> REFUSED = Map.ofEntries(
             Map.entry("configure", "aws configure reads and changes the local CLI configuration and credentials; it is not an API call"),
             Map.entry("history", "aws history reads the local CLI history; it is not an API call"),
+            Map.entry("ddb", "aws ddb (the AWS CLI v2 high-level DynamoDB commands) is not in the server's CLI; use aws dynamodb"),
             Map.entry("emr ssh", "aws emr ssh runs a local ssh client"),
             Map.entry("emr socks", "aws emr socks runs a local ssh tunnel"),
             Map.entry("emr get", "aws emr get runs a local scp client"),

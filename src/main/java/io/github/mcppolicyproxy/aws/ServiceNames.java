@@ -78,8 +78,7 @@ final class ServiceNames {
             Map.entry("sso-admin", "sso"),
             Map.entry("sso-oidc", "sso-oauth"),
             Map.entry("migrationhub-config", "mgh"),
-            Map.entry("servicecatalog-appregistry", "servicecatalog"),
-            Map.entry("ddb", "dynamodb"));
+            Map.entry("servicecatalog-appregistry", "servicecatalog"));
 
     /**
      * Services whose endpoint lives in one fixed region; the upstream overrides any region for them
