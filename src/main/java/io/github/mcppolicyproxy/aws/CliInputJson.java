@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads an inline {@code --cli-input-json} value into parameters.
@@ -34,6 +34,9 @@ final class CliInputJson {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
     }
 
+    /** API member names are ASCII letters and digits (botocore models); anything else is refused. */
+    private static final Pattern MEMBER_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
+
     private CliInputJson() {
     }
 
@@ -55,10 +58,11 @@ final class CliInputJson {
         }
         Map<String, List<String>> params = new LinkedHashMap<>();
         Map<String, String> origin = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
+        for (Map.Entry<String, JsonNode> field : root.properties()) {
             String key = field.getKey();
+            if (!MEMBER_NAME.matcher(key).matches()) {
+                throw new UnparseableCommandException("--cli-input-json key \"" + key + "\" is not a parameter name");
+            }
             String cli = OperationNames.cliName(key);
             String earlier = origin.putIfAbsent(cli, key);
             if (earlier != null) {

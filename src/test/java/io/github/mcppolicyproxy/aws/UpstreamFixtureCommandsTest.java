@@ -35,7 +35,7 @@ class UpstreamFixtureCommandsTest {
     @MethodSource("recordedCommands")
     void recordedCommandParsesToTheOperationAndRegionTheServerReported(String command, JsonNode fixture) {
         Map<String, String> env = new HashMap<>();
-        fixture.get("server_env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        fixture.get("server_env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
         AwsParseResult result = new AwsCliParser(AwsDefaults.fromEnvironment(env)).parse(command);
 
         if (command.contains("|")) {
