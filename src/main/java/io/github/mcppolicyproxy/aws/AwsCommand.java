@@ -1,0 +1,98 @@
+package io.github.mcppolicyproxy.aws;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What the AWS CLI would run for one {@code cli_command}.
+ *
+ * <p>Parameter values are kept literally: a value the CLI would load from a file
+ * ({@code file://}, {@code fileb://}) is the string {@code file://...}, not the file's content.
+ * The CLI accepts any unambiguous prefix of an operation parameter ({@code --dest} for
+ * {@code --destination}); {@code params} keeps the names as typed, and {@link #paramValues(String)}
+ * is the lookup that accounts for prefixes. Without the service model the number of values an
+ * option takes is unknown, so every word up to the next option counts as one of its values: the
+ * positional outfile of a streaming operation ({@code aws s3api get-object --bucket b --key k
+ * out.txt}) shows up as a further value of the option before it, an over-approximation.
+ *
+ * @param cliService          service as typed, e.g. {@code s3api}, {@code s3}, {@code configservice}
+ * @param cliOperation        operation as typed, e.g. {@code start-read-set-export-job}, {@code cp};
+ *                            for nested commands both words, e.g. {@code generate product}
+ * @param operations          at least one; the API operations this command performs
+ * @param region              effective region: {@code --region}, else the region of an ARN argument
+ *                            (as the upstream does), else the default; a few global services have a
+ *                            fixed region
+ * @param profile             effective profile: {@code --profile}, else the default
+ * @param params              every {@code --name value...} after the operation, key without dashes,
+ *                            values in order; flags map to an empty list; keys from an inline
+ *                            {@code --cli-input-json} are added in kebab case (and as written)
+ * @param positionals         non-option arguments after the operation ({@code s3 cp SRC DST})
+ * @param globalOptions       names of global options seen, e.g. {@code region}, {@code endpoint-url},
+ *                            {@code debug}; also {@code generate-cli-skeleton} when present
+ * @param globalOptionValues  the value of each global option that takes one, e.g.
+ *                            {@code endpoint-url -> http://127.0.0.1:18765}
+ */
+public record AwsCommand(
+        String cliService,
+        String cliOperation,
+        List<AwsOperation> operations,
+        Optional<String> region,
+        Optional<String> profile,
+        Map<String, List<String>> params,
+        List<String> positionals,
+        List<String> globalOptions,
+        Map<String, String> globalOptionValues) {
+
+    /** Validates presence and copies every collection into an unmodifiable one. */
+    public AwsCommand {
+        Objects.requireNonNull(cliService, "cliService");
+        Objects.requireNonNull(cliOperation, "cliOperation");
+        Objects.requireNonNull(region, "region");
+        Objects.requireNonNull(profile, "profile");
+        operations = List.copyOf(Objects.requireNonNull(operations, "operations"));
+        if (operations.isEmpty()) {
+            throw new IllegalArgumentException("a command performs at least one operation");
+        }
+        Map<String, List<String>> copy = new LinkedHashMap<>();
+        Objects.requireNonNull(params, "params").forEach((k, v) -> copy.put(
+                Objects.requireNonNull(k, "param name"), List.copyOf(Objects.requireNonNull(v, "param values"))));
+        params = Collections.unmodifiableMap(copy);
+        positionals = List.copyOf(Objects.requireNonNull(positionals, "positionals"));
+        globalOptions = List.copyOf(Objects.requireNonNull(globalOptions, "globalOptions"));
+        globalOptionValues = Collections.unmodifiableMap(
+                new LinkedHashMap<>(Objects.requireNonNull(globalOptionValues, "globalOptionValues")));
+    }
+
+    /** The operation keys, e.g. {@code [s3:GetObject]}, in order. */
+    public List<String> operationKeys() {
+        return operations.stream().map(AwsOperation::key).toList();
+    }
+
+    /**
+     * Every value the CLI could bind to the parameter {@code --name}: the values of {@code name}
+     * itself and of every typed name that is a proper prefix of it (the CLI's argparse accepts
+     * unambiguous prefixes). An over-approximation, which is the safe side for a policy. Empty when
+     * the parameter is absent or a flag.
+     */
+    public List<String> paramValues(String name) {
+        Objects.requireNonNull(name, "name");
+        List<String> values = new ArrayList<>();
+        params.forEach((typed, v) -> {
+            if (name.startsWith(typed)) {
+                values.addAll(v);
+            }
+        });
+        return List.copyOf(values);
+    }
+
+    /** Whether {@code --name} (or a prefix of it the CLI could expand to it) was given. */
+    public boolean hasParam(String name) {
+        Objects.requireNonNull(name, "name");
+        return params.keySet().stream().anyMatch(typed -> name.equals(typed) || name.startsWith(typed));
+    }
+}
