@@ -18,7 +18,7 @@ import { splitCommand, parseOptions } from './lib/lines.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { options, command } = splitCommand(process.argv.slice(2));
 const opts = parseOptions(options);
-const scenarios = { handshake, everything, filesystem };
+const scenarios = { handshake, everything, filesystem, 'v2server-legacy': v2serverLegacy };
 const scenario = scenarios[opts.scenario];
 if (!scenario) throw new Error(`unknown --scenario ${opts.scenario}; one of ${Object.keys(scenarios)}`);
 
@@ -30,6 +30,8 @@ const transport = new ObservedTransport(stdio, { protocolVersion: opts.protocol 
 
 const NON_ASCII = 'héllo wörld — 日本語 — 😀 𝄞 — \u2028 end';
 const ROOTS = [{ uri: 'file:///tmp/r%C3%A9pertoire', name: 'répertoire 😀' }];
+// Scenarios whose client declares sampling, elicitation and roots (and answers them).
+const INTERACTIVE = ['everything', 'v2server-legacy'].includes(opts.scenario);
 const steps = [];
 const step = async (name, fn) => {
   const result = await fn();
@@ -40,24 +42,26 @@ const step = async (name, fn) => {
 const client = new Client(
   { name: 'mcp-policy-proxy-ts-client', version: '1.0.0' },
   {
-    capabilities: opts.scenario === 'everything'
-      ? { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } }
-      : {},
+    capabilities: INTERACTIVE ? { sampling: {}, elicitation: { form: {} }, roots: { listChanged: true } } : {},
   },
 );
-client.setRequestHandler(CreateMessageRequestSchema, async () => ({
-  role: 'assistant', model: 'scripted-model', stopReason: 'endTurn',
-  content: { type: 'text', text: `sampled: ${NON_ASCII}` },
-}));
-client.setRequestHandler(ElicitRequestSchema, async () => ({
-  action: 'accept', content: { name: 'Zoë 😀', check: true, integer: 7, number: 1.5 },
-}));
-client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: ROOTS }));
+if (INTERACTIVE) answerServerRequests();
+
+function answerServerRequests() {
+  client.setRequestHandler(CreateMessageRequestSchema, async () => ({
+    role: 'assistant', model: 'scripted-model', stopReason: 'endTurn',
+    content: { type: 'text', text: `sampled: ${NON_ASCII}` },
+  }));
+  client.setRequestHandler(ElicitRequestSchema, async () => ({
+    action: 'accept', content: { name: 'Zoë 😀', check: true, integer: 7, number: 1.5, confirm: true, who: 'Zoë 😀' },
+  }));
+  client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: ROOTS }));
+}
 
 const watchdog = setTimeout(() => { console.error('ts-client: scenario took over 60 s'); process.exit(2); }, 60_000);
 try {
   await client.connect(transport);
-  steps.push({ name: 'initialize', result: { protocolVersion: stdio._protocolVersion ?? null, server: client.getServerVersion() } });
+  steps.push({ name: 'initialize', result: { server: client.getServerVersion() } });
   await scenario();
   process.stdout.write(JSON.stringify({ scenario: opts.scenario, requested: opts.protocol ?? 'sdk-default', steps }) + '\n');
 } finally {
@@ -156,6 +160,14 @@ async function everything() {
   }));
   await step('tools/call unknown tool', () => client.callTool({ name: 'no-such-tool', arguments: {} }).catch((e) => `error: ${e.message}`));
   await step('final ping', () => client.ping());
+}
+
+async function v2serverLegacy() {
+  // The v2 SDK server's 2025 path still sends server-to-client requests: a ping, an elicitation.
+  await step('tools/list', async () => (await client.listTools()).tools.map((t) => t.name));
+  await step('server-to-client ping', () => client.callTool({ name: 'ping-client', arguments: {} }));
+  await step('server-to-client elicitation', () => client.callTool({ name: 'confirm', arguments: { action: 'deploy' } }));
+  await step('ping', () => client.ping());
 }
 
 async function filesystem() {
