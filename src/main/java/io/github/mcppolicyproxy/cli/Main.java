@@ -22,7 +22,8 @@ public final class Main {
         StandardCharsets.UTF_8);
     System.setOut(stderr);
     System.setErr(stderr);
-    int code = new Cli(new FileInputStream(FileDescriptor.in), protocolOut, stderr).run(args);
+    int code = new Cli(new FileInputStream(FileDescriptor.in), protocolOut, stderr)
+        .run(io.github.mcppolicyproxy.process.Argv.recover(args));
     stderr.flush();
     System.exit(code);
   }

@@ -3,6 +3,8 @@ package io.github.mcppolicyproxy.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.audit.JsonLinesViolationLog;
+import io.github.mcppolicyproxy.aws.AwsCommandInspector;
+import io.github.mcppolicyproxy.aws.AwsDefaults;
 import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.limits.Quota;
 import io.github.mcppolicyproxy.policy.CommandInspector;
@@ -35,12 +37,19 @@ final class Wiring {
 
   /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
-    return new CallJudge(new PolicyEngine(policy, inspector(upstreamEnv)),
+    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)),
         new Quota(System::nanoTime));
   }
 
-  static CommandInspector inspector(Map<String, String> upstreamEnv) {
-    return CommandInspector.NONE;
+  /** Reads call_aws commands, with the upstream's region and profile as defaults. */
+  static CommandInspector inspector(Policy policy, Map<String, String> upstreamEnv) {
+    java.util.Set<String> params = new java.util.HashSet<>();
+    for (io.github.mcppolicyproxy.policy.Entry e : policy.operations().values()) {
+      java.util.stream.Stream.concat(e.require().stream(), e.denyIf().stream())
+          .filter(p -> p.path().size() >= 2 && p.path().get(0).equals("params"))
+          .forEach(p -> params.add(p.path().get(1)));
+    }
+    return new AwsCommandInspector(AwsDefaults.fromEnvironment(upstreamEnv), params);
   }
 
   /** Opens the violation log: {@code -} is stderr, anything else a file appended to. */

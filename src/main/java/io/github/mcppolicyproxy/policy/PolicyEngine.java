@@ -126,14 +126,27 @@ public final class PolicyEngine {
     for (List<Entry> perCommand : opEntries.values()) {
       charge(permits, perCommand);
     }
-    List<Entry> all = new ArrayList<>(entries);
-    opEntries.values().forEach(all::addAll);
-    for (Entry e : all) {
-      if (e.action() == Action.REQUIRE_APPROVAL) {
-        String what = operations.isEmpty() ? tool : tool + " (" + String.join(", ", operations) + ")";
-        return new Verdict.Ask(e.pointer(), what,
-            e.approvalTimeoutSeconds().orElse(DEFAULT_APPROVAL_TIMEOUT_SECONDS), permits, operations);
+    Entry asks = null;
+    Entry toolDecider = mostSpecific(policy.tools(), tool);
+    if (toolDecider == null && policy.allTools().isPresent()) {
+      toolDecider = policy.allTools().get();
+    }
+    if (toolDecider != null && toolDecider.action() == Action.REQUIRE_APPROVAL) {
+      asks = toolDecider;
+    }
+    for (Command command : opEntries.keySet()) {
+      for (String op : command.operations()) {
+        Entry opDecider = mostSpecific(policy.operations(), op);
+        if (asks == null && opDecider != null && opDecider.action() == Action.REQUIRE_APPROVAL) {
+          asks = opDecider;
+        }
       }
+    }
+    if (asks != null) {
+      String what = operations.isEmpty() ? tool : tool + " (" + String.join(", ", operations) + ")";
+      return new Verdict.Ask(asks.pointer(), what,
+          asks.approvalTimeoutSeconds().orElse(DEFAULT_APPROVAL_TIMEOUT_SECONDS), permits,
+          operations);
     }
     return new Verdict.Allow(permits, operations);
   }
@@ -160,6 +173,23 @@ public final class PolicyEngine {
       return true;
     }
     return toolEntries.stream().anyMatch(e -> e.action() == Action.DENY);
+  }
+
+  /**
+   * The entry that decides between allow and require_approval for {@code name}: the most specific
+   * matching key (an exact name, else the glob with the most literal characters; the first in file
+   * order on a tie). Deny, predicates and limits come from every matching entry regardless.
+   */
+  static Entry mostSpecific(Map<Glob, Entry> map, String name) {
+    Entry best = null;
+    int bestScore = -1;
+    for (Map.Entry<Glob, Entry> e : map.entrySet()) {
+      if (e.getKey().matches(name) && e.getKey().specificity() > bestScore) {
+        best = e.getValue();
+        bestScore = e.getKey().specificity();
+      }
+    }
+    return best;
   }
 
   /** Every entry whose key is {@code name} or a glob matching it, in file order. */

@@ -243,7 +243,7 @@ public final class PolicyLoader {
         }
         Entry e = entry(f.getValue(), p);
         if (e != null) {
-          out.put(Glob.of(f.getKey(), p), e);
+          out.put(operations ? Glob.ofOperation(f.getKey(), p) : Glob.of(f.getKey(), p), e);
         }
       }
       return out;

@@ -52,7 +52,7 @@ public final class ChildProcess implements Upstream {
     if (command.isEmpty()) {
       throw new UpstreamStartException("no upstream command given", 127);
     }
-    ProcessBuilder pb = new ProcessBuilder(command);
+    ProcessBuilder pb = new ProcessBuilder(Argv.forChild(command));
     pb.environment().putAll(extraEnv);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
