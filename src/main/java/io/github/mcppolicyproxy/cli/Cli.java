@@ -31,7 +31,8 @@ public final class Cli {
 
   public int run(String... args) {
     CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr));
-    cl.setStopAtPositional(true);
+    cl.setStopAtPositional(true); // the upstream's own options follow its name
+    cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
     cl.setUnmatchedOptionsArePositionalParams(false);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));

@@ -55,7 +55,7 @@ final class Commands {
 
   @Command(name = "mcp-policy-proxy", mixinStandardHelpOptions = true,
       versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
-      subcommands = {DemoCommand.class},
+      subcommands = {DemoCommand.class, CheckCommand.class, ExplainCommand.class},
       description = {
           "A policy firewall for an MCP server over stdio. Started by an MCP client as its server"
               + " command, it starts COMMAND (the real server) as its child, relays every JSON-RPC"

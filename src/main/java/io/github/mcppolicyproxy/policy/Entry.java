@@ -11,6 +11,7 @@ import java.util.Optional;
  * @param action allow (the default), deny, or require_approval
  * @param reason shown to the agent when this entry refuses a call
  * @param approvalTimeoutSeconds for require_approval: how long a person may take
+ * @param argumentsSchema for tool entries: a JSON Schema the arguments must satisfy
  */
 public record Entry(
     String pointer,
@@ -19,7 +20,8 @@ public record Entry(
     List<Limit> limits,
     List<Predicate> require,
     List<Predicate> denyIf,
-    Optional<Integer> approvalTimeoutSeconds) {
+    Optional<Integer> approvalTimeoutSeconds,
+    Optional<ArgumentsSchema> argumentsSchema) {
 
   public Entry {
     Objects.requireNonNull(pointer, "pointer");
@@ -29,10 +31,11 @@ public record Entry(
     require = List.copyOf(require);
     denyIf = List.copyOf(denyIf);
     Objects.requireNonNull(approvalTimeoutSeconds, "approvalTimeoutSeconds");
+    Objects.requireNonNull(argumentsSchema, "argumentsSchema");
   }
 
   /** True when the entry's outcome depends on the call's arguments. */
   public boolean dependsOnArguments() {
-    return !require.isEmpty() || !denyIf.isEmpty();
+    return !require.isEmpty() || !denyIf.isEmpty() || argumentsSchema.isPresent();
   }
 }

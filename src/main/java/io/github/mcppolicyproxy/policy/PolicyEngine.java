@@ -102,6 +102,17 @@ public final class PolicyEngine {
       }
     }
 
+    for (Entry e : entries) {
+      if (e.argumentsSchema().isPresent()) {
+        List<String> errors = e.argumentsSchema().get().violations(call.arguments());
+        if (!errors.isEmpty()) {
+          return new Verdict.Refuse(new Refusal(Code.INVALID_ARGUMENTS,
+              e.argumentsSchema().get().pointer(), "the arguments of " + tool
+                  + " do not match the policy's schema: " + String.join("; ", errors),
+              java.util.OptionalLong.empty(), operations));
+        }
+      }
+    }
     ObjectNode argsRoot = JsonNodeFactory.instance.objectNode();
     argsRoot.set("args", call.arguments());
     for (Entry e : entries) {
@@ -173,6 +184,39 @@ public final class PolicyEngine {
       return true;
     }
     return toolEntries.stream().anyMatch(e -> e.action() == Action.DENY);
+  }
+
+  /**
+   * Every rule that applies to {@code call}, as JSON Pointers into the policy, in the order the
+   * engine consults them (hide, tool entries, all_tools, then each operation's entries). For
+   * operators ({@code explain}); {@link #decide} is the decision.
+   */
+  public List<String> matchedRules(ToolCall call, Inspection inspection) {
+    List<String> out = new ArrayList<>();
+    for (Glob g : policy.hide()) {
+      if (g.matches(call.tool())) {
+        out.add(g.pointer());
+      }
+    }
+    matching(policy.tools(), call.tool()).forEach(e -> out.add(e.pointer()));
+    policy.allTools().ifPresent(e -> out.add(e.pointer()));
+    if (inspection instanceof Inspection.Commands c) {
+      for (Command command : c.commands()) {
+        for (String op : command.operations()) {
+          for (Entry e : matching(policy.operations(), op)) {
+            if (!out.contains(e.pointer())) {
+              out.add(e.pointer());
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The inspector this engine reads {@code call_aws} commands with. */
+  public CommandInspector inspector() {
+    return inspector;
   }
 
   /**

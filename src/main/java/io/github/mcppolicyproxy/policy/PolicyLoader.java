@@ -45,7 +45,8 @@ public final class PolicyLoader {
       "$schema", "description", "version", "default", "mode", "hide", "all_tools", "tools",
       "operations");
   private static final Set<String> ENTRY = Set.of(
-      "description", "action", "reason", "limits", "require", "deny_if", "approval");
+      "description", "action", "reason", "limits", "require", "deny_if", "approval",
+      "arguments_schema");
   private static final Set<String> LIMIT = Set.of("counter", "window", "max", "scope");
   private static final Set<String> PREDICATE = Set.of("path", "op", "value");
   private static final Set<String> APPROVAL = Set.of("timeout_seconds");
@@ -255,7 +256,8 @@ public final class PolicyLoader {
         return null;
       }
       int before = problems.size();
-      unknown(node, p, ENTRY, "action, reason, limits, require, deny_if, approval");
+      unknown(node, p, ENTRY,
+          "action, reason, limits, require, deny_if, approval, arguments_schema");
       Action action = Action.ALLOW;
       if (node.has("action")) {
         Action a = oneOf(node.get("action"), p + "/action", Map.of("allow", Action.ALLOW,
@@ -310,10 +312,26 @@ public final class PolicyLoader {
           }
         }
       }
+      Optional<ArgumentsSchema> schema = Optional.empty();
+      JsonNode sn = node.get("arguments_schema");
+      if (sn != null) {
+        if (p.startsWith("/operations/")) {
+          problem(p + "/arguments_schema", "applies to tools only; for AWS operations use require"
+              + " and deny_if on params.NAME, region or profile");
+        } else if (!sn.isObject()) {
+          problem(p + "/arguments_schema", "must be a JSON Schema object, found " + kind(sn));
+        } else {
+          try {
+            schema = Optional.of(ArgumentsSchema.compile(p + "/arguments_schema", sn));
+          } catch (RuntimeException e) {
+            problem(p + "/arguments_schema", "is not a usable JSON Schema: " + e.getMessage());
+          }
+        }
+      }
       if (problems.size() > before) {
         return null;
       }
-      return new Entry(p, action, reason, limits, require, denyIf, timeout);
+      return new Entry(p, action, reason, limits, require, denyIf, timeout, schema);
     }
 
     Limit limit(JsonNode node, String p) {

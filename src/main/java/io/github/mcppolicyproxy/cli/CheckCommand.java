@@ -1,0 +1,124 @@
+package io.github.mcppolicyproxy.cli;
+
+import io.github.mcppolicyproxy.policy.Entry;
+import io.github.mcppolicyproxy.policy.Glob;
+import io.github.mcppolicyproxy.policy.Policy;
+import io.github.mcppolicyproxy.policy.PolicyEngine;
+import io.github.mcppolicyproxy.policy.PolicyException;
+import io.github.mcppolicyproxy.policy.PolicyLoader;
+import io.github.mcppolicyproxy.policy.PolicyProblem;
+import io.github.mcppolicyproxy.policy.ToolCall;
+import io.github.mcppolicyproxy.policy.Verdict;
+import io.github.mcppolicyproxy.process.UpstreamStartException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code check POLICY [-- COMMAND...]}: validates a policy file (every problem, with JSON Pointer and
+ * line:column) and warns about rules that can never match; with an upstream command, compares the
+ * {@code tools} keys with the tools that upstream really offers.
+ */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = {"Validates POLICY and warns about rules that can never match. With COMMAND, starts"
+        + " that upstream once, lists its tools and checks every tools key against them.",
+        "Exit code: 0 valid (warnings allowed), 2 errors."})
+final class CheckCommand implements Callable<Integer> {
+  @ParentCommand
+  Commands.ProxyCommand parent;
+
+  @Parameters(index = "0", paramLabel = "POLICY", description = "The policy file.")
+  Path policyFile;
+
+  @Parameters(index = "1..*", paramLabel = "COMMAND", arity = "0..*",
+      description = "An upstream MCP server to check the tool names against (after '--').")
+  List<String> command = new ArrayList<>();
+
+  @Override
+  public Integer call() throws InterruptedException {
+    PrintStream out = new PrintStream(parent.stdout(), true, StandardCharsets.UTF_8);
+    if (!command.isEmpty() && command.get(0).equals("--")) {
+      command = command.subList(1, command.size()); // options stop at POLICY, so '--' arrives here
+    }
+    Policy policy;
+    try {
+      policy = new PolicyLoader().load(policyFile);
+    } catch (PolicyException e) {
+      for (PolicyProblem p : e.problems()) {
+        out.println("error: " + p);
+      }
+      out.println(e.problems().size() + (e.problems().size() == 1 ? " error" : " errors")
+          + " in " + policyFile);
+      return Cli.EXIT_USAGE;
+    }
+    List<String> warnings = new ArrayList<>();
+    PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, Map.of()));
+    boolean callAwsAllowed = !engine.alwaysRefused(PolicyEngine.CALL_AWS)
+        || policy.mode() == Policy.Mode.MONITOR;
+    if (policy.hasOperations() && !callAwsAllowed) {
+      warnings.add(policyFile + ": /operations: no rule allows the tool call_aws, so these operation"
+          + " rules never apply (add \"call_aws\": {} to tools)");
+    }
+    if (!command.isEmpty()) {
+      List<String> tools;
+      try {
+        tools = UpstreamProbe.toolNames(command, Wiring.mapper(), parent.stderr(),
+            Duration.ofSeconds(60));
+      } catch (IOException | UpstreamStartException e) {
+        out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
+            + e.getMessage());
+        return Cli.EXIT_USAGE;
+      }
+      out.println("upstream offers " + tools.size() + " tools: " + String.join(", ", tools));
+      for (Map.Entry<Glob, Entry> e : policy.tools().entrySet()) {
+        if (tools.stream().noneMatch(e.getKey()::matches)) {
+          warnings.add(policyFile + ": " + e.getKey().pointer() + ": no tool of this upstream is "
+              + (Glob.isGlob(e.getKey().text()) ? "matched by" : "named") + " \""
+              + e.getKey().text() + "\", so this rule never matches" + hint(e.getKey().text(), tools));
+        }
+      }
+      for (Glob g : policy.hide()) {
+        if (tools.stream().noneMatch(g::matches)) {
+          warnings.add(policyFile + ": " + g.pointer() + ": hides nothing: no tool of this upstream"
+              + " matches \"" + g.text() + "\"");
+        }
+      }
+      List<String> denied = tools.stream().filter(engine::alwaysRefused).toList();
+      if (!denied.isEmpty()) {
+        out.println("always refused (and hidden from tools/list): " + String.join(", ", denied));
+      }
+    }
+    for (String w : warnings) {
+      out.println("warning: " + w);
+    }
+    out.println(policyFile + ": valid (" + policy.tools().size() + " tool rules, "
+        + policy.operations().size() + " operation rules, default " + policy.defaultAction().wire()
+        + ", " + policy.mode().name().toLowerCase(java.util.Locale.ROOT) + "), " + warnings.size()
+        + (warnings.size() == 1 ? " warning" : " warnings"));
+    return 0;
+  }
+
+  /** For a tool named like a HealthOmics operation in front of the AWS API server: the operation. */
+  private static String hint(String key, List<String> tools) {
+    if (!tools.contains(PolicyEngine.CALL_AWS) || Glob.isGlob(key)) {
+      return "";
+    }
+    String op = key;
+    String service = "SERVICE";
+    if (key.contains("AHO")) {
+      op = key.replace("AHO", "");
+      service = "omics";
+    }
+    return "; this upstream runs AWS operations through call_aws: to limit this operation, use"
+        + " \"operations\": {\"" + service + ":" + op + "\": ...} and allow \"call_aws\"";
+  }
+}
