@@ -64,6 +64,7 @@ public final class FrameReader {
         if (n < 0) {
           chunkPos = chunkLen = 0;
           if (oversized) {
+            pendingEnd = true; // the stream ended inside this unterminated line
             return new Read.Oversized(total, prefix);
           }
           if (lineLen > 0) {
