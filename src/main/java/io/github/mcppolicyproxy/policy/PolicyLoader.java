@@ -116,7 +116,8 @@ public final class PolicyLoader {
 
   /** Where the parser was when it gave up (a duplicate key: the key's pointer), or "" if unknown. */
   private static String pointerOf(StreamReadException e) {
-    if (e.getProcessor() instanceof JsonParser p && p.getParsingContext() != null) {
+    JsonParser p = e.getProcessor();
+    if (p != null && p.getParsingContext() != null) {
       return p.getParsingContext().pathAsPointer().toString();
     }
     return "";
