@@ -75,9 +75,14 @@ public final class JsonLinesViolationLog implements ViolationLog {
     fileKey = currentFileKey();
   }
 
+  /** The key of the file now at {@code path}, or null when none is there (it was removed). */
   private Object currentFileKey() throws IOException {
-    return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-        .fileKey();
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
   }
 
   @Override
