@@ -50,6 +50,10 @@ public final class Canonical {
     return keys;
   }
 
+  private static boolean isNonFinite(JsonNode n) {
+    return (n.isDouble() || n.isFloat()) && !Double.isFinite(n.doubleValue());
+  }
+
   private static void write(JsonGenerator g, JsonNode n) throws IOException {
     if (n.isObject()) {
       List<String> names = keys(n);
@@ -65,7 +69,8 @@ public final class Canonical {
         write(g, it.next());
       }
       g.writeEndArray();
-    } else if (n.isBigDecimal()) {
+    } else if (n.isNumber() && !isNonFinite(n)) {
+      // every number by value, whatever node type the parser chose: 1, 1.0 and 1e0 are one
       g.writeNumber(n.decimalValue().stripTrailingZeros().toString());
     } else {
       g.writeTree(n);

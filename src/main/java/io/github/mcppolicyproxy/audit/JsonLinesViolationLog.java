@@ -1,6 +1,9 @@
 package io.github.mcppolicyproxy.audit;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.FileOutputStream;
@@ -75,9 +78,14 @@ public final class JsonLinesViolationLog implements ViolationLog {
     fileKey = currentFileKey();
   }
 
+  /** The key of the file now at {@code path}, or null when none is there (it was removed). */
   private Object currentFileKey() throws IOException {
-    return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-        .fileKey();
+    try {
+      return Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (java.nio.file.NoSuchFileException e) {
+      return null;
+    }
   }
 
   @Override
@@ -125,9 +133,11 @@ public final class JsonLinesViolationLog implements ViolationLog {
     if (v.requestId() == null) {
       o.putNull("request_id");
     } else {
-      try {
-        o.set("request_id", mapper.readTree(v.requestId()));
-      } catch (IOException e) {
+      // The id exactly as the client sent it (1.10, 1e400, "a\u0062"): re-parsing it would
+      // rewrite numbers (1.10 -> 1.1, 1e400 -> "Infinity"). Only one valid JSON value is raw.
+      if (isOneJsonScalar(v.requestId())) {
+        o.putRawValue("request_id", new RawValue(v.requestId()));
+      } else {
         o.put("request_id", v.requestId());
       }
     }
@@ -158,6 +168,15 @@ public final class JsonLinesViolationLog implements ViolationLog {
       return mapper.writeValueAsString(o);
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize a violation record", e);
+    }
+  }
+
+  private boolean isOneJsonScalar(String text) {
+    try (JsonParser p = mapper.getFactory().createParser(text)) {
+      JsonToken t = p.nextToken();
+      return t != null && t.isScalarValue() && p.nextToken() == null;
+    } catch (IOException e) {
+      return false;
     }
   }
 

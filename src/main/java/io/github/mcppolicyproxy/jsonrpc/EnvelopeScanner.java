@@ -85,6 +85,9 @@ public final class EnvelopeScanner {
         JsonToken value = p.nextToken();
         if (name.equals("id")) {
           JsonId id = readId(p, value, prefix, 0);
+          if (value.isNumeric() && p.currentLocation().getByteOffset() >= prefix.length) {
+            return null; // the prefix may have cut the number short: 12 of 12345 is another id
+          }
           return id.key().startsWith("invalid:") ? null : id;
         }
         p.skipChildren();

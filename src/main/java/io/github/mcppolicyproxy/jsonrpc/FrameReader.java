@@ -64,6 +64,7 @@ public final class FrameReader {
         if (n < 0) {
           chunkPos = chunkLen = 0;
           if (oversized) {
+            pendingEnd = true; // the stream ended inside this unterminated line
             return new Read.Oversized(total, prefix);
           }
           if (lineLen > 0) {
@@ -95,7 +96,9 @@ public final class FrameReader {
         prefix = prefixOf(start, len);
         line = new byte[1024];
         lineLen = 0;
-      } else if (!oversized) {
+      } else if (oversized) {
+        prefix = extendPrefix(prefix, start, len);
+      } else {
         append(start, len);
       }
       chunkPos = nl < 0 ? chunkLen : nl + 1;
@@ -118,6 +121,17 @@ public final class FrameReader {
     byte[] p = new byte[fromLine + fromChunk];
     System.arraycopy(line, 0, p, 0, fromLine);
     System.arraycopy(chunk, start, p, fromLine, fromChunk);
+    return p;
+  }
+
+  /** Adds bytes of the current chunk to an oversize line's prefix until it holds PREFIX_BYTES. */
+  private byte[] extendPrefix(byte[] prefix, int start, int len) {
+    int more = Math.min(len, PREFIX_BYTES - prefix.length);
+    if (more <= 0) {
+      return prefix;
+    }
+    byte[] p = Arrays.copyOf(prefix, prefix.length + more);
+    System.arraycopy(chunk, start, p, prefix.length, more);
     return p;
   }
 

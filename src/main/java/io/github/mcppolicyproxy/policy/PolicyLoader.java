@@ -100,7 +100,7 @@ public final class PolicyLoader {
       root = mapper.readTree(bytes);
     } catch (StreamReadException e) {
       JsonLocation at = e.getLocation();
-      throw new PolicyException(List.of(new PolicyProblem(source, "",
+      throw new PolicyException(List.of(new PolicyProblem(source, pointerOf(e),
           "is not valid JSON: " + e.getOriginalMessage(),
           at == null ? 0 : at.getLineNr(), at == null ? 0 : at.getColumnNr())));
     } catch (IOException e) {
@@ -113,6 +113,15 @@ public final class PolicyLoader {
       throw new PolicyException(ctx.problems);
     }
     return policy;
+  }
+
+  /** Where the parser was when it gave up (a duplicate key: the key's pointer), or "" if unknown. */
+  private static String pointerOf(StreamReadException e) {
+    JsonParser p = e.getProcessor();
+    if (p != null && p.getParsingContext() != null) {
+      return p.getParsingContext().pathAsPointer().toString();
+    }
+    return "";
   }
 
   private Map<String, int[]> locations(byte[] bytes) {

@@ -124,12 +124,23 @@ public final class Predicates {
       return Tri.of(v.asText().contains(want.asText()));
     }
     if (v.isArray()) {
+      // Membership, looking through nested arrays. A string element that holds `want` as a
+      // substring is ambiguous (["rm -rf x"] may be read by the server as "rm -rf x"): that
+      // refuses under both, so wrapping a string in an array cannot slip past deny_if.
+      Tri result = Tri.FALSE;
       for (JsonNode e : v) {
         if (same(e, want)) {
           return Tri.TRUE;
         }
+        Tri inner = e.isArray() || (e.isTextual() && want.isTextual()) ? contains(e, want) : Tri.FALSE;
+        if (inner == Tri.TRUE && e.isArray()) {
+          return Tri.TRUE;
+        }
+        if (inner != Tri.FALSE) {
+          result = Tri.UNKNOWN;
+        }
       }
-      return Tri.FALSE;
+      return result;
     }
     return Tri.UNKNOWN;
   }

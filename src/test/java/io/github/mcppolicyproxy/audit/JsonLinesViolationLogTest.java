@@ -1,0 +1,183 @@
+package io.github.mcppolicyproxy.audit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mcppolicyproxy.policy.Code;
+import io.github.mcppolicyproxy.policy.Refusal;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JsonLinesViolationLogTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ByteArrayOutputStream stderrBytes = new ByteArrayOutputStream();
+  private final PrintStream stderr = new PrintStream(stderrBytes, true, UTF_8);
+  @TempDir Path dir;
+
+  private static Violation violation(String requestId, String secret) throws IOException {
+    JsonNode args = JSON.readTree("{\"region\":\"us-east-1\",\"token\":\"" + secret + "\"}");
+    return new Violation(Instant.parse("2026-08-01T12:00:00Z"), "session-1", requestId,
+        "StartAHOReadSetExportJob",
+        new Refusal(Code.RATE_LIMITED, "/tools/StartAHOReadSetExportJob/limits/0",
+            "StartAHOReadSetExportJob is limited to 10 calls per minute", OptionalLong.of(42), List.of()),
+        true, Canonical.sha256(args), Canonical.keys(args), args, "seed.json", "ab".repeat(32));
+  }
+
+  private static List<String> lines(Path f) throws IOException {
+    return Files.readAllLines(f, UTF_8);
+  }
+
+  @Test
+  void eachAppendIsOneFlushedJsonLineWithEveryField() throws IOException {
+    Path f = dir.resolve("v.jsonl");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, JSON, false)) {
+      assertThat(log.append(violation("7", "s3cr3t"))).isTrue();
+      assertThat(lines(f)).hasSize(1); // read right after append: already flushed
+      assertThat(log.append(violation("\"a\"", "s3cr3t"))).isTrue();
+      assertThat(lines(f)).hasSize(2);
+      assertThat(log.healthy()).isTrue();
+    }
+    JsonNode r = JSON.readTree(lines(f).get(0));
+    assertThat(r.get("time").asText()).isEqualTo("2026-08-01T12:00:00Z");
+    assertThat(r.get("session").asText()).isEqualTo("session-1");
+    assertThat(r.get("request_id").isInt()).isTrue();
+    assertThat(r.get("request_id").asInt()).isEqualTo(7);
+    assertThat(r.get("tool").asText()).isEqualTo("StartAHOReadSetExportJob");
+    assertThat(r.get("code").asText()).isEqualTo("rate_limited");
+    assertThat(r.get("rule").asText()).isEqualTo("/tools/StartAHOReadSetExportJob/limits/0");
+    assertThat(r.get("reason").asText()).contains("10 calls per minute");
+    assertThat(r.get("retry_after_seconds").asLong()).isEqualTo(42);
+    assertThat(r.get("arguments_sha256").asText()).hasSize(64).isEqualTo(violation("7", "s3cr3t").argumentsSha256());
+    assertThat(r.get("argument_keys")).hasToString("[\"region\",\"token\"]");
+    assertThat(r.get("policy_sha256").asText()).isEqualTo("ab".repeat(32));
+    assertThat(r.get("outcome").asText()).isEqualTo("refused");
+    assertThat(r.has("arguments")).isFalse();
+    assertThat(lines(f).get(0)).doesNotContain("s3cr3t").doesNotContain("us-east-1");
+    assertThat(JSON.readTree(lines(f).get(1)).get("request_id").asText()).isEqualTo("a");
+    assertThat(stderrBytes.toString(UTF_8)).isEmpty();
+  }
+
+  @Test
+  void requestIdIsRecordedExactlyAsItWasSent() throws IOException {
+    Path f = dir.resolve("v.jsonl");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, JSON, false)) {
+      log.append(violation("1.10", "x"));
+      log.append(violation("1e400", "x"));
+      log.append(violation("\"a\\u0062\"", "x"));
+      log.append(violation("123456789012345678901234567890", "x"));
+      log.append(violation(null, "x"));
+    }
+    List<String> lines = lines(f);
+    assertThat(lines.get(0)).contains("\"request_id\":1.10,");
+    assertThat(lines.get(1)).contains("\"request_id\":1e400,");
+    assertThat(lines.get(2)).contains("\"request_id\":\"a\\u0062\",");
+    assertThat(lines.get(3)).contains("\"request_id\":123456789012345678901234567890,");
+    assertThat(lines.get(4)).contains("\"request_id\":null,");
+    for (String line : lines) {
+      assertThat(JSON.readTree(line).isObject()).isTrue();
+    }
+  }
+
+  @Test
+  void argumentValuesAreRecordedOnlyWhenAskedFor() throws IOException {
+    Path f = dir.resolve("v.jsonl");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, JSON, true)) {
+      log.append(violation("1", "s3cr3t"));
+    }
+    assertThat(JSON.readTree(lines(f).get(0)).get("arguments").get("token").asText()).isEqualTo("s3cr3t");
+  }
+
+  @Test
+  void fileRemovedMidRunIsReopenedAndTheRecordLandsInTheNewFile() throws IOException {
+    Path f = dir.resolve("logs/v.jsonl");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, JSON, false)) {
+      log.append(violation("1", "x"));
+      Files.delete(f);
+
+      assertThat(log.append(violation("2", "x"))).isTrue();
+
+      assertThat(lines(f)).hasSize(1);
+      assertThat(JSON.readTree(lines(f).get(0)).get("request_id").asInt()).isEqualTo(2);
+      assertThat(log.healthy()).isTrue();
+      assertThat(stderrBytes.toString(UTF_8)).doesNotContain(JsonLinesViolationLog.UNWRITTEN_MARKER);
+    }
+  }
+
+  @Test
+  void fileReplacedMidRunIsReopened() throws IOException {
+    Path f = dir.resolve("v.jsonl");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, JSON, false)) {
+      log.append(violation("1", "x"));
+      Files.move(f, dir.resolve("v.jsonl.1"));
+      Files.writeString(f, "");
+
+      log.append(violation("2", "x"));
+
+      assertThat(lines(f)).hasSize(1);
+      assertThat(lines(dir.resolve("v.jsonl.1"))).hasSize(1);
+    }
+  }
+
+  @Test
+  void unwritableLogSendsTheRecordToStderrWithTheMarkerAndRecovers() throws IOException {
+    Path sub = dir.resolve("sub");
+    Path f = sub.resolve("v.jsonl");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, JSON, false)) {
+      Files.delete(f);
+      Files.delete(sub);
+      Files.writeString(sub, "a regular file where the log's directory was");
+
+      assertThat(log.append(violation("3", "x"))).isFalse();
+
+      assertThat(log.healthy()).isFalse();
+      String err = stderrBytes.toString(UTF_8);
+      assertThat(err).contains("cannot be written");
+      String marked = err.lines().filter(l -> l.startsWith(JsonLinesViolationLog.UNWRITTEN_MARKER))
+          .findFirst().orElseThrow();
+      JsonNode r = JSON.readTree(marked.substring(JsonLinesViolationLog.UNWRITTEN_MARKER.length()));
+      assertThat(r.get("request_id").asInt()).isEqualTo(3);
+      assertThat(r.get("code").asText()).isEqualTo("rate_limited");
+
+      Files.delete(sub);
+      assertThat(log.append(violation("4", "x"))).isTrue();
+      assertThat(log.healthy()).isTrue();
+      assertThat(stderrBytes.toString(UTF_8)).contains("is writable again");
+      assertThat(lines(f)).hasSize(1);
+    }
+  }
+
+  @Test
+  void diskFullSendsTheRecordToStderrWithTheMarker() throws IOException {
+    Path full = Path.of("/dev/full");
+    assumeTrue(Files.exists(full) && Files.isWritable(full), "needs /dev/full");
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(full, stderr, JSON, false)) {
+      assertThat(log.healthy()).isTrue();
+
+      assertThat(log.append(violation("5", "x"))).isFalse();
+
+      assertThat(log.healthy()).isFalse();
+      assertThat(stderrBytes.toString(UTF_8))
+          .contains(JsonLinesViolationLog.UNWRITTEN_MARKER + "{\"time\":\"2026-08-01T12:00:00Z\"");
+    }
+  }
+
+  @Test
+  void logOnStderrWritesPlainLines() throws IOException {
+    JsonLinesViolationLog log = JsonLinesViolationLog.toStderr(stderr, JSON, false);
+
+    assertThat(log.append(violation("9", "x"))).isTrue();
+
+    assertThat(JSON.readTree(stderrBytes.toString(UTF_8)).get("request_id").asInt()).isEqualTo(9);
+  }
+}

@@ -1,0 +1,51 @@
+package io.github.mcppolicyproxy.proxy;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ToolsListFilterTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final ToolsListFilter filter = new ToolsListFilter(JSON, Set.of("delete_all", "secret")::contains);
+
+  @Test
+  void refusedToolsAreRemovedAndEveryOtherMemberIsKept() throws Exception {
+    byte[] frame = """
+        {"jsonrpc":"2.0","id":3,"result":{"tools":[
+          {"name":"read","description":"reads","inputSchema":{"type":"object"}},
+          {"name":"delete_all","inputSchema":{}},
+          {"name":"secret"}],
+         "nextCursor":"page-2","_meta":{"x":1}},"extra":true}""".getBytes(UTF_8);
+
+    JsonNode out = JSON.readTree(filter.filter(frame));
+
+    assertThat(out.path("result").path("tools")).hasSize(1);
+    assertThat(out.path("result").path("tools").get(0).get("name").asText()).isEqualTo("read");
+    assertThat(out.path("result").path("tools").get(0).get("description").asText()).isEqualTo("reads");
+    assertThat(out.path("result").get("nextCursor").asText()).isEqualTo("page-2");
+    assertThat(out.path("result").get("_meta").get("x").asInt()).isEqualTo(1);
+    assertThat(out.get("extra").asBoolean()).isTrue();
+    assertThat(out.get("id").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void frameWithNothingToRemoveIsReturnedAsTheSameBytes() {
+    byte[] frame = """
+        {"jsonrpc":"2.0", "id":1.10,"result":{"tools":[{"name":"read","n":1.50}],"nextCursor":null}}""".getBytes(UTF_8);
+
+    assertThat(filter.filter(frame)).isSameAs(frame);
+  }
+
+  @Test
+  void answerWithoutAToolsArrayIsPassedAsItCame() {
+    byte[] error = "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-1,\"message\":\"x\"}}".getBytes(UTF_8);
+    byte[] broken = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":{}}}".getBytes(UTF_8);
+
+    assertThat(filter.filter(error)).isSameAs(error);
+    assertThat(filter.filter(broken)).isSameAs(broken);
+  }
+}
