@@ -5,9 +5,7 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -45,38 +43,41 @@ public final class Quota {
    * nothing and names the first limit without room and when a retry can succeed.
    */
   public synchronized Outcome tryReserve(String session, Map<Limit, Integer> permits) {
-    List<RateLimiter> chosen = new ArrayList<>(permits.size());
-    List<Integer> counts = new ArrayList<>(permits.size());
-    Limit worst = null;
-    long worstWait = -1;
+    Outcome.Exhausted full = wouldExhaust(session, permits);
+    if (full != null) {
+      return full;
+    }
     for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
-      Limit limit = e.getKey();
-      int n = e.getValue();
-      RateLimiter rl = limiter(session, limit);
-      if (n > limit.max()) {
-        return new Outcome.Exhausted(limit, limit.window().toSeconds());
-      }
-      if (rl.getMetrics().getAvailablePermissions() < n) {
-        long wait = ((AtomicRateLimiter) rl).getDetailedMetrics().getNanosToWait();
-        if (wait > worstWait) {
-          worst = limit;
-          worstWait = wait;
-        }
-      }
-      chosen.add(rl);
-      counts.add(n);
-    }
-    if (worst != null) {
-      return new Outcome.Exhausted(worst, Math.max(1, (worstWait + 999_999_999L) / 1_000_000_000L));
-    }
-    for (int i = 0; i < chosen.size(); i++) {
-      if (!chosen.get(i).acquirePermission(counts.get(i))) {
+      RateLimiter rl = limiter(session, e.getKey());
+      if (!rl.acquirePermission(e.getValue())) {
         // Cannot happen under this lock with a monotonic clock; fail closed if it ever does.
-        throw new IllegalStateException("limiter " + chosen.get(i).getName()
+        throw new IllegalStateException("limiter " + rl.getName()
             + " refused a permit it had just reported available");
       }
     }
     return new Outcome.Granted();
+  }
+
+  /**
+   * Whether {@code permits} would be granted now, taking nothing: the limit without room, or null.
+   * Used before asking a person, so that nobody is asked about a call its limits refuse anyway.
+   */
+  public synchronized Outcome.Exhausted wouldExhaust(String session, Map<Limit, Integer> permits) {
+    Outcome.Exhausted worst = null;
+    for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
+      RateLimiter rl = limiter(session, e.getKey());
+      if (e.getValue() > e.getKey().max()) {
+        return new Outcome.Exhausted(e.getKey(), e.getKey().window().toSeconds());
+      }
+      if (rl.getMetrics().getAvailablePermissions() < e.getValue()) {
+        long wait = ((AtomicRateLimiter) rl).getDetailedMetrics().getNanosToWait();
+        long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
+        if (worst == null || seconds > worst.retryAfterSeconds()) {
+          worst = new Outcome.Exhausted(e.getKey(), seconds);
+        }
+      }
+    }
+    return worst;
   }
 
   /** Permits left now in {@code limit}'s current window for {@code session}. */

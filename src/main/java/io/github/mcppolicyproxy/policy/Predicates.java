@@ -182,9 +182,17 @@ public final class Predicates {
     return false;
   }
 
+  /**
+   * JSON equality, with numbers compared by value; a string that is a number equals that number
+   * (servers coerce "1000" to 1000, so {@code deny_if eq 1000} must catch it).
+   */
   static boolean same(JsonNode a, JsonNode b) {
-    if (a.isNumber() && b.isNumber()) {
-      return a.decimalValue().compareTo(b.decimalValue()) == 0;
+    if ((a.isNumber() || b.isNumber()) && !(a.isContainerNode() || b.isContainerNode())) {
+      BigDecimal x = number(a);
+      BigDecimal y = number(b);
+      if (x != null && y != null) {
+        return x.compareTo(y) == 0;
+      }
     }
     return a.equals(b);
   }

@@ -36,6 +36,10 @@ public final class CallJudge {
       return r.refusal();
     }
     if (v instanceof Verdict.Ask a) {
+      Quota.Outcome.Exhausted full = quota.wouldExhaust(session, a.permits());
+      if (full != null) {
+        return rateLimited(call, full, a.operations());
+      }
       return new Refusal(Code.APPROVAL_UNAVAILABLE, a.rule(), a.what()
           + " needs a person's approval, and no approval channel is configured for this proxy",
           OptionalLong.empty(), a.operations());
@@ -46,12 +50,17 @@ public final class CallJudge {
     }
     Quota.Outcome o = quota.tryReserve(session, allow.permits());
     if (o instanceof Quota.Outcome.Exhausted ex) {
-      return new Refusal(Code.RATE_LIMITED, ex.limit().pointer(),
-          subject(call, ex.limit(), allow.operations()) + " is limited to " + ex.limit().describe()
-              + (ex.limit().scope() == Limit.Scope.SESSION ? " in this session" : ""),
-          OptionalLong.of(ex.retryAfterSeconds()), allow.operations());
+      return rateLimited(call, ex, allow.operations());
     }
     return null;
+  }
+
+  private static Refusal rateLimited(ToolCall call, Quota.Outcome.Exhausted ex,
+      List<String> operations) {
+    return new Refusal(Code.RATE_LIMITED, ex.limit().pointer(),
+        subject(call, ex.limit(), operations) + " is limited to " + ex.limit().describe()
+            + (ex.limit().scope() == Limit.Scope.SESSION ? " in this session" : ""),
+        OptionalLong.of(ex.retryAfterSeconds()), operations);
   }
 
   private static String subject(ToolCall call, Limit limit, List<String> operations) {

@@ -65,7 +65,7 @@ public final class ProxySession {
         toServer, toClient, scanner, judge, log, inFlight, answers, config);
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(mapper, judge.engine()::alwaysRefused), answers.replies(),
+        new ToolsListFilter(judge.engine()::alwaysRefused), answers.replies(),
         config.maxFrameBytes(), config.stderr());
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");

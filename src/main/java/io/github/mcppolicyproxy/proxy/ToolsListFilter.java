@@ -1,56 +1,115 @@
 package io.github.mcppolicyproxy.proxy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
 /**
- * Removes from a {@code tools/list} answer the tools the policy always refuses. The frame is
- * rewritten only when something is removed; otherwise the original bytes pass unchanged. Every
- * other member (including {@code nextCursor}) is kept as it was.
+ * Removes from a {@code tools/list} answer the tools the policy always refuses, by cutting their
+ * bytes out of {@code result.tools}: every other byte of the frame (ids, number spellings, vendor
+ * members, {@code nextCursor}, the kept tools themselves) is passed on exactly as the upstream
+ * wrote it. A frame from which nothing is removed is returned as the same array.
  */
 public final class ToolsListFilter {
-  private final ObjectMapper mapper;
+  private final JsonFactory factory;
   private final Predicate<String> refused;
 
   /** @param refused true for a tool name that must not be shown */
-  public ToolsListFilter(ObjectMapper mapper, Predicate<String> refused) {
-    this.mapper = Objects.requireNonNull(mapper, "mapper");
+  public ToolsListFilter(Predicate<String> refused) {
     this.refused = Objects.requireNonNull(refused, "refused");
+    this.factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
+        .maxNestingDepth(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
+        .maxNumberLength(Integer.MAX_VALUE).build()).build();
   }
 
   /** The frame to send the client in place of {@code frame}. */
   public byte[] filter(byte[] frame) {
-    JsonNode root;
     try {
-      root = mapper.readTree(frame);
-    } catch (IOException e) {
-      return frame; // the scanner accepted it; a tree we cannot build is passed on as it came
+      return cut(frame);
+    } catch (IOException | RuntimeException e) {
+      return frame; // the scanner accepted it as JSON; anything else unusual passes as it came
     }
-    JsonNode tools = root.path("result").path("tools");
-    if (!tools.isArray()) {
-      return frame;
+  }
+
+  private byte[] cut(byte[] frame) throws IOException {
+    try (JsonParser p = factory.createParser(frame)) {
+      if (p.nextToken() != JsonToken.START_OBJECT || !seek(p, "result")
+          || p.currentToken() != JsonToken.START_OBJECT || !seek(p, "tools")
+          || p.currentToken() != JsonToken.START_ARRAY) {
+        return frame;
+      }
+      int open = (int) p.currentTokenLocation().getByteOffset();
+      List<int[]> kept = new ArrayList<>();
+      boolean removed = false;
+      JsonToken t;
+      while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        boolean refuse = t == JsonToken.START_OBJECT ? refusedTool(p) : skip(p, t);
+        int end = (int) p.currentLocation().getByteOffset();
+        if (refuse) {
+          removed = true;
+        } else {
+          kept.add(new int[] {start, end});
+        }
+      }
+      int close = (int) p.currentTokenLocation().getByteOffset();
+      if (!removed) {
+        return frame;
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream(frame.length);
+      out.write(frame, 0, open + 1);
+      for (int i = 0; i < kept.size(); i++) {
+        if (i > 0) {
+          out.write(',');
+        }
+        out.write(frame, kept.get(i)[0], kept.get(i)[1] - kept.get(i)[0]);
+      }
+      out.write(frame, close, frame.length - close);
+      return out.toByteArray();
     }
-    boolean removed = false;
-    for (Iterator<JsonNode> it = ((ArrayNode) tools).elements(); it.hasNext(); ) {
-      JsonNode tool = it.next();
-      JsonNode name = tool.get("name");
-      if (name != null && name.isTextual() && refused.test(name.asText())) {
-        it.remove();
-        removed = true;
+  }
+
+  /** Advances inside the current object to the value of member {@code name}; false if absent. */
+  private static boolean seek(JsonParser p, String name) throws IOException {
+    String n;
+    while ((n = p.nextFieldName()) != null) {
+      p.nextToken();
+      if (n.equals(name)) {
+        return true;
+      }
+      p.skipChildren();
+    }
+    return false;
+  }
+
+  /** Reads one tool object to its end: the refused state of its {@code name} (any, if repeated). */
+  private boolean refusedTool(JsonParser p) throws IOException {
+    boolean refuse = false;
+    String n;
+    while ((n = p.nextFieldName()) != null) {
+      JsonToken v = p.nextToken();
+      if (n.equals("name") && v == JsonToken.VALUE_STRING) {
+        refuse |= refused.test(p.getText()); // a repeated name cannot smuggle a refused tool
+      } else {
+        p.skipChildren();
       }
     }
-    if (!removed) {
-      return frame;
+    return refuse;
+  }
+
+  private static boolean skip(JsonParser p, JsonToken t) throws IOException {
+    if (t.isStructStart()) {
+      p.skipChildren();
+    } else {
+      p.finishToken();
     }
-    try {
-      return mapper.writeValueAsBytes(root);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot serialize a tools/list answer", e);
-    }
+    return false;
   }
 }

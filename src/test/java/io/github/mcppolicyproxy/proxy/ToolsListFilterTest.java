@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class ToolsListFilterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final ToolsListFilter filter = new ToolsListFilter(JSON, Set.of("delete_all", "secret")::contains);
+  private final ToolsListFilter filter = new ToolsListFilter(Set.of("delete_all", "secret")::contains);
 
   @Test
   void refusedToolsAreRemovedAndEveryOtherMemberIsKept() throws Exception {
@@ -47,5 +47,27 @@ class ToolsListFilterTest {
 
     assertThat(filter.filter(error)).isSameAs(error);
     assertThat(filter.filter(broken)).isSameAs(broken);
+  }
+
+  @Test
+  void removingAToolKeepsEveryOtherByteAsTheUpstreamWroteIt() {
+    String frame = "{\"jsonrpc\":\"2.0\",\"id\":1.10,\"result\":{\"tools\":["
+        + "{\"name\":\"read\",\"n\":1e400,\"x\":\"\u00e9\"},{\"name\":\"secret\"},"
+        + "{\"name\":\"write\",\"v\":-0}],\"nextCursor\":\"c\"},\"vendor\":1.50}";
+
+    String out = new String(filter.filter(frame.getBytes(UTF_8)), UTF_8);
+
+    assertThat(out).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1.10,\"result\":{\"tools\":["
+        + "{\"name\":\"read\",\"n\":1e400,\"x\":\"\u00e9\"},{\"name\":\"write\",\"v\":-0}],"
+        + "\"nextCursor\":\"c\"},\"vendor\":1.50}");
+  }
+
+  @Test
+  void aToolWithARepeatedNameIsRemovedIfEitherNameIsRefused() throws Exception {
+    byte[] frame = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":["
+        + "{\"name\":\"secret\",\"name\":\"read\"},{\"name\":\"read\",\"name\":\"secret\"}]}}")
+        .getBytes(UTF_8);
+
+    assertThat(JSON.readTree(filter.filter(frame)).path("result").path("tools")).isEmpty();
   }
 }
