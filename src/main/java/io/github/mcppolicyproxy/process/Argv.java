@@ -80,14 +80,18 @@ public final class Argv {
 
   /** {@code command} as a child's argv that the platform charset can carry unchanged. */
   public static List<String> forChild(List<String> command) {
-    Charset cs = platform();
+    return forChild(command, platform());
+  }
+
+  /** {@code command} as a child's argv that {@code cs} can carry unchanged. */
+  static List<String> forChild(List<String> command, Charset cs) {
     boolean lossy = command.stream().anyMatch(a -> !cs.newEncoder().canEncode(a));
     if (!lossy) {
       return command;
     }
     StringBuilder script = new StringBuilder();
     for (int i = 0; i < command.size(); i++) {
-      script.append("a").append(i).append("=$(printf '").append(octal(command.get(i)))
+      script.append("a").append(i).append("=$(printf '%b' '").append(octal(command.get(i)))
           .append("'; echo .); a").append(i).append("=${a").append(i).append("%.}; ");
     }
     script.append("exec");
@@ -106,7 +110,7 @@ public final class Argv {
           || c == '=' || c == '+') {
         b.append((char) c);
       } else {
-        b.append('\\').append(String.format("%03o", c));
+        b.append("\\0").append(String.format("%03o", c)); // printf %b: \0ooo is one byte
       }
     }
     return b.toString();
