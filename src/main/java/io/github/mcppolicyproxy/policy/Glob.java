@@ -1,24 +1,25 @@
 package io.github.mcppolicyproxy.policy;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
- * A name or a glob ({@code *} any run of characters, {@code ?} one character), matched exactly:
- * case-sensitive, no Unicode normalisation, the whole name.
+ * A name or a glob ({@code *} any run of characters, {@code ?} one character), matched against the
+ * whole name, with no Unicode normalisation. Tool keys are case-sensitive; operation keys compare
+ * ASCII letters without regard to case, as IAM does. Matching allocates nothing.
  *
  * @param text the key as written in the policy
  * @param pointer the JSON Pointer of the key's entry in the policy file
+ * @param glob true when the text has a {@code *} or {@code ?}
  */
-public record Glob(String text, String pointer, Pattern pattern, boolean ignoreCase) {
+public record Glob(String text, String pointer, boolean glob, boolean ignoreCase) {
   public Glob {
     Objects.requireNonNull(text, "text");
     Objects.requireNonNull(pointer, "pointer");
   }
 
-  /** Compiles {@code text}; a text without {@code *} or {@code ?} matches only itself. */
+  /** A key of {@code tools} or {@code hide}: case-sensitive. */
   public static Glob of(String text, String pointer) {
-    return new Glob(text, pointer, isGlob(text) ? compile(text, 0) : null, false);
+    return new Glob(text, pointer, isGlob(text), false);
   }
 
   /**
@@ -26,8 +27,7 @@ public record Glob(String text, String pointer, Pattern pattern, boolean ignoreC
    * ({@code rds:DescribeDBInstances} is {@code rds:DescribeDbInstances}).
    */
   public static Glob ofOperation(String text, String pointer) {
-    return new Glob(text, pointer,
-        isGlob(text) ? compile(text, Pattern.CASE_INSENSITIVE) : null, true);
+    return new Glob(text, pointer, isGlob(text), true);
   }
 
   public static boolean isGlob(String text) {
@@ -36,8 +36,10 @@ public record Glob(String text, String pointer, Pattern pattern, boolean ignoreC
 
   /** True when {@code name} is this key, or matches it as a glob. */
   public boolean matches(String name) {
-    return (ignoreCase ? text.equalsIgnoreCase(name) : text.equals(name))
-        || (pattern != null && pattern.matcher(name).matches());
+    if (!glob) {
+      return ignoreCase ? text.equalsIgnoreCase(name) && isAscii(name) : text.equals(name);
+    }
+    return wildcard(text, name, ignoreCase);
   }
 
   /**
@@ -45,7 +47,7 @@ public record Glob(String text, String pointer, Pattern pattern, boolean ignoreC
    * characters beats one with fewer ({@code omics:Start*} beats {@code *:Start*}).
    */
   public int specificity() {
-    if (pattern == null) {
+    if (!glob) {
       return Integer.MAX_VALUE;
     }
     int literal = 0;
@@ -58,34 +60,55 @@ public record Glob(String text, String pointer, Pattern pattern, boolean ignoreC
     return literal;
   }
 
-  private static Pattern compile(String glob, int flags) {
-    StringBuilder re = new StringBuilder(glob.length() + 8);
-    StringBuilder literal = new StringBuilder();
-    for (int i = 0; i < glob.length(); i++) {
-      char c = glob.charAt(i);
-      if (c == '*' || c == '?') {
-        if (literal.length() > 0) {
-          re.append(Pattern.quote(literal.toString()));
-          literal.setLength(0);
-        }
-        re.append(c == '*' ? ".*" : ".");
+  /** Greedy matching with one backtrack point: linear for the keys policies use. */
+  static boolean wildcard(String pat, String name, boolean ignoreCase) {
+    int p = 0;
+    int n = 0;
+    int starP = -1;
+    int starN = 0;
+    while (n < name.length()) {
+      char pc = p < pat.length() ? pat.charAt(p) : 0;
+      if (p < pat.length() && pc == '?') {
+        n += width(name, n);
+        p++;
+      } else if (p < pat.length() && pc == '*') {
+        starP = p++;
+        starN = n;
+      } else if (p < pat.length() && same(pc, name.charAt(n), ignoreCase)) {
+        p++;
+        n++;
+      } else if (starP >= 0) {
+        p = starP + 1;
+        starN += width(name, starN);
+        n = starN;
       } else {
-        literal.append(c);
+        return false;
       }
     }
-    if (literal.length() > 0) {
-      re.append(Pattern.quote(literal.toString()));
+    while (p < pat.length() && pat.charAt(p) == '*') {
+      p++;
     }
-    return Pattern.compile(re.toString(), Pattern.DOTALL | flags);
+    return p == pat.length();
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Glob g && g.text.equals(text) && g.pointer.equals(pointer);
+  private static int width(String s, int i) {
+    return Character.isHighSurrogate(s.charAt(i)) && i + 1 < s.length()
+        && Character.isLowSurrogate(s.charAt(i + 1)) ? 2 : 1;
   }
 
-  @Override
-  public int hashCode() {
-    return text.hashCode() * 31 + pointer.hashCode();
+  private static boolean same(char a, char b, boolean ignoreCase) {
+    if (a == b) {
+      return true;
+    }
+    return ignoreCase && a < 128 && b < 128 && Character.toLowerCase(a) == Character.toLowerCase(b);
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
   }
 }

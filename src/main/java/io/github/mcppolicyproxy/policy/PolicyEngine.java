@@ -30,10 +30,14 @@ public final class PolicyEngine {
 
   private final Policy policy;
   private final CommandInspector inspector;
+  private final RuleIndex tools;
+  private final RuleIndex operationRules;
 
   public PolicyEngine(Policy policy, CommandInspector inspector) {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.inspector = Objects.requireNonNull(inspector, "inspector");
+    this.tools = new RuleIndex(policy.tools(), false);
+    this.operationRules = new RuleIndex(policy.operations(), true);
   }
 
   public Policy policy() {
@@ -48,7 +52,7 @@ public final class PolicyEngine {
         return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", List.of());
       }
     }
-    List<Entry> toolEntries = matching(policy.tools(), tool);
+    List<Entry> toolEntries = tools.matching(tool);
     List<Entry> entries = new ArrayList<>(toolEntries);
     policy.allTools().ifPresent(entries::add);
     for (Entry e : entries) {
@@ -79,7 +83,7 @@ public final class PolicyEngine {
         for (Command command : commands) {
           List<Entry> perCommand = new ArrayList<>();
           for (String op : command.operations()) {
-            List<Entry> matched = matching(policy.operations(), op);
+            List<Entry> matched = operationRules.matching(op);
             for (Entry e : matched) {
               if (e.action() == Action.DENY) {
                 return refuse(Code.DENIED, e.pointer(),
@@ -114,7 +118,7 @@ public final class PolicyEngine {
       }
     }
     ObjectNode argsRoot = JsonNodeFactory.instance.objectNode();
-    argsRoot.set("args", call.arguments());
+    argsRoot.set("args", call.arguments()); // shares the arguments: no copy
     for (Entry e : entries) {
       Refusal r = predicates(e, argsRoot, tool, operations);
       if (r != null) {
@@ -122,6 +126,9 @@ public final class PolicyEngine {
       }
     }
     for (Map.Entry<Command, List<Entry>> ce : opEntries.entrySet()) {
+      if (ce.getValue().stream().noneMatch(Entry::dependsOnArguments)) {
+        continue;
+      }
       ObjectNode root = ((ObjectNode) ce.getKey().facts().deepCopy());
       root.set("args", call.arguments());
       for (Entry e : ce.getValue()) {
@@ -138,7 +145,7 @@ public final class PolicyEngine {
       charge(permits, perCommand);
     }
     Entry asks = null;
-    Entry toolDecider = mostSpecific(policy.tools(), tool);
+    Entry toolDecider = tools.mostSpecific(tool);
     if (toolDecider == null && policy.allTools().isPresent()) {
       toolDecider = policy.allTools().get();
     }
@@ -147,7 +154,7 @@ public final class PolicyEngine {
     }
     for (Command command : opEntries.keySet()) {
       for (String op : command.operations()) {
-        Entry opDecider = mostSpecific(policy.operations(), op);
+        Entry opDecider = operationRules.mostSpecific(op);
         if (asks == null && opDecider != null && opDecider.action() == Action.REQUIRE_APPROVAL) {
           asks = opDecider;
         }
@@ -176,7 +183,7 @@ public final class PolicyEngine {
         return true;
       }
     }
-    List<Entry> toolEntries = matching(policy.tools(), tool);
+    List<Entry> toolEntries = tools.matching(tool);
     if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
       return true;
     }
@@ -198,12 +205,12 @@ public final class PolicyEngine {
         out.add(g.pointer());
       }
     }
-    matching(policy.tools(), call.tool()).forEach(e -> out.add(e.pointer()));
+    tools.matching(call.tool()).forEach(e -> out.add(e.pointer()));
     policy.allTools().ifPresent(e -> out.add(e.pointer()));
     if (inspection instanceof Inspection.Commands c) {
       for (Command command : c.commands()) {
         for (String op : command.operations()) {
-          for (Entry e : matching(policy.operations(), op)) {
+          for (Entry e : operationRules.matching(op)) {
             if (!out.contains(e.pointer())) {
               out.add(e.pointer());
             }
@@ -217,34 +224,6 @@ public final class PolicyEngine {
   /** The inspector this engine reads {@code call_aws} commands with. */
   public CommandInspector inspector() {
     return inspector;
-  }
-
-  /**
-   * The entry that decides between allow and require_approval for {@code name}: the most specific
-   * matching key (an exact name, else the glob with the most literal characters; the first in file
-   * order on a tie). Deny, predicates and limits come from every matching entry regardless.
-   */
-  static Entry mostSpecific(Map<Glob, Entry> map, String name) {
-    Entry best = null;
-    int bestScore = -1;
-    for (Map.Entry<Glob, Entry> e : map.entrySet()) {
-      if (e.getKey().matches(name) && e.getKey().specificity() > bestScore) {
-        best = e.getValue();
-        bestScore = e.getKey().specificity();
-      }
-    }
-    return best;
-  }
-
-  /** Every entry whose key is {@code name} or a glob matching it, in file order. */
-  static List<Entry> matching(Map<Glob, Entry> map, String name) {
-    List<Entry> out = new ArrayList<>(2);
-    for (Map.Entry<Glob, Entry> e : map.entrySet()) {
-      if (e.getKey().matches(name)) {
-        out.add(e.getValue());
-      }
-    }
-    return out;
   }
 
   private static void charge(Map<Limit, Integer> permits, List<Entry> entries) {

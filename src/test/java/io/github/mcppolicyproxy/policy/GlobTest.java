@@ -43,4 +43,31 @@ class GlobTest {
     assertThat(matches("\\Q*", "\\Qz")).isTrue();
     assertThat(matches("(a|b)*", "a")).isFalse();
   }
+
+  @org.junit.jupiter.api.Test
+  void wildcardMatchingAgreesWithARegexReferenceOnRandomPatterns() {
+    java.util.Random random = new java.util.Random(7);
+    String patAlphabet = "ab*?:";
+    String nameAlphabet = "abAB:\uD834\uDD1E";
+    for (int i = 0; i < 20_000; i++) {
+      StringBuilder pat = new StringBuilder();
+      for (int k = random.nextInt(7); k > 0; k--) {
+        pat.append(patAlphabet.charAt(random.nextInt(patAlphabet.length())));
+      }
+      StringBuilder name = new StringBuilder();
+      for (int k = random.nextInt(8); k > 0; k--) {
+        int c = random.nextInt(6);
+        name.append(c == 5 ? "\uD834\uDD1E" : String.valueOf(nameAlphabet.charAt(c)));
+      }
+      boolean ignoreCase = random.nextBoolean();
+      String regex = java.util.Arrays.stream(pat.toString().split("", -1))
+          .map(ch -> ch.equals("*") ? ".*" : ch.equals("?") ? "." : java.util.regex.Pattern.quote(ch))
+          .collect(java.util.stream.Collectors.joining());
+      boolean expected = java.util.regex.Pattern.compile(regex, java.util.regex.Pattern.DOTALL
+          | (ignoreCase ? java.util.regex.Pattern.CASE_INSENSITIVE : 0))
+          .matcher(name).matches();
+      org.assertj.core.api.Assertions.assertThat(Glob.wildcard(pat.toString(), name.toString(),
+          ignoreCase)).as("%s vs %s (ignoreCase %s)", pat, name, ignoreCase).isEqualTo(expected);
+    }
+  }
 }
