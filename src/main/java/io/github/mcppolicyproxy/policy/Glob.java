@@ -11,10 +11,53 @@ import java.util.Objects;
  * @param pointer the JSON Pointer of the key's entry in the policy file
  * @param glob true when the text has a {@code *} or {@code ?}
  */
-public record Glob(String text, String pointer, boolean glob, boolean ignoreCase) {
-  public Glob {
-    Objects.requireNonNull(text, "text");
-    Objects.requireNonNull(pointer, "pointer");
+public final class Glob {
+  private final String text;
+  private final String pointer;
+  private final boolean glob;
+  private final boolean ignoreCase;
+  /** Runs of literal characters every match must contain (lower-cased when ignoring case). */
+  private final String[] required;
+
+  private Glob(String text, String pointer, boolean glob, boolean ignoreCase) {
+    this.text = Objects.requireNonNull(text, "text");
+    this.pointer = Objects.requireNonNull(pointer, "pointer");
+    this.glob = glob;
+    this.ignoreCase = ignoreCase;
+    this.required = java.util.Arrays.stream((ignoreCase ? lower(text) : text).split("[*?]+"))
+        .filter(x -> !x.isEmpty()).toArray(String[]::new);
+  }
+
+  public String text() {
+    return text;
+  }
+
+  public String pointer() {
+    return pointer;
+  }
+
+  public boolean glob() {
+    return glob;
+  }
+
+  public boolean ignoreCase() {
+    return ignoreCase;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Glob g && g.text.equals(text) && g.pointer.equals(pointer)
+        && g.ignoreCase == ignoreCase;
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode() * 31 + pointer.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return text;
   }
 
   /** A key of {@code tools} or {@code hide}: case-sensitive. */
@@ -36,10 +79,40 @@ public record Glob(String text, String pointer, boolean glob, boolean ignoreCase
 
   /** True when {@code name} is this key, or matches it as a glob. */
   public boolean matches(String name) {
+    return matches(name, ignoreCase ? lower(name) : name);
+  }
+
+  /**
+   * {@link #matches(String)} for callers that test one name against many keys: {@code folded} is
+   * {@code name} lower-cased (ASCII) when this key ignores case, else {@code name} itself.
+   */
+  boolean matches(String name, String folded) {
     if (!glob) {
       return ignoreCase ? text.equalsIgnoreCase(name) && isAscii(name) : text.equals(name);
     }
+    for (String literal : required) {
+      if (!folded.contains(literal)) {
+        return false; // cheap rejection: most keys fail here without the full match
+      }
+    }
     return wildcard(text, name, ignoreCase);
+  }
+
+  /** ASCII lower case (the only folding IAM does); other characters unchanged. */
+  static String lower(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        char[] a = s.toCharArray();
+        for (int k = i; k < a.length; k++) {
+          if (a[k] >= 'A' && a[k] <= 'Z') {
+            a[k] = (char) (a[k] + 32);
+          }
+        }
+        return new String(a);
+      }
+    }
+    return s;
   }
 
   /**

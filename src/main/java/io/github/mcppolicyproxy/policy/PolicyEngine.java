@@ -52,7 +52,8 @@ public final class PolicyEngine {
         return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", List.of());
       }
     }
-    List<Entry> toolEntries = tools.matching(tool);
+    RuleIndex.Match toolMatch = tools.lookup(tool);
+    List<Entry> toolEntries = toolMatch.entries();
     List<Entry> entries = new ArrayList<>(toolEntries);
     policy.allTools().ifPresent(entries::add);
     for (Entry e : entries) {
@@ -68,6 +69,7 @@ public final class PolicyEngine {
     List<Command> commands = List.of();
     List<String> operations = List.of();
     Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
+    List<Entry> opDeciders = new ArrayList<>();
     if (tool.equals(CALL_AWS) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
       Inspection found = inspector.inspect(call);
       if (found instanceof Inspection.Unparseable u) {
@@ -83,7 +85,11 @@ public final class PolicyEngine {
         for (Command command : commands) {
           List<Entry> perCommand = new ArrayList<>();
           for (String op : command.operations()) {
-            List<Entry> matched = operationRules.matching(op);
+            RuleIndex.Match m = operationRules.lookup(op);
+            List<Entry> matched = m.entries();
+            if (m.decider() != null) {
+              opDeciders.add(m.decider());
+            }
             for (Entry e : matched) {
               if (e.action() == Action.DENY) {
                 return refuse(Code.DENIED, e.pointer(),
@@ -145,19 +151,16 @@ public final class PolicyEngine {
       charge(permits, perCommand);
     }
     Entry asks = null;
-    Entry toolDecider = tools.mostSpecific(tool);
+    Entry toolDecider = toolMatch.decider();
     if (toolDecider == null && policy.allTools().isPresent()) {
       toolDecider = policy.allTools().get();
     }
     if (toolDecider != null && toolDecider.action() == Action.REQUIRE_APPROVAL) {
       asks = toolDecider;
     }
-    for (Command command : opEntries.keySet()) {
-      for (String op : command.operations()) {
-        Entry opDecider = operationRules.mostSpecific(op);
-        if (asks == null && opDecider != null && opDecider.action() == Action.REQUIRE_APPROVAL) {
-          asks = opDecider;
-        }
+    for (Entry opDecider : opDeciders) {
+      if (asks == null && opDecider.action() == Action.REQUIRE_APPROVAL) {
+        asks = opDecider;
       }
     }
     if (asks != null) {
@@ -183,7 +186,7 @@ public final class PolicyEngine {
         return true;
       }
     }
-    List<Entry> toolEntries = tools.matching(tool);
+    List<Entry> toolEntries = tools.lookup(tool).entries();
     if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
       return true;
     }
@@ -205,12 +208,12 @@ public final class PolicyEngine {
         out.add(g.pointer());
       }
     }
-    tools.matching(call.tool()).forEach(e -> out.add(e.pointer()));
+    tools.lookup(call.tool()).entries().forEach(e -> out.add(e.pointer()));
     policy.allTools().ifPresent(e -> out.add(e.pointer()));
     if (inspection instanceof Inspection.Commands c) {
       for (Command command : c.commands()) {
         for (String op : command.operations()) {
-          for (Entry e : operationRules.matching(op)) {
+          for (Entry e : operationRules.lookup(op).entries()) {
             if (!out.contains(e.pointer())) {
               out.add(e.pointer());
             }

@@ -3,7 +3,6 @@ package io.github.mcppolicyproxy.policy;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -38,63 +37,61 @@ final class RuleIndex {
     }
   }
 
-  /** Every entry whose key matches {@code name}, in file order. */
-  List<Entry> matching(String name) {
-    List<Rule> hits = hits(name);
-    List<Entry> out = new ArrayList<>(hits.size());
-    for (Rule r : hits) {
-      out.add(r.entry());
-    }
-    return out;
-  }
-
   /**
-   * The matching entry with the most specific key (an exact name, else the glob with the most
-   * literal characters; the first in file order on a tie), or null.
+   * What applies to one name.
+   *
+   * @param entries every entry whose key matches, in file order
+   * @param decider the matching entry with the most specific key (an exact name, else the glob
+   *     with the most literal characters; the first in file order on a tie), or null
    */
-  Entry mostSpecific(String name) {
+  record Match(List<Entry> entries, Entry decider) {}
+
+  private static final Match NONE = new Match(List.of(), null);
+
+  /** Every entry whose key matches {@code name}, and the one that decides allow vs approval. */
+  Match lookup(String name) {
+    String folded = operations ? Glob.lower(name) : name;
+    List<Rule> hits = null;
+    hits = collect(exact.get(folded), name, folded, hits);
+    if (operations) {
+      int colon = name.indexOf(':');
+      hits = collect(colon > 0 ? byService.get(folded.substring(0, colon)) : null, name, folded,
+          hits);
+    }
+    hits = collect(globs, name, folded, hits);
+    if (hits == null) {
+      return NONE;
+    }
+    if (hits.size() > 1) {
+      hits.sort((a, b) -> Integer.compare(a.order(), b.order()));
+    }
+    List<Entry> entries = new ArrayList<>(hits.size());
     Rule best = null;
-    for (Rule r : hits(name)) {
+    for (Rule r : hits) {
+      entries.add(r.entry());
       if (best == null || r.glob().specificity() > best.glob().specificity()) {
         best = r;
       }
     }
-    return best == null ? null : best.entry();
+    return new Match(entries, best.entry());
   }
 
-  private List<Rule> hits(String name) {
-    List<Rule> hits = new ArrayList<>(4);
-    List<Rule> ex = exact.get(operations ? lower(name) : name);
-    if (ex != null) {
-      for (Rule r : ex) {
-        if (r.glob().matches(name)) {
-          hits.add(r);
-        }
-      }
+  private static List<Rule> collect(List<Rule> rules, String name, String folded, List<Rule> hits) {
+    if (rules == null) {
+      return hits;
     }
-    if (operations) {
-      int colon = name.indexOf(':');
-      List<Rule> svc = colon > 0 ? byService.get(lower(name.substring(0, colon))) : null;
-      if (svc != null) {
-        for (Rule r : svc) {
-          if (r.glob().matches(name)) {
-            hits.add(r);
-          }
+    for (Rule r : rules) {
+      if (r.glob().matches(name, folded)) {
+        if (hits == null) {
+          hits = new ArrayList<>(4);
         }
-      }
-    }
-    for (Rule r : globs) {
-      if (r.glob().matches(name)) {
         hits.add(r);
       }
-    }
-    if (hits.size() > 1) {
-      hits.sort((a, b) -> Integer.compare(a.order(), b.order()));
     }
     return hits;
   }
 
   private static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
+    return Glob.lower(s);
   }
 }
