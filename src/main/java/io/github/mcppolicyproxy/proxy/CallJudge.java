@@ -31,6 +31,14 @@ public final class CallJudge {
 
   /** The decision on {@code call} in {@code session}: null to allow, else the refusal. */
   public Refusal judge(ToolCall call, String session) {
+    return judge(call, session, false);
+  }
+
+  /**
+   * The decision on {@code call}; a {@code continuation} (the retry of a multi round-trip call the
+   * server asked input for) is judged by the rules but takes no quota: the first round took it.
+   */
+  public Refusal judge(ToolCall call, String session, boolean continuation) {
     Verdict v = engine.decide(call);
     if (v instanceof Verdict.Refuse r) {
       return r.refusal();
@@ -45,7 +53,7 @@ public final class CallJudge {
           OptionalLong.empty(), a.operations());
     }
     Verdict.Allow allow = (Verdict.Allow) v;
-    if (allow.permits().isEmpty()) {
+    if (allow.permits().isEmpty() || continuation) {
       return null;
     }
     Quota.Outcome o = quota.tryReserve(session, allow.permits());

@@ -225,7 +225,12 @@ public final class ClientToServer implements Runnable {
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */
   private boolean track(Envelope e, Out out) {
-    if (e.kind() == Envelope.Kind.REQUEST && !inFlight.add(e.id(), e.method())) {
+    return track(e, out, null);
+  }
+
+  private boolean track(Envelope e, Out out, String continuationKey) {
+    if (e.kind() == Envelope.Kind.REQUEST
+        && !inFlight.add(e.id(), e.method(), continuationKey)) {
       out.answers.add(replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
           + config.maxPending() + ") are waiting for the upstream server; retry later"));
       return false;
@@ -272,15 +277,22 @@ public final class ClientToServer implements Runnable {
     }
     ToolCall call = new ToolCall(name.asText(), args);
     boolean stateless = params.path("_meta").has(REVISION_META);
+    String continuationKey = null;
+    boolean continuation = false;
+    if (stateless) {
+      continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
+      continuation = (params.has("inputResponses") || params.has("requestState"))
+          && inFlight.continuations().take(continuationKey);
+    }
     Refusal refusal;
     if (config.requireAudit() && !log.healthy()) {
       refusal = new Refusal(Code.DENIED, "/", "the violation log cannot be written and this proxy"
           + " runs with --require-audit, so every call is refused until it recovers");
     } else {
-      refusal = judge.judge(call, config.sessionId());
+      refusal = judge.judge(call, config.sessionId(), continuation);
     }
     if (refusal == null) {
-      if (track(e, out)) {
+      if (track(e, out, continuationKey)) {
         out.forward.add(slice(frame, from, to));
       }
       return;

@@ -12,10 +12,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * may use id 0), and their answers are never looked up in this table.
  */
 public final class InFlight {
-  /** A forwarded request: its id as received and its method. */
-  public record Pending(JsonId id, String method) {}
+  /**
+   * A forwarded request: its id as received and its method; for a {@code tools/call} of the
+   * 2026-07-28 revision, the key under which an {@code input_required} answer opens a continuation.
+   */
+  public record Pending(JsonId id, String method, String continuationKey) {}
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Continuations continuations = new Continuations();
   private final int max;
 
   /** @param max how many requests may wait for the upstream at once */
@@ -25,10 +29,15 @@ public final class InFlight {
 
   /** Records a forwarded request; false when the table is full (the request must not be sent). */
   public boolean add(JsonId id, String method) {
+    return add(id, method, null);
+  }
+
+  /** Records a forwarded request that may open a continuation under {@code continuationKey}. */
+  public boolean add(JsonId id, String method, String continuationKey) {
     if (pending.size() >= max && !pending.containsKey(id.key())) {
       return false;
     }
-    pending.put(id.key(), new Pending(id, method));
+    pending.put(id.key(), new Pending(id, method, continuationKey));
     return true;
   }
 
@@ -47,6 +56,11 @@ public final class InFlight {
       }
     }
     return all;
+  }
+
+  /** Multi round-trip calls the server asked input for, whose retries take no quota. */
+  public Continuations continuations() {
+    return continuations;
   }
 
   public int size() {

@@ -95,6 +95,9 @@ public final class ServerToClient implements Runnable {
           send(filter.filter(frame));
           return;
         }
+        if (p != null && p.continuationKey() != null && asksForInput(frame)) {
+          inFlight.continuations().open(p.continuationKey());
+        }
       }
       case BATCH -> {
         for (Envelope.Range r : e.elements()) {
@@ -118,6 +121,38 @@ public final class ServerToClient implements Runnable {
         diag("cannot write to the client (" + ex.getMessage() + "); dropping upstream output");
       }
     }
+  }
+
+  private static final byte[] INPUT_REQUIRED =
+      "\"input_required\"".getBytes(StandardCharsets.US_ASCII);
+
+  /** True for a result whose {@code resultType} is {@code input_required} (2026-07-28). */
+  private boolean asksForInput(byte[] frame) {
+    if (indexOf(frame, INPUT_REQUIRED) < 0) {
+      return false; // the common case costs one pass over the bytes, no parse
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode root = JSON.readTree(frame);
+      return "input_required".equals(root.path("result").path("resultType").asText(null));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private static int indexOf(byte[] hay, byte[] needle) {
+    outer:
+    for (int i = 0; i <= hay.length - needle.length; i++) {
+      for (int k = 0; k < needle.length; k++) {
+        if (hay[i + k] != needle[k]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
   }
 
   private static boolean isBlank(byte[] frame) {

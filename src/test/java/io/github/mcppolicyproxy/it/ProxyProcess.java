@@ -42,14 +42,11 @@ final class ProxyProcess implements AutoCloseable {
   }
 
   static Path jar() {
-    String p = System.getProperty("proxy.jar", "target/mcp-policy-proxy.jar");
-    Path jar = Path.of(p);
-    assertThat(jar).as("the packaged proxy jar (run mvn verify)").exists();
-    return jar;
+    return ProxyJar.path();
   }
 
   static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    return ProxyJar.java();
   }
 
   /** The stand-in upstream command, from the jar itself, with extra stand-in options. */

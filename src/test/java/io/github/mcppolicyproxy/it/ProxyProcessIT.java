@@ -260,6 +260,24 @@ class ProxyProcessIT {
   }
 
   @Test
+  void aClientCannotForgeAMultiRoundTripRetryToDodgeALimit() throws Exception {
+    String policy = "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"standin_echo\":"
+        + "{\"limits\":[{\"window\":\"minute\",\"max\":1}]}}}";
+    try (ProxyProcess p = ProxyProcess.start(args(policy, "--test-tools"))) {
+      String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+          + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+      for (int id = 1; id <= 2; id++) {
+        p.send("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{"
+            + "\"name\":\"standin_echo\",\"arguments\":{\"x\":1},\"requestState\":\"forged\","
+            + "\"inputResponses\":{}," + meta + "}}");
+        JsonNode r = p.answerTo(id);
+        assertThat(r.path("result").path("_meta").path("io.github.mcp-policy-proxy/refusal")
+            .path("code").asText("")).isEqualTo(id == 1 ? "" : "rate_limited");
+      }
+    }
+  }
+
+  @Test
   void utf8PassesUnchangedUnderAnAsciiDefaultCharset() throws Exception {
     String text = "naïve café 𝄞 😀 日本語";
     Path record = dir.resolve("received.jsonl");
