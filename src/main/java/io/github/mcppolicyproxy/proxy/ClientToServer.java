@@ -52,6 +52,7 @@ public final class ClientToServer implements Runnable {
   private final Replies replies;
   private final ProxyConfig config;
   private final ObjectMapper strict;
+  private final ObjectMapper lenient = new ObjectMapper();
 
   public ClientToServer(FrameReader in, FrameWriter toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
@@ -148,16 +149,21 @@ public final class ClientToServer implements Runnable {
     for (Envelope.Range r : e.elements()) {
       Envelope el = scanner.scan(frame, r.start(), r.end());
       judged |= el.hasMethod(TOOLS_CALL) || el.kind() == Envelope.Kind.INVALID
-          || el.duplicateKey() != null || el.kind() == Envelope.Kind.BATCH;
+          || el.kind() == Envelope.Kind.OTHER || el.duplicateKey() != null
+          || el.kind() == Envelope.Kind.BATCH;
     }
     if (!judged) {
+      List<byte[]> passed = new ArrayList<>();
       for (Envelope.Range r : e.elements()) {
-        track(scanner.scan(frame, r.start(), r.end()), out);
+        if (track(scanner.scan(frame, r.start(), r.end()), out)) {
+          passed.add(java.util.Arrays.copyOfRange(frame, r.start(), r.end()));
+        }
       }
       if (out.answers.isEmpty()) {
         toServer.write(frame); // nothing to judge: the batch passes as it came
         return;
       }
+      out.forward.addAll(passed); // some were refused for want of room: send the rest
     } else {
       for (Envelope.Range r : e.elements()) {
         byte[] el = java.util.Arrays.copyOfRange(frame, r.start(), r.end());
@@ -204,6 +210,14 @@ public final class ClientToServer implements Runnable {
             "Invalid Request: a batch inside a batch"));
         return;
       }
+      case OTHER -> {
+        // valid JSON but no request, notification or response: the spec's Invalid Request
+        JsonId id = e.id() == null || e.id().key().startsWith("invalid:") ? JsonId.NULL : e.id();
+        diag("answered a frame from the client that is not a JSON-RPC message with Invalid Request");
+        out.answers.add(replies.error(id, Replies.INVALID_REQUEST,
+            "Invalid Request: not a JSON-RPC request, notification or response"));
+        return;
+      }
       default -> { }
     }
     if (e.duplicateKey() != null && ENVELOPE_MEMBERS.contains(e.duplicateKey())) {
@@ -237,6 +251,7 @@ public final class ClientToServer implements Runnable {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
+      logNotification(frame, from, to);
       return;
     }
     JsonId id = e.id();
@@ -299,6 +314,30 @@ public final class ClientToServer implements Runnable {
     } else if (track(e, out)) {
       out.forward.add(slice(frame, from, to));
     }
+  }
+
+  /**
+   * Records a {@code tools/call} notification in the violation log: it was never forwarded, whatever
+   * the policy says, because nobody could be told the outcome. Judged leniently (a duplicate key or a
+   * malformed {@code params} still names what was attempted as best it can).
+   */
+  private void logNotification(byte[] frame, int from, int to) {
+    JsonNode params = null;
+    try {
+      params = lenient.readTree(frame, from, to - from).get("params");
+    } catch (IOException | RuntimeException ex) {
+      // logged below with what is known
+    }
+    JsonNode name = params == null ? null : params.get("name");
+    JsonNode args = params == null ? null : params.get("arguments");
+    ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
+        args != null && args.isObject() ? args : null);
+    Refusal refusal = new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
+        + " notification (no id), which cannot be answered, so it was never forwarded");
+    Policy policy = judge.engine().policy();
+    log.append(new Violation(config.clock().instant(), config.sessionId(), null, call.tool(),
+        refusal, true, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),
+        config.logArgumentValues() ? call.arguments() : null, policy.source(), policy.sha256()));
   }
 
   private static byte[] slice(byte[] frame, int from, int to) {
