@@ -19,6 +19,9 @@ import java.util.Set;
  * {@link Envelope.Kind#INVALID}). Thread-safe.
  */
 public final class EnvelopeScanner {
+  /** Deepest nesting a frame may have; a deeper one is {@link Envelope.Kind#INVALID}. */
+  public static final int MAX_NESTING = 100_000;
+
   private final JsonFactory factory;
 
   /** @param maxFrameBytes frames are never larger than this, so no string or number may be either */
@@ -27,7 +30,9 @@ public final class EnvelopeScanner {
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
-                    .maxNestingDepth(Integer.MAX_VALUE) // streaming: depth costs no stack
+                    // streaming costs no stack, but each level holds a small context object:
+                    // bounded, so a frame of millions of '[' cannot exhaust the heap
+                    .maxNestingDepth(MAX_NESTING)
                     .maxStringLength(Math.max(maxFrameBytes, 1))
                     .maxNumberLength(Math.max(maxFrameBytes, 1))
                     .maxNameLength(Math.max(maxFrameBytes, 1))

@@ -23,13 +23,19 @@ public final class ToolsListFilter {
     this.refused = Objects.requireNonNull(refused, "refused");
   }
 
-  /** The frame to send the client in place of {@code frame}. */
+  /**
+   * The frame to send the client in place of {@code frame}.
+   *
+   * @throws IllegalArgumentException when no tree can be built from the frame (nested too deep, say):
+   *     it cannot be shown that it lists no hidden tool, so it must not be passed on
+   */
   public byte[] filter(byte[] frame) {
     JsonNode root;
     try {
       root = mapper.readTree(frame);
     } catch (IOException e) {
-      return frame; // the scanner accepted it; a tree we cannot build is passed on as it came
+      throw new IllegalArgumentException("unreadable tools/list answer: "
+          + e.getMessage().lines().findFirst().orElse(""), e);
     }
     JsonNode tools = root.path("result").path("tools");
     if (!tools.isArray()) {
