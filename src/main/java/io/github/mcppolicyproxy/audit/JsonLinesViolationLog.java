@@ -117,9 +117,12 @@ public final class JsonLinesViolationLog implements ViolationLog {
             + "); refusals go to stderr until it recovers");
       }
       healthy = false;
-      stderr.print(UNWRITTEN_MARKER);
-      stderr.write(line, 0, line.length);
-      stderr.flush();
+      byte[] marked = (UNWRITTEN_MARKER + new String(line, StandardCharsets.UTF_8))
+          .getBytes(StandardCharsets.UTF_8);
+      synchronized (stderr) { // one write: no other thread's line can land inside the record
+        stderr.write(marked, 0, marked.length);
+        stderr.flush();
+      }
       return false;
     }
   }
