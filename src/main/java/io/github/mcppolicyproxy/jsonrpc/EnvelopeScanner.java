@@ -51,6 +51,17 @@ public final class EnvelopeScanner {
     if (bad >= 0) {
       return Envelope.invalid("invalid UTF-8 at byte " + (bad - from));
     }
+    // Jackson guesses UTF-16/32 from NUL bytes and skips a UTF-8 BOM; the upstream reads UTF-8
+    // text. JSON in UTF-8 holds neither, so refusing both keeps us reading what the upstream reads.
+    for (int i = from; i < to; i++) {
+      if (frame[i] == 0) {
+        return Envelope.invalid("NUL byte at byte " + (i - from));
+      }
+    }
+    if (to - from >= 3 && (frame[from] & 0xFF) == 0xEF && (frame[from + 1] & 0xFF) == 0xBB
+        && (frame[from + 2] & 0xFF) == 0xBF) {
+      return Envelope.invalid("byte order mark at the start of the frame");
+    }
     try (JsonParser p = factory.createParser(frame, from, to - from)) {
       JsonToken first = p.nextToken();
       if (first == null) {
