@@ -23,7 +23,7 @@
  *       4 KiB) and the rest of it is skipped without being kept. Each reader holds at most one
  *       frame (about twice the limit while it is copied out), whatever the input; add the queue
  *       below for the client side. A 100 MB line without a newline, under {@code -Xmx64m} with an
- *       8 MiB limit, peaked at 81-89 MiB RSS for the whole JVM.
+ *       8 MiB limit, peaked at 81-91 MiB RSS for the whole JVM.
  *   <li><b>Nesting</b>: the envelope scan follows at most 100,000 levels (deeper: -32700); a
  *       {@code tools/call} is judged on a tree of at most 1,000 levels (deeper: -32600, not
  *       forwarded), so what recurses over a tree (hashing, predicates) is bounded by 1,000.
