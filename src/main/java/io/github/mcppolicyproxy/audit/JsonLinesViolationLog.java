@@ -6,14 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 
@@ -23,18 +25,22 @@ import java.util.Objects;
  *
  * <p>When the file cannot be written (disk full, removed, permission lost), the record is written
  * whole to stderr after the marker {@value #UNWRITTEN_MARKER} so nothing is silently lost; every
- * later append first tries to reopen the file, and stderr is told when it recovers. A file that was
- * removed or replaced under us is noticed (by its file key) and reopened.
+ * later append (and every {@link #healthy()} check) first tries to reopen the file, and stderr is
+ * told when it recovers. A file that was removed or replaced under us is noticed (by its file key)
+ * and recreated before the record is written. A write that fails halfway (disk full) is cut back,
+ * so the file never holds a torn line.
  */
 public final class JsonLinesViolationLog implements ViolationLog {
   /** Prefix of a record that could not be written to the log and went to stderr instead. */
   public static final String UNWRITTEN_MARKER = "mcp-policy-proxy: VIOLATION-LOG-UNWRITTEN ";
+  /** Free space below which a log that is down is not yet taken for recovered. */
+  private static final long MIN_FREE_BYTES = 4096;
 
   private final Path path; // null: the log is stderr itself
   private final PrintStream stderr;
   private final ObjectMapper mapper;
   private final boolean recordValues;
-  private OutputStream out;
+  private FileChannel out; // null while closed (or for the stderr log)
   private Object fileKey;
   private boolean healthy = true;
 
@@ -62,9 +68,7 @@ public final class JsonLinesViolationLog implements ViolationLog {
   /** A log that writes its lines to stderr ({@code --violation-log -}). */
   public static JsonLinesViolationLog toStderr(PrintStream stderr, ObjectMapper mapper,
       boolean recordValues) {
-    JsonLinesViolationLog log = new JsonLinesViolationLog(null, stderr, mapper, recordValues);
-    log.out = stderr;
-    return log;
+    return new JsonLinesViolationLog(null, stderr, mapper, recordValues);
   }
 
   private void reopen() throws IOException {
@@ -72,10 +76,19 @@ public final class JsonLinesViolationLog implements ViolationLog {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    OutputStream fresh = new FileOutputStream(path.toFile(), true);
+    FileChannel fresh = FileChannel.open(path, StandardOpenOption.CREATE,
+        StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     closeQuietly();
     out = fresh;
     fileKey = currentFileKey();
+  }
+
+  /** Reopens when the file is not the one we hold open (removed, replaced) or not open at all. */
+  private void ensureOpen() throws IOException {
+    Object key = currentFileKey(); // null when removed: recreated below
+    if (!healthy || out == null || key == null || !Objects.equals(fileKey, key)) {
+      reopen();
+    }
   }
 
   /** The key of the file now at {@code path}, or null when none is there (it was removed). */
@@ -97,15 +110,9 @@ public final class JsonLinesViolationLog implements ViolationLog {
       return true;
     }
     try {
-      if (!healthy || out == null || !Objects.equals(fileKey, currentFileKey())) {
-        reopen();
-      }
-      out.write(line);
-      out.flush();
-      if (!healthy) {
-        healthy = true;
-        stderr.println("mcp-policy-proxy: violation log " + path + " is writable again");
-      }
+      ensureOpen();
+      write(line);
+      recovered();
       return true;
     } catch (IOException | RuntimeException e) {
       if (healthy) {
@@ -113,15 +120,67 @@ public final class JsonLinesViolationLog implements ViolationLog {
             + "); refusals go to stderr until it recovers");
       }
       healthy = false;
-      stderr.print(UNWRITTEN_MARKER);
-      stderr.write(line, 0, line.length);
-      stderr.flush();
+      byte[] marked = (UNWRITTEN_MARKER + new String(line, StandardCharsets.UTF_8))
+          .getBytes(StandardCharsets.UTF_8);
+      synchronized (stderr) { // one write: no other thread's line can land inside the record
+        stderr.write(marked, 0, marked.length);
+        stderr.flush();
+      }
       return false;
     }
   }
 
+  /** Writes the whole line or, failing that, cuts the file back to where it was. */
+  private void write(byte[] line) throws IOException {
+    long before = out.size();
+    try {
+      ByteBuffer b = ByteBuffer.wrap(line);
+      while (b.hasRemaining()) {
+        out.write(b);
+      }
+    } catch (IOException e) {
+      try {
+        if (out.size() > before) {
+          out.truncate(before);
+        }
+      } catch (IOException again) {
+        e.addSuppressed(again);
+      }
+      throw e;
+    }
+  }
+
+  private void recovered() {
+    if (!healthy) {
+      healthy = true;
+      stderr.println("mcp-policy-proxy: violation log " + path + " is writable again");
+    }
+  }
+
+  /**
+   * True when the log can take a record now. A log that is down is retried here (reopened, and its
+   * disk checked for room), so {@code --require-audit} lets calls through again as soon as it has
+   * recovered; a log that is up is checked for removal or replacement. A disk that fills up while the
+   * log is up is only noticed by the next write.
+   */
   @Override
   public synchronized boolean healthy() {
+    if (path == null) {
+      return true;
+    }
+    try {
+      ensureOpen();
+      if (!healthy && Files.getFileStore(path).getUsableSpace() < MIN_FREE_BYTES) {
+        return false;
+      }
+      recovered();
+    } catch (IOException | RuntimeException e) {
+      if (healthy) {
+        stderr.println("mcp-policy-proxy: violation log " + path + " cannot be written (" + e
+            + "); refusals go to stderr until it recovers");
+      }
+      healthy = false;
+    }
     return healthy;
   }
 
@@ -188,7 +247,7 @@ public final class JsonLinesViolationLog implements ViolationLog {
   }
 
   private void closeQuietly() {
-    if (out != null && out != stderr) {
+    if (out != null) {
       try {
         out.close();
       } catch (IOException e) {

@@ -16,6 +16,7 @@ import io.github.mcppolicyproxy.proxy.CallJudge;
 import io.github.mcppolicyproxy.proxy.ProxyConfig;
 import io.github.mcppolicyproxy.proxy.ProxySession;
 import io.github.mcppolicyproxy.proxy.RefusalStyle;
+import io.github.mcppolicyproxy.proxy.UpstreamQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -106,6 +107,13 @@ final class Commands {
         description = "Most client requests waiting for the upstream at once (default: ${DEFAULT-VALUE}).")
     int maxPending;
 
+    @Option(names = "--max-queued-bytes", paramLabel = "N",
+        defaultValue = "" + UpstreamQueue.DEFAULT_MAX_BYTES,
+        description = "Most bytes of client frames waiting for an upstream that does not read its"
+            + " input; beyond it requests are answered with an error (-32004) and other frames"
+            + " wait (default: ${DEFAULT-VALUE}).")
+    long maxQueuedBytes;
+
     @Option(names = "--shutdown-grace-ms", paramLabel = "MS", defaultValue = "1000",
         description = "After the client closes stdin, how long the upstream may take to exit before"
             + " it and its descendants are terminated (default: ${DEFAULT-VALUE}).")
@@ -171,7 +179,7 @@ final class Commands {
       ProxyConfig config;
       try {
         config = new ProxyConfig(sessionId == null ? UUID.randomUUID().toString() : sessionId,
-            maxFrameBytes, maxPending, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
+            maxFrameBytes, maxPending, maxQueuedBytes, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
             requireAudit, logArgumentValues, Clock.systemUTC(), stderr);
       } catch (IllegalArgumentException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage());

@@ -10,6 +10,7 @@ import io.github.mcppolicyproxy.process.ChildProcess;
 import io.github.mcppolicyproxy.proxy.ProxyConfig;
 import io.github.mcppolicyproxy.proxy.ProxySession;
 import io.github.mcppolicyproxy.proxy.RefusalStyle;
+import io.github.mcppolicyproxy.proxy.UpstreamQueue;
 import io.github.mcppolicyproxy.standin.StandInServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -53,7 +54,8 @@ final class DemoCommand implements Callable<Integer> {
         .toString(), "-cp", System.getProperty("java.class.path"), StandInServer.class.getName());
     ChildProcess child = ChildProcess.start(standIn, Map.of(), parent.stderr());
     ProxyConfig config = new ProxyConfig("demo", ProxyConfig.DEFAULT_MAX_FRAME_BYTES,
-        ProxyConfig.DEFAULT_MAX_PENDING, RefusalStyle.RESULT, Duration.ofSeconds(1), false, false,
+        ProxyConfig.DEFAULT_MAX_PENDING, UpstreamQueue.DEFAULT_MAX_BYTES, RefusalStyle.RESULT,
+        Duration.ofSeconds(1), false, false,
         Clock.systemUTC(), parent.stderr());
 
     PipedOutputStream clientWrites = new PipedOutputStream();

@@ -19,6 +19,9 @@ import java.util.Set;
  * {@link Envelope.Kind#INVALID}). Thread-safe.
  */
 public final class EnvelopeScanner {
+  /** Deepest nesting a frame may have; a deeper one is {@link Envelope.Kind#INVALID}. */
+  public static final int MAX_NESTING = 100_000;
+
   private final JsonFactory factory;
 
   /** @param maxFrameBytes frames are never larger than this, so no string or number may be either */
@@ -27,7 +30,9 @@ public final class EnvelopeScanner {
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder()
-                    .maxNestingDepth(Integer.MAX_VALUE) // streaming: depth costs no stack
+                    // streaming costs no stack, but each level holds a small context object:
+                    // bounded, so a frame of millions of '[' cannot exhaust the heap
+                    .maxNestingDepth(MAX_NESTING)
                     .maxStringLength(Math.max(maxFrameBytes, 1))
                     .maxNumberLength(Math.max(maxFrameBytes, 1))
                     .maxNameLength(Math.max(maxFrameBytes, 1))
@@ -45,6 +50,17 @@ public final class EnvelopeScanner {
     int bad = Utf8.firstInvalid(frame, from, to);
     if (bad >= 0) {
       return Envelope.invalid("invalid UTF-8 at byte " + (bad - from));
+    }
+    // Jackson guesses UTF-16/32 from NUL bytes and skips a UTF-8 BOM; the upstream reads UTF-8
+    // text. JSON in UTF-8 holds neither, so refusing both keeps us reading what the upstream reads.
+    for (int i = from; i < to; i++) {
+      if (frame[i] == 0) {
+        return Envelope.invalid("NUL byte at byte " + (i - from));
+      }
+    }
+    if (to - from >= 3 && (frame[from] & 0xFF) == 0xEF && (frame[from + 1] & 0xFF) == 0xBB
+        && (frame[from + 2] & 0xFF) == 0xBF) {
+      return Envelope.invalid("byte order mark at the start of the frame");
     }
     try (JsonParser p = factory.createParser(frame, from, to - from)) {
       JsonToken first = p.nextToken();

@@ -9,9 +9,10 @@ import java.util.Objects;
  * Reads newline-delimited frames from a byte stream, each bounded by a maximum size.
  *
  * <p>A frame is the bytes up to (not including) the next {@code '\n'}; a trailing {@code '\r'} is kept,
- * so the frame can be forwarded byte for byte. A line longer than the limit is skipped to its end and
- * reported as {@link Read.Oversized} with its first bytes, so that the caller can still name its id;
- * memory stays bounded by the limit whatever the input. Not thread-safe: one reader per stream.
+ * so the frame can be forwarded byte for byte. A line longer than the limit is reported as
+ * {@link Read.Oversized} with its first bytes (so that the caller can still name its id) as soon as
+ * it passes the limit, without waiting for its end, and the rest of it is then skipped; memory stays
+ * bounded by the limit whatever the input. Not thread-safe: one reader per stream.
  */
 public final class FrameReader {
   /** What one call to {@link #next()} found. */
@@ -19,7 +20,11 @@ public final class FrameReader {
     /** A complete frame, without its line end. */
     record Frame(byte[] bytes) implements Read {}
 
-    /** A line over the size limit; {@code prefix} holds its first bytes (at most {@link #PREFIX_BYTES}). */
+    /**
+     * A line over the size limit, reported once {@code length} (more than the limit) of its bytes
+     * were read; the rest of the line is skipped. {@code prefix} holds its first bytes (at most
+     * {@link #PREFIX_BYTES}).
+     */
     record Oversized(long length, byte[] prefix) implements Read {}
 
     /** The stream has ended; {@code partial} is true when it ended inside an unterminated line. */
@@ -37,6 +42,7 @@ public final class FrameReader {
   private byte[] line = new byte[1024];
   private int lineLen;
   private boolean pendingEnd;
+  private boolean skipping; // inside an oversized line already reported
 
   /**
    * @param maxFrameBytes the largest frame returned whole; must be positive
@@ -56,16 +62,14 @@ public final class FrameReader {
   public Read next() throws IOException {
     lineLen = 0;
     long total = 0;
-    boolean oversized = false;
-    byte[] prefix = null;
     while (true) {
       if (chunkPos == chunkLen) {
         int n = in.read(chunk, 0, CHUNK);
         if (n < 0) {
           chunkPos = chunkLen = 0;
-          if (oversized) {
-            pendingEnd = true; // the stream ended inside this unterminated line
-            return new Read.Oversized(total, prefix);
+          if (skipping) {
+            skipping = false;
+            return new Read.End(true);
           }
           if (lineLen > 0) {
             byte[] frame = Arrays.copyOf(line, lineLen);
@@ -90,22 +94,21 @@ public final class FrameReader {
       }
       int end = nl < 0 ? chunkLen : nl;
       int len = end - start;
+      chunkPos = nl < 0 ? chunkLen : nl + 1;
+      if (skipping) {
+        skipping = nl < 0;
+        continue;
+      }
       total += len;
-      if (!oversized && total > maxFrameBytes) {
-        oversized = true;
-        prefix = prefixOf(start, len);
+      if (total > maxFrameBytes) {
+        byte[] prefix = prefixOf(start, len);
         line = new byte[1024];
         lineLen = 0;
-      } else if (oversized) {
-        prefix = extendPrefix(prefix, start, len);
-      } else {
-        append(start, len);
+        skipping = nl < 0;
+        return new Read.Oversized(total, prefix);
       }
-      chunkPos = nl < 0 ? chunkLen : nl + 1;
+      append(start, len);
       if (nl >= 0) {
-        if (oversized) {
-          return new Read.Oversized(total, prefix);
-        }
         byte[] frame = Arrays.copyOf(line, lineLen);
         if (line.length > 1 << 20) {
           line = new byte[1024]; // do not keep a huge buffer alive after one large frame

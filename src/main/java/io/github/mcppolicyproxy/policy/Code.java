@@ -9,7 +9,9 @@ public enum Code {
   APPROVAL_DECLINED("approval_declined"),
   APPROVAL_TIMEOUT("approval_timeout"),
   APPROVAL_UNAVAILABLE("approval_unavailable"),
-  UNPARSEABLE_COMMAND("unparseable_command");
+  UNPARSEABLE_COMMAND("unparseable_command"),
+  /** Not a call the proxy can judge and answer (a {@code tools/call} sent as a notification). */
+  INVALID_REQUEST("invalid_request");
 
   private final String wire;
 

@@ -103,11 +103,7 @@ public final class ChildProcess implements Upstream {
   @Override
   public int stop(Duration grace) throws InterruptedException {
     rememberDescendants();
-    try {
-      process.getOutputStream().close();
-    } catch (IOException e) {
-      // already closed or the child is gone: either way it has no more input
-    }
+    closeStdinWithoutWaiting();
     boolean exited = process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
     Set<ProcessHandle> tree;
     synchronized (descendants) {
@@ -140,6 +136,23 @@ public final class ChildProcess implements Upstream {
     watcher.shutdownNow();
     exitCode = process.exitValue();
     return exitCode;
+  }
+
+  /**
+   * Closes the child's stdin on a thread of its own: a writer blocked on a full pipe (the child
+   * stopped reading) holds the stream's lock, and closing would wait for it forever. Once the child
+   * is terminated the blocked write fails and the close completes.
+   */
+  private void closeStdinWithoutWaiting() {
+    Thread t = new Thread(() -> {
+      try {
+        process.getOutputStream().close();
+      } catch (IOException e) {
+        // already closed or the child is gone: either way it has no more input
+      }
+    }, "upstream-stdin-close");
+    t.setDaemon(true);
+    t.start();
   }
 
   @Override

@@ -42,7 +42,7 @@ public final class ClientToServer implements Runnable {
   private static final Set<String> ENVELOPE_MEMBERS = Set.of("jsonrpc", "method", "id", "params");
 
   private final FrameReader in;
-  private final FrameWriter toServer;
+  private final UpstreamQueue toServer;
   private final FrameWriter toClient;
   private final EnvelopeScanner scanner;
   private final CallJudge judge;
@@ -52,8 +52,9 @@ public final class ClientToServer implements Runnable {
   private final Replies replies;
   private final ProxyConfig config;
   private final ObjectMapper strict;
+  private final ObjectMapper lenient = new ObjectMapper();
 
-  public ClientToServer(FrameReader in, FrameWriter toServer, FrameWriter toClient,
+  public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
       Answers answers, ProxyConfig config) {
     this.in = Objects.requireNonNull(in, "in");
@@ -66,8 +67,13 @@ public final class ClientToServer implements Runnable {
     this.answers = Objects.requireNonNull(answers, "answers");
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
+    // Strings as long as a frame (a legitimate large argument is judged, not refused); nesting
+    // stays at Jackson's default of 1000, so building the tree of a deeper call refuses it.
     this.strict = JsonMapper.builder(JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build()).build();
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
+            .maxStringLength(config.maxFrameBytes()).build())
+        .build()).build();
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -92,6 +98,8 @@ public final class ClientToServer implements Runnable {
       }
     } catch (IOException e) {
       diag("client connection failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -109,14 +117,15 @@ public final class ClientToServer implements Runnable {
 
   private void oversized(FrameReader.Read.Oversized o) throws IOException {
     JsonId id = scanner.sniffId(o.prefix());
-    diag("refused a " + o.length() + "-byte frame from the client: over the limit of "
-        + config.maxFrameBytes() + " bytes (--max-frame-bytes)");
-    toClient.write(replies.error(id == null ? JsonId.NULL : id, Replies.FRAME_TOO_LARGE, "Frame of "
-        + o.length() + " bytes exceeds the proxy's limit of " + config.maxFrameBytes() + " bytes"));
+    diag("refused a frame of more than " + config.maxFrameBytes() + " bytes from the client:"
+        + " over the limit (--max-frame-bytes); the rest of its line is skipped");
+    toClient.write(replies.error(id == null ? JsonId.NULL : id, Replies.FRAME_TOO_LARGE, "Frame of"
+        + " more than " + config.maxFrameBytes() + " bytes exceeds the proxy's limit of "
+        + config.maxFrameBytes() + " bytes"));
   }
 
   /** Handles one frame from the client. Package-private for tests. */
-  void frame(byte[] frame) throws IOException {
+  void frame(byte[] frame) throws IOException, InterruptedException {
     if (isBlank(frame)) {
       diag("ignored an empty line from the client");
       return;
@@ -128,15 +137,37 @@ public final class ClientToServer implements Runnable {
     }
     Out out = new Out();
     message(frame, 0, frame.length, e, out);
-    for (byte[] f : out.forward) {
-      toServer.write(f);
+    for (Outgoing f : out.forward) {
+      forward(f, out);
     }
     for (byte[] a : out.answers) {
       toClient.write(a);
     }
   }
 
-  private void batch(byte[] frame, Envelope e) throws IOException {
+  /**
+   * Queues a frame for the upstream. A frame that carries requests is not waited for: when the
+   * queue is full they are answered with an error instead. Other frames wait for room.
+   */
+  private void forward(Outgoing f, Out out) throws InterruptedException {
+    if (f.requests().isEmpty()) {
+      toServer.put(f.bytes());
+      return;
+    }
+    if (toServer.offer(f.bytes())) {
+      return;
+    }
+    diag("the upstream is not reading its input (" + toServer.queuedBytes() + " bytes queued);"
+        + " answered " + f.requests().size() + " request(s) with an error instead of forwarding");
+    for (JsonId id : f.requests()) {
+      inFlight.answered(id);
+      out.answers.add(replies.error(id, Replies.TOO_MANY_PENDING, "The upstream server is not"
+          + " reading its input (" + toServer.queuedBytes() + " bytes are waiting for it);"
+          + " the request was not forwarded; retry later"));
+    }
+  }
+
+  private void batch(byte[] frame, Envelope e) throws IOException, InterruptedException {
     if (e.elements().isEmpty()) {
       diag("answered an empty batch with Invalid Request");
       toClient.write(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
@@ -148,15 +179,23 @@ public final class ClientToServer implements Runnable {
     for (Envelope.Range r : e.elements()) {
       Envelope el = scanner.scan(frame, r.start(), r.end());
       judged |= el.hasMethod(TOOLS_CALL) || el.kind() == Envelope.Kind.INVALID
-          || el.duplicateKey() != null || el.kind() == Envelope.Kind.BATCH;
+          || el.kind() == Envelope.Kind.OTHER || el.duplicateKey() != null
+          || el.kind() == Envelope.Kind.BATCH;
     }
     if (!judged) {
+      List<Outgoing> passed = new ArrayList<>();
       for (Envelope.Range r : e.elements()) {
-        track(scanner.scan(frame, r.start(), r.end()), out);
+        Envelope el = scanner.scan(frame, r.start(), r.end());
+        if (track(el, out)) {
+          passed.add(Outgoing.of(java.util.Arrays.copyOfRange(frame, r.start(), r.end()), el));
+        }
       }
       if (out.answers.isEmpty()) {
-        toServer.write(frame); // nothing to judge: the batch passes as it came
-        return;
+        // nothing to judge: the batch passes as it came
+        out.forward.add(new Outgoing(frame,
+            passed.stream().flatMap(o -> o.requests().stream()).toList()));
+      } else {
+        out.forward.addAll(passed); // some were refused for want of room: send the rest
       }
     } else {
       for (Envelope.Range r : e.elements()) {
@@ -164,8 +203,11 @@ public final class ClientToServer implements Runnable {
         message(el, 0, el.length, scanner.scan(el), out);
       }
     }
-    if (!out.forward.isEmpty()) {
-      toServer.write(join(out.forward));
+    if (out.forward.size() == 1 && out.forward.get(0).bytes() == frame) {
+      forward(out.forward.get(0), out);
+    } else if (!out.forward.isEmpty()) {
+      forward(new Outgoing(join(out.forward.stream().map(Outgoing::bytes).toList()),
+          out.forward.stream().flatMap(o -> o.requests().stream()).toList()), out);
     }
     if (!out.answers.isEmpty()) {
       toClient.write(join(out.answers));
@@ -187,8 +229,15 @@ public final class ClientToServer implements Runnable {
 
   /** Where the handling of one message puts its results. */
   private static final class Out {
-    final List<byte[]> forward = new ArrayList<>(1);
+    final List<Outgoing> forward = new ArrayList<>(1);
     final List<byte[]> answers = new ArrayList<>(1);
+  }
+
+  /** A frame for the upstream and the ids of the requests in it (tracked in {@link InFlight}). */
+  private record Outgoing(byte[] bytes, List<JsonId> requests) {
+    static Outgoing of(byte[] bytes, Envelope e) {
+      return new Outgoing(bytes, e.kind() == Envelope.Kind.REQUEST ? List.of(e.id()) : List.of());
+    }
   }
 
   private void message(byte[] frame, int from, int to, Envelope e, Out out) {
@@ -202,6 +251,14 @@ public final class ClientToServer implements Runnable {
       case BATCH -> {
         out.answers.add(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
             "Invalid Request: a batch inside a batch"));
+        return;
+      }
+      case OTHER -> {
+        // valid JSON but no request, notification or response: the spec's Invalid Request
+        JsonId id = e.id() == null || e.id().key().startsWith("invalid:") ? JsonId.NULL : e.id();
+        diag("answered a frame from the client that is not a JSON-RPC message with Invalid Request");
+        out.answers.add(replies.error(id, Replies.INVALID_REQUEST,
+            "Invalid Request: not a JSON-RPC request, notification or response"));
         return;
       }
       default -> { }
@@ -220,7 +277,7 @@ public final class ClientToServer implements Runnable {
     if (!track(e, out)) {
       return;
     }
-    out.forward.add(slice(frame, from, to));
+    out.forward.add(Outgoing.of(slice(frame, from, to), e));
   }
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */
@@ -242,6 +299,7 @@ public final class ClientToServer implements Runnable {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
+      logNotification(frame, from, to);
       return;
     }
     JsonId id = e.id();
@@ -293,7 +351,7 @@ public final class ClientToServer implements Runnable {
     }
     if (refusal == null) {
       if (track(e, out, continuationKey)) {
-        out.forward.add(slice(frame, from, to));
+        out.forward.add(Outgoing.of(slice(frame, from, to), e));
       }
       return;
     }
@@ -309,8 +367,32 @@ public final class ClientToServer implements Runnable {
     if (enforced) {
       out.answers.add(answers.refusal(id, refusal, stateless));
     } else if (track(e, out)) {
-      out.forward.add(slice(frame, from, to));
+      out.forward.add(Outgoing.of(slice(frame, from, to), e));
     }
+  }
+
+  /**
+   * Records a {@code tools/call} notification in the violation log: it was never forwarded, whatever
+   * the policy says, because nobody could be told the outcome. Judged leniently (a duplicate key or a
+   * malformed {@code params} still names what was attempted as best it can).
+   */
+  private void logNotification(byte[] frame, int from, int to) {
+    JsonNode params = null;
+    try {
+      params = lenient.readTree(frame, from, to - from).get("params");
+    } catch (IOException | RuntimeException ex) {
+      // logged below with what is known
+    }
+    JsonNode name = params == null ? null : params.get("name");
+    JsonNode args = params == null ? null : params.get("arguments");
+    ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
+        args != null && args.isObject() ? args : null);
+    Refusal refusal = new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
+        + " notification (no id), which cannot be answered, so it was never forwarded");
+    Policy policy = judge.engine().policy();
+    log.append(new Violation(config.clock().instant(), config.sessionId(), null, call.tool(),
+        refusal, true, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),
+        config.logArgumentValues() ? call.arguments() : null, policy.source(), policy.sha256()));
   }
 
   private static byte[] slice(byte[] frame, int from, int to) {

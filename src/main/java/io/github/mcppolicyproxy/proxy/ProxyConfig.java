@@ -11,6 +11,7 @@ import java.util.Objects;
  * @param sessionId names the session in the log and keys its {@code session}-scoped limits
  * @param maxFrameBytes the largest frame accepted in either direction
  * @param maxPending how many client requests may wait for the upstream at once
+ * @param maxQueuedBytes how many bytes of client frames may wait for the upstream to read them
  * @param shutdownGrace how long the upstream gets to exit after its stdin is closed
  * @param requireAudit refuse every call while the violation log cannot be written
  * @param stderr where diagnostics and the short human line per refusal go
@@ -19,6 +20,7 @@ public record ProxyConfig(
     String sessionId,
     int maxFrameBytes,
     int maxPending,
+    long maxQueuedBytes,
     RefusalStyle refusalStyle,
     Duration shutdownGrace,
     boolean requireAudit,
@@ -37,6 +39,9 @@ public record ProxyConfig(
     }
     if (maxPending < 1) {
       throw new IllegalArgumentException("max pending must be at least 1: " + maxPending);
+    }
+    if (maxQueuedBytes < 1) {
+      throw new IllegalArgumentException("max queued bytes must be at least 1: " + maxQueuedBytes);
     }
     Objects.requireNonNull(refusalStyle, "refusalStyle");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");

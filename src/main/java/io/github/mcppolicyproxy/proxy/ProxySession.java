@@ -60,7 +60,8 @@ public final class ProxySession {
   public int run() throws InterruptedException {
     EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
     Answers answers = new Answers(mapper, config.refusalStyle());
-    FrameWriter toServer = new FrameWriter(upstream.stdin());
+    UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(upstream.stdin()),
+        config.maxQueuedBytes(), UpstreamQueue.DEFAULT_MAX_FRAMES, config.stderr());
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judge, log, inFlight, answers, config);
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
@@ -73,6 +74,9 @@ public final class ProxySession {
     String first = (String) CompletableFuture.anyOf(clientDone, serverDone).join();
     try {
       if (first.equals("client") && !serverDone.isDone()) {
+        // what the client sent before it closed still reaches the upstream, if it reads in time
+        toServer.drain(config.shutdownGrace());
+        toServer.close();
         int code = upstream.stop(config.shutdownGrace());
         await(serverDone, DRAIN_AFTER_STOP);
         return code == 0 || code == 143 || code == 137 ? 0 : code;
@@ -84,11 +88,9 @@ public final class ProxySession {
       config.stderr().println("mcp-policy-proxy: upstream exited with code " + code);
       return code;
     } finally {
-      try {
-        toServer.close();
-      } catch (IOException e) {
-        // the upstream is gone already
-      }
+      // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
+      // Upstream.stop closes it without waiting
+      toServer.close();
       log.close();
     }
   }

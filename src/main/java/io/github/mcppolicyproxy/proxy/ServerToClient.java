@@ -69,12 +69,12 @@ public final class ServerToClient implements Runnable {
   private void oversized(FrameReader.Read.Oversized o) {
     JsonId id = scanner.sniffId(o.prefix());
     InFlight.Pending p = inFlight.answered(id);
-    diag("dropped a " + o.length() + "-byte frame from the upstream: over the limit of "
-        + maxFrameBytes + " bytes (--max-frame-bytes)"
+    diag("dropped a frame of more than " + maxFrameBytes + " bytes from the upstream: over the"
+        + " limit (--max-frame-bytes)"
         + (p == null ? "" : "; answered request " + p.id().raw() + " with an error instead"));
     if (p != null) {
-      send(replies.error(p.id(), Replies.FRAME_TOO_LARGE, "The upstream's answer of " + o.length()
-          + " bytes exceeds the proxy's limit of " + maxFrameBytes + " bytes (--max-frame-bytes)"));
+      send(replies.error(p.id(), Replies.FRAME_TOO_LARGE, "The upstream's answer of more than "
+          + maxFrameBytes + " bytes exceeds the proxy's limit (--max-frame-bytes)"));
     }
   }
 
@@ -92,7 +92,7 @@ public final class ServerToClient implements Runnable {
       case RESPONSE -> {
         InFlight.Pending p = inFlight.answered(e.id());
         if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
-          send(filter.filter(frame));
+          send(filtered(frame, p));
           return;
         }
         if (p != null && p.continuationKey() != null && asksForInput(frame)) {
@@ -100,16 +100,73 @@ public final class ServerToClient implements Runnable {
         }
       }
       case BATCH -> {
-        for (Envelope.Range r : e.elements()) {
-          Envelope el = scanner.scan(frame, r.start(), r.end());
-          if (el.kind() == Envelope.Kind.RESPONSE) {
-            inFlight.answered(el.id());
-          }
-        }
+        batch(frame, e);
+        return;
       }
       default -> { }
     }
     send(frame);
+  }
+
+  /**
+   * A batch passes unchanged when every element is a JSON-RPC message and none answers a
+   * {@code tools/list}; otherwise it is rebuilt without the elements that are not messages (reported
+   * on stderr) and with filtered lists. Nothing is sent when nothing is left.
+   */
+  private void batch(byte[] frame, Envelope e) {
+    java.util.List<byte[]> kept = new java.util.ArrayList<>();
+    boolean changed = false;
+    for (Envelope.Range r : e.elements()) {
+      byte[] el = java.util.Arrays.copyOfRange(frame, r.start(), r.end());
+      Envelope m = scanner.scan(el);
+      switch (m.kind()) {
+        case REQUEST, NOTIFICATION -> kept.add(el);
+        case RESPONSE -> {
+          InFlight.Pending p = inFlight.answered(m.id());
+          if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
+            kept.add(filtered(el, p));
+            changed = true;
+          } else {
+            kept.add(el);
+          }
+        }
+        default -> {
+          changed = true;
+          diag("dropped an element of a batch from the upstream that is not a JSON-RPC message: "
+              + preview(el));
+        }
+      }
+    }
+    if (kept.isEmpty()) {
+      diag("dropped a batch from the upstream with no JSON-RPC message in it: " + preview(frame));
+      return;
+    }
+    if (!changed) {
+      send(frame);
+      return;
+    }
+    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+    b.write('[');
+    for (int i = 0; i < kept.size(); i++) {
+      if (i > 0) {
+        b.write(',');
+      }
+      b.writeBytes(kept.get(i));
+    }
+    b.write(']');
+    send(b.toByteArray());
+  }
+
+  /** A tools/list answer without the hidden tools; an error in its place if it cannot be read. */
+  private byte[] filtered(byte[] frame, InFlight.Pending p) {
+    try {
+      return filter.filter(frame);
+    } catch (RuntimeException ex) {
+      diag("could not filter the upstream's tools/list answer (" + ex.getMessage()
+          + "); answered request " + p.id().raw() + " with an error instead");
+      return replies.error(p.id(), Replies.INTERNAL_ERROR, "The upstream's tools/list answer"
+          + " could not be filtered by the policy proxy, so it was not passed on");
+    }
   }
 
   private void send(byte[] frame) {

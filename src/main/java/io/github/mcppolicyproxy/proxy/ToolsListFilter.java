@@ -29,12 +29,18 @@ public final class ToolsListFilter {
         .maxNumberLength(Integer.MAX_VALUE).build()).build();
   }
 
-  /** The frame to send the client in place of {@code frame}. */
+  /**
+   * The frame to send the client in place of {@code frame}.
+   *
+   * @throws IllegalArgumentException when no tree can be built from the frame (nested too deep, say):
+   *     it cannot be shown that it lists no hidden tool, so it must not be passed on
+   */
   public byte[] filter(byte[] frame) {
     try {
       return cut(frame);
     } catch (IOException | RuntimeException e) {
-      return frame; // the scanner accepted it as JSON; anything else unusual passes as it came
+      throw new IllegalArgumentException("unreadable tools/list answer: "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
     }
   }
 

@@ -165,8 +165,11 @@ class JsonLinesViolationLogTest {
       assertThat(log.healthy()).isTrue();
 
       assertThat(log.append(violation("5", "x"))).isFalse();
+      assertThat(log.append(violation("6", "y"))).isFalse(); // retried, and still not lost
 
-      assertThat(log.healthy()).isFalse();
+      // healthy() re-probes (reopen + free space), which /dev/full passes; every write fails.
+      assertThat(stderrBytes.toString(UTF_8).split(
+          java.util.regex.Pattern.quote(JsonLinesViolationLog.UNWRITTEN_MARKER), -1)).hasSize(3);
       assertThat(stderrBytes.toString(UTF_8))
           .contains(JsonLinesViolationLog.UNWRITTEN_MARKER + "{\"time\":\"2026-08-01T12:00:00Z\"");
     }

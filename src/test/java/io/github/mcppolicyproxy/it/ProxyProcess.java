@@ -145,6 +145,11 @@ final class ProxyProcess implements AutoCloseable {
     return l;
   }
 
+  /** The next line from stdout, or null when none comes within {@code timeout}. */
+  byte[] poll(Duration timeout) throws InterruptedException {
+    return lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** The next frame from stdout, parsed. */
   JsonNode next() throws InterruptedException, IOException {
     return JSON.readTree(nextLine(Duration.ofSeconds(20)));

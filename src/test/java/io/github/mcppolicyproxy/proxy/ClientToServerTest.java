@@ -62,14 +62,17 @@ class ClientToServerTest {
   private void pump(String... frames) throws Exception {
     PipedOutputStream clientOut = new PipedOutputStream();
     PipedInputStream clientIn = new PipedInputStream(clientOut, 1 << 16);
-    ProxyConfig config = new ProxyConfig("session-1", 1 << 20, 100, RefusalStyle.RESULT,
+    ProxyConfig config = new ProxyConfig("session-1", 1 << 20, 100, UpstreamQueue.DEFAULT_MAX_BYTES,
+        RefusalStyle.RESULT,
         Duration.ofSeconds(1), false, false,
         Clock.fixed(Instant.parse("2026-08-01T00:00:00Z"), ZoneOffset.UTC), new PrintStream(stderr, true, UTF_8));
     PolicyEngine engine = new PolicyEngine(new PolicyLoader().parse("p.json", POLICY.getBytes(UTF_8)),
         CommandInspector.NONE);
     AtomicLong nanos = new AtomicLong();
+    UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(server),
+        UpstreamQueue.DEFAULT_MAX_BYTES, UpstreamQueue.DEFAULT_MAX_FRAMES, config.stderr());
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
-        new FrameWriter(server), new FrameWriter(client), new EnvelopeScanner(config.maxFrameBytes()),
+        toServer, new FrameWriter(client), new EnvelopeScanner(config.maxFrameBytes()),
         new CallJudge(engine, new Quota(nanos::get)), log, new InFlight(100),
         new Answers(JSON, RefusalStyle.RESULT), config);
     Thread t = new Thread(c2s, "c2s-under-test");
@@ -80,6 +83,7 @@ class ClientToServerTest {
     clientOut.close();
     t.join(10_000);
     assertThat(t.isAlive()).isFalse();
+    assertThat(toServer.drain(Duration.ofSeconds(10))).as("upstream queue drained").isTrue();
   }
 
   private static List<String> lines(ByteArrayOutputStream out) {
