@@ -2,7 +2,7 @@
 // A tiny MCP server on the TS SDK 1.x (low-level Server + StdioServerTransport, so that no schema
 // library beyond the SDK is needed) for the large-frame tests: tool `big` answers {"bytes": N}
 // with one text content of exactly N UTF-8 bytes (see bigText), so that its answer frame is
-// N bytes plus about 1% for JSON escapes plus the envelope.
+// N bytes plus about 3% for JSON escapes (a quote pair and a line end per 107-byte line) plus the envelope.
 // Usage: node big-server.mjs
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
