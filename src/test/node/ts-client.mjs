@@ -4,6 +4,8 @@
 // the same on every run. With --transcript FILE the command is started behind wiretap.mjs.
 // Usage: node ts-client.mjs --scenario NAME [--protocol VERSION] [--transcript FILE]
 //          [--root DIR] -- cmd [args...]
+// Scenarios: handshake, everything, filesystem, v2server-legacy (transparency: the same frames with
+// and without the proxy) and enforcement (what a client sees of a policy that refuses calls).
 // Prints one JSON line on stdout: {"scenario":...,"protocolVersion":...,"steps":[...]}.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -18,7 +20,7 @@ import { splitCommand, parseOptions } from './lib/lines.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { options, command } = splitCommand(process.argv.slice(2));
 const opts = parseOptions(options);
-const scenarios = { handshake, everything, filesystem, 'v2server-legacy': v2serverLegacy };
+const scenarios = { handshake, everything, filesystem, 'v2server-legacy': v2serverLegacy, enforcement };
 const scenario = scenarios[opts.scenario];
 if (!scenario) throw new Error(`unknown --scenario ${opts.scenario}; one of ${Object.keys(scenarios)}`);
 
@@ -31,7 +33,7 @@ const transport = new ObservedTransport(stdio, { protocolVersion: opts.protocol 
 const NON_ASCII = 'héllo wörld — 日本語 — 😀 𝄞 — \u2028 end';
 const ROOTS = [{ uri: 'file:///tmp/r%C3%A9pertoire', name: 'répertoire 😀' }];
 // Scenarios whose client declares sampling, elicitation and roots (and answers them).
-const INTERACTIVE = ['everything', 'v2server-legacy'].includes(opts.scenario);
+const INTERACTIVE = ['everything', 'v2server-legacy', 'enforcement'].includes(opts.scenario);
 const steps = [];
 const step = async (name, fn) => {
   const result = await fn();
@@ -183,4 +185,36 @@ async function filesystem() {
   await step('directory_tree', () => client.callTool({ name: 'directory_tree', arguments: { path: root } }));
   await step('read outside the root is refused by the server', () =>
     client.callTool({ name: 'read_text_file', arguments: { path: '/etc/hostname' } }));
+}
+
+async function enforcement() {
+  // Meant to run through the proxy with a policy that denies get-sum, hides
+  // trigger-sampling-request and allows echo 3 times a minute; reports what the client saw, the
+  // caller asserts. server-everything registers the capability-gated tools (among them the hidden
+  // one) on notifications/initialized and then announces them: list the tools after that.
+  await step('tools/list_changed', () => transport.waitFor('tools/list_changed', isMethod('notifications/tools/list_changed')));
+  await step('tools/list', async () => {
+    const names = [];
+    let cursor;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : {});
+      names.push(...page.tools.map((t) => t.name));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return names;
+  });
+  const call = (name, args, options) => client.callTool({ name, arguments: args }, undefined, options)
+    .catch((e) => ({ thrown: String(e.message ?? e) }));
+  await step('get-sum (denied)', () => call('get-sum', { a: 2, b: 3 }));
+  await step('get-tiny-image (allowed)', () => call('get-tiny-image', {}));
+  for (let i = 1; i <= 4; i++) await step(`echo #${i}`, () => call('echo', { message: `echo ${i} ${NON_ASCII}` }));
+  await step('trigger-long-running-operation (allowed, with progress)', async () => {
+    const progress = [];
+    const result = await call('trigger-long-running-operation', { duration: 0.3, steps: 3 },
+      { onprogress: (p) => progress.push(p) });
+    return { progress, result };
+  });
+  await step('trigger-sampling-request (hidden)', () =>
+    call('trigger-sampling-request', { prompt: 'hello', maxTokens: 5 }));
+  await step('ping', () => client.ping());
 }

@@ -48,11 +48,35 @@ public final class ProxyUnderTest {
       throw new IllegalStateException("-Dproxy.impl=jar but proxy.jar (" + jar + ") is not a file");
     }
     Path policy = write(workDir.resolve("allow.policy.json"), ALLOW_ALL_POLICY);
-    Path violations = workDir.resolve("violations.jsonl");
+    Path violations = violationLog(workDir);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     return new ProxyUnderTest(
         List.of(java, "-jar", jar.toString(), "--policy", policy.toString(), "--violation-log", violations.toString(), "--"),
         "java -jar " + jar);
+  }
+
+  /**
+   * The real proxy, enforcing {@code policyJson} (written to {@code policy.json} in {@code workDir})
+   * and logging refusals to {@code violations.jsonl} there; {@code jvmOptions} go before
+   * {@code -jar}. Enforcement cannot be stood in for, so this fails when the jar holds no proxy.
+   */
+  public static ProxyUnderTest enforcing(Path workDir, String policyJson, String... jvmOptions) {
+    Path jar = Path.of(System.getProperty("proxy.jar", "target/mcp-policy-proxy.jar"));
+    if (!holdsProxy(jar)) {
+      throw new IllegalStateException(jar + " does not hold the proxy: run `mvn package` first");
+    }
+    Path policy = write(workDir.resolve("policy.json"), policyJson);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<String> prefix = new java.util.ArrayList<>(List.of(java));
+    prefix.addAll(List.of(jvmOptions));
+    prefix.addAll(List.of("-jar", jar.toString(), "--policy", policy.toString(),
+        "--violation-log", violationLog(workDir).toString(), "--"));
+    return new ProxyUnderTest(prefix, "java -jar " + jar + " --policy " + policy);
+  }
+
+  /** Where a proxy started for {@code workDir} logs its refusals. */
+  public static Path violationLog(Path workDir) {
+    return workDir.resolve("violations.jsonl");
   }
 
   private static boolean holdsProxy(Path jar) {
