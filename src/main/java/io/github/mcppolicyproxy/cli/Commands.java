@@ -230,19 +230,13 @@ final class Commands {
       Thread t = new Thread(() -> {
         FrameReader in = new FrameReader(stdin, config.maxFrameBytes());
         try {
-          while (true) {
-            FrameReader.Read r = in.next();
-            if (r instanceof FrameReader.Read.End) {
-              return;
+          in.forEach(frame -> {
+            Envelope e = scanner.scan(frame);
+            if (e.kind() == Envelope.Kind.REQUEST) {
+              out.write(replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE,
+                  "The upstream MCP server could not be started: " + why));
             }
-            if (r instanceof FrameReader.Read.Frame f) {
-              Envelope e = scanner.scan(f.bytes());
-              if (e.kind() == Envelope.Kind.REQUEST) {
-                out.write(replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE,
-                    "The upstream MCP server could not be started: " + why));
-              }
-            }
-          }
+          });
         } catch (IOException e) {
           // the client went away
         }

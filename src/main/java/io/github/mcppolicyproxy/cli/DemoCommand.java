@@ -76,16 +76,14 @@ final class DemoCommand implements Callable<Integer> {
     Thread reader = new Thread(() -> {
       FrameReader r = new FrameReader(clientReads, ProxyConfig.DEFAULT_MAX_FRAME_BYTES);
       try {
-        for (FrameReader.Read f = r.next(); f instanceof FrameReader.Read.Frame fr; f = r.next()) {
-          answers.add(mapper.readTree(fr.bytes()));
-        }
+        r.forEach(frame -> answers.add(mapper.readTree(frame)));
       } catch (IOException e) {
         // the proxy closed its side
       }
     }, "demo-client-reader");
     reader.setDaemon(true);
     reader.start();
-    Script s = new Script(clientWrites, answers, mapper, out);
+    Script s = new Script(clientWrites, answers);
 
     out.println("mcp-policy-proxy demo: a scripted agent -> the proxy -> a stand-in of"
         + " awslabs.aws-api-mcp-server (child pid " + child.pid() + ")");
@@ -135,15 +133,11 @@ final class DemoCommand implements Callable<Integer> {
   private static final class Script {
     private final OutputStream to;
     private final BlockingQueue<JsonNode> from;
-    private final ObjectMapper mapper;
-    private final PrintStream out;
     private int nextId = 1;
 
-    Script(OutputStream to, BlockingQueue<JsonNode> from, ObjectMapper mapper, PrintStream out) {
+    Script(OutputStream to, BlockingQueue<JsonNode> from) {
       this.to = to;
       this.from = from;
-      this.mapper = mapper;
-      this.out = out;
     }
 
     JsonNode call(String method, String params) throws IOException, InterruptedException {
@@ -176,16 +170,6 @@ final class DemoCommand implements Callable<Integer> {
         return "REFUSED: " + text;
       }
       return "allowed: " + (text.length() > 90 ? text.substring(0, 90) + "..." : text);
-    }
-
-    @SuppressWarnings("unused")
-    private ObjectMapper mapper() {
-      return mapper;
-    }
-
-    @SuppressWarnings("unused")
-    private PrintStream out() {
-      return out;
     }
   }
 }

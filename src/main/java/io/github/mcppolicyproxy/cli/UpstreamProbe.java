@@ -33,15 +33,13 @@ final class UpstreamProbe {
       Thread reader = new Thread(() -> {
         FrameReader r = new FrameReader(child.stdout(), MAX_FRAME);
         try {
-          for (FrameReader.Read f = r.next(); !(f instanceof FrameReader.Read.End); f = r.next()) {
-            if (f instanceof FrameReader.Read.Frame fr) {
-              try {
-                from.add(mapper.readTree(fr.bytes()));
-              } catch (IOException e) {
-                // not JSON: ignore, as the proxy would
-              }
+          r.forEach(frame -> {
+            try {
+              from.add(mapper.readTree(frame));
+            } catch (IOException e) {
+              // not JSON: ignore, as the proxy would
             }
-          }
+          });
         } catch (IOException e) {
           // the child is gone
         }

@@ -59,6 +59,36 @@ public final class FrameReader {
    * Returns the next frame, an oversize notice, or the end of the stream. An unterminated last line
    * is returned as a frame when it is not empty, then {@link Read.End} follows.
    */
+  /** What {@link #forEach} hands each read to. */
+  public interface Handler {
+    /** A complete frame. */
+    void frame(byte[] frame) throws IOException;
+
+    /** A line over the size limit (its rest is skipped). Ignored unless overridden. */
+    default void oversized(Read.Oversized o) throws IOException {}
+  }
+
+  /** Reads until the stream ends, handing every frame and oversize notice to {@code handler}. */
+  public void forEach(Handler handler) throws IOException {
+    for (Read r = next(); !(r instanceof Read.End); r = next()) {
+      if (r instanceof Read.Oversized o) {
+        handler.oversized(o);
+      } else {
+        handler.frame(((Read.Frame) r).bytes());
+      }
+    }
+  }
+
+  /** True for a frame of nothing but spaces, tabs and a carriage return: an empty line. */
+  public static boolean isBlank(byte[] frame) {
+    for (byte b : frame) {
+      if (b != ' ' && b != '\t' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public Read next() throws IOException {
     lineLen = 0;
     long total = 0;

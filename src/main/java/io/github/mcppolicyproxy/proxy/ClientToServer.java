@@ -80,26 +80,28 @@ public final class ClientToServer implements Runnable {
   @Override
   public void run() {
     try {
-      while (true) {
-        FrameReader.Read r = in.next();
-        if (r instanceof FrameReader.Read.End) {
-          return;
-        }
-        if (r instanceof FrameReader.Read.Oversized o) {
-          oversized(o);
-        } else {
-          byte[] frame = ((FrameReader.Read.Frame) r).bytes();
+      in.forEach(new FrameReader.Handler() {
+        @Override
+        public void frame(byte[] frame) throws IOException {
           try {
-            frame(frame);
+            ClientToServer.this.frame(frame);
           } catch (RuntimeException e) {
             failClosed(frame, e);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while queueing for the upstream");
           }
         }
-      }
+
+        @Override
+        public void oversized(FrameReader.Read.Oversized o) throws IOException {
+          ClientToServer.this.oversized(o);
+        }
+      });
+    } catch (java.io.InterruptedIOException e) {
+      Thread.currentThread().interrupt(); // shutting down
     } catch (IOException e) {
       diag("client connection failed: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     }
   }
 
@@ -126,7 +128,7 @@ public final class ClientToServer implements Runnable {
 
   /** Handles one frame from the client. Package-private for tests. */
   void frame(byte[] frame) throws IOException, InterruptedException {
-    if (isBlank(frame)) {
+    if (FrameReader.isBlank(frame)) {
       diag("ignored an empty line from the client");
       return;
     }
@@ -397,15 +399,6 @@ public final class ClientToServer implements Runnable {
 
   private static byte[] slice(byte[] frame, int from, int to) {
     return from == 0 && to == frame.length ? frame : java.util.Arrays.copyOfRange(frame, from, to);
-  }
-
-  private static boolean isBlank(byte[] frame) {
-    for (byte b : frame) {
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private void diag(String message) {

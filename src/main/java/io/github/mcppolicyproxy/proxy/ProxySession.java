@@ -43,6 +43,7 @@ public final class ProxySession {
   private final ProxyConfig config;
   private final ObjectMapper mapper;
   private final InFlight inFlight;
+  private final Replies replies;
 
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
@@ -54,6 +55,7 @@ public final class ProxySession {
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
     this.inFlight = new InFlight(config.maxPending());
+    this.replies = new Replies(mapper);
   }
 
   /** Runs until the client or the upstream ends the session; returns the exit code. */
@@ -114,15 +116,11 @@ public final class ProxySession {
         + (tail.isEmpty() ? "" : "; its last stderr lines: " + String.join(" | ", tail));
     for (InFlight.Pending p : waiting) {
       try {
-        toClient.write(answersReplies().error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
+        toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
       } catch (IOException e) {
         return; // the client is gone as well
       }
     }
-  }
-
-  private Replies answersReplies() {
-    return new Replies(mapper);
   }
 
   private static CompletableFuture<String> start(Runnable pump, String name, String label) {

@@ -45,17 +45,17 @@ public final class ServerToClient implements Runnable {
   @Override
   public void run() {
     try {
-      while (true) {
-        FrameReader.Read r = in.next();
-        if (r instanceof FrameReader.Read.End) {
-          return;
+      in.forEach(new FrameReader.Handler() {
+        @Override
+        public void frame(byte[] frame) {
+          ServerToClient.this.frame(frame);
         }
-        if (r instanceof FrameReader.Read.Oversized o) {
-          oversized(o);
-        } else {
-          frame(((FrameReader.Read.Frame) r).bytes());
+
+        @Override
+        public void oversized(FrameReader.Read.Oversized o) {
+          ServerToClient.this.oversized(o);
         }
-      }
+      });
     } catch (IOException e) {
       diag("upstream output failed: " + e.getMessage());
     }
@@ -82,7 +82,7 @@ public final class ServerToClient implements Runnable {
     Envelope e = scanner.scan(frame);
     switch (e.kind()) {
       case INVALID, OTHER -> {
-        if (isBlank(frame)) {
+        if (FrameReader.isBlank(frame)) {
           return;
         }
         diag("dropped a line from the upstream that is not a JSON-RPC frame (" + (e.problem() == null
@@ -210,15 +210,6 @@ public final class ServerToClient implements Runnable {
       return i;
     }
     return -1;
-  }
-
-  private static boolean isBlank(byte[] frame) {
-    for (byte b : frame) {
-      if (b != ' ' && b != '\t' && b != '\r') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String preview(byte[] frame) {
