@@ -30,7 +30,15 @@ public final class Cli {
   }
 
   public int run(String... args) {
-    CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr));
+    PolicyPreload preload = PolicyPreload.start(args); // overlaps with picocli's start-up
+    CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr, preload));
+    if (preload == null) {
+      // Subcommands, help and version. The proxy's own start (preload != null) skips building
+      // their models: picocli's reflection is the longest step before the upstream starts.
+      cl.addSubcommand(new DemoCommand());
+      cl.addSubcommand(new CheckCommand());
+      cl.addSubcommand(new ExplainCommand());
+    }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
     cl.setUnmatchedOptionsArePositionalParams(false);

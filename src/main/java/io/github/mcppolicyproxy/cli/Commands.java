@@ -56,7 +56,6 @@ final class Commands {
 
   @Command(name = "mcp-policy-proxy", mixinStandardHelpOptions = true,
       versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
-      subcommands = {DemoCommand.class, CheckCommand.class, ExplainCommand.class},
       description = {
           "A policy firewall for an MCP server over stdio. Started by an MCP client as its server"
               + " command, it starts COMMAND (the real server) as its child, relays every JSON-RPC"
@@ -70,8 +69,8 @@ final class Commands {
           "",
           "Exit codes:",
           "  0    the client closed stdin and everything shut down cleanly",
-          "  2    usage error, a policy that does not load, a violation log that cannot be opened",
-          "       (nothing was started)",
+          "  2    usage error, a policy that does not load, or a violation log that",
+          "       cannot be opened (nothing was started)",
           "  126  COMMAND is not executable;  127  COMMAND was not found",
           "  N    the upstream's own exit code when it exits by itself"})
   static final class ProxyCommand implements Callable<Integer> {
@@ -132,10 +131,13 @@ final class Commands {
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
 
-    ProxyCommand(InputStream stdin, OutputStream stdout, PrintStream stderr) {
+    private final PolicyPreload preload;
+
+    ProxyCommand(InputStream stdin, OutputStream stdout, PrintStream stderr, PolicyPreload preload) {
       this.stdin = stdin;
       this.stdout = stdout;
       this.stderr = stderr;
+      this.preload = preload;
     }
 
     OutputStream stdout() {
@@ -159,7 +161,7 @@ final class Commands {
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
       try {
-        loaded = Wiring.policy(policy);
+        loaded = PolicyPreload.load(preload, policy);
       } catch (PolicyException e) {
         for (PolicyProblem p : e.problems()) {
           stderr.println("mcp-policy-proxy: " + p);
