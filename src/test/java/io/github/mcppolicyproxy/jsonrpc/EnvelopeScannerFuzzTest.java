@@ -70,12 +70,12 @@ class EnvelopeScannerFuzzTest {
     return out;
   }
 
-  @Property(tries = 2000)
+  @Property
   void anyBytesAreClassifiedLikeAFullParse(@ForAll("anyBytes") byte[] frame) {
     check(frame);
   }
 
-  @Property(tries = 3000)
+  @Property
   void frameShapedBytesAreClassifiedLikeAFullParse(@ForAll("frameish") byte[] frame) {
     check(frame);
   }

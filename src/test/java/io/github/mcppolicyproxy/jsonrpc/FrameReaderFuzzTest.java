@@ -32,7 +32,7 @@ class FrameReaderFuzzTest {
     return b.array(byte[].class).ofMaxSize(600);
   }
 
-  @Property(tries = 2000)
+  @Property
   void framesAreTheNewlineSplitWhateverThePieces(@ForAll("input") byte[] input,
       @ForAll @IntRange(min = 1, max = 70) int max, @ForAll @IntRange(min = 1, max = 97) int piece)
       throws IOException {
