@@ -1,0 +1,43 @@
+"""Time from spawn to the first initialize answer: a trivial upstream directly, through the proxy
+started with `java -jar`, and through the launcher. Interleaved runs; prints medians.
+
+Run from the repository root after `mvn -q package -DskipTests`:  python3 src/test/bench/startup.py [RUNS]
+"""
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+top = os.path.dirname(os.path.dirname(os.path.dirname(here)))
+server = ["python3", os.path.join(here, "fast_server.py")]
+log = os.path.join(tempfile.gettempdir(), "mcp-policy-proxy-startup.jsonl")
+jar = os.path.join(top, "target", "mcp-policy-proxy.jar")
+variants = {
+    "direct": server,
+    "java -jar": ["java", "-jar", jar, "--violation-log", log, "--"] + server,
+    "bin/mcp-policy-proxy": [os.path.join(top, "bin", "mcp-policy-proxy"), "--violation-log", log, "--"] + server,
+}
+init = (b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+        b'"capabilities":{},"clientInfo":{"name":"startup","version":"1"}}}\n')
+runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
+# One launcher start first: it makes its class-data archive on first use.
+subprocess.run(variants["bin/mcp-policy-proxy"][:-2] + ["--", "true"], stdin=subprocess.DEVNULL,
+               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+times = {k: [] for k in variants}
+for _ in range(runs):
+    for name, cmd in variants.items():
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        p.stdin.write(init)
+        p.stdin.flush()
+        p.stdout.readline()
+        times[name].append((time.perf_counter() - start) * 1000)
+        p.stdin.close()
+        p.wait()
+base = statistics.median(times["direct"])
+for name, t in times.items():
+    m = statistics.median(t)
+    print(f"{name:22s} median {m:6.0f} ms  (+{m - base:4.0f} ms over direct; min {min(t):.0f}, max {max(t):.0f})")
