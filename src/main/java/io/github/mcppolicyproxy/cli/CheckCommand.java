@@ -6,7 +6,6 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyEngine;
 import io.github.mcppolicyproxy.policy.PolicyException;
 import io.github.mcppolicyproxy.policy.PolicyLoader;
-import io.github.mcppolicyproxy.policy.PolicyProblem;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
 import io.github.mcppolicyproxy.process.UpstreamStartException;
@@ -53,9 +52,7 @@ final class CheckCommand implements Callable<Integer> {
     try {
       policy = new PolicyLoader().load(policyFile);
     } catch (PolicyException e) {
-      for (PolicyProblem p : e.problems()) {
-        out.println("error: " + p);
-      }
+      Wiring.report(e, out, "error: ");
       out.println(e.problems().size() + (e.problems().size() == 1 ? " error" : " errors")
           + " in " + policyFile);
       return Cli.EXIT_USAGE;

@@ -9,7 +9,6 @@ import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
-import io.github.mcppolicyproxy.policy.PolicyProblem;
 import io.github.mcppolicyproxy.process.ChildProcess;
 import io.github.mcppolicyproxy.process.UpstreamStartException;
 import io.github.mcppolicyproxy.proxy.CallJudge;
@@ -163,9 +162,7 @@ final class Commands {
       try {
         loaded = PolicyPreload.load(preload, policy);
       } catch (PolicyException e) {
-        for (PolicyProblem p : e.problems()) {
-          stderr.println("mcp-policy-proxy: " + p);
-        }
+        Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
         return Cli.EXIT_USAGE;
       }

@@ -9,7 +9,6 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyEngine;
 import io.github.mcppolicyproxy.policy.PolicyException;
 import io.github.mcppolicyproxy.policy.PolicyLoader;
-import io.github.mcppolicyproxy.policy.PolicyProblem;
 import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
@@ -60,9 +59,7 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       policy = new PolicyLoader().load(policyFile);
     } catch (PolicyException e) {
-      for (PolicyProblem p : e.problems()) {
-        parent.stderr().println("error: " + p);
-      }
+      Wiring.report(e, parent.stderr(), "error: ");
       return Cli.EXIT_USAGE;
     }
     ObjectMapper mapper = Wiring.mapper();

@@ -41,6 +41,13 @@ final class Wiring {
         new Quota(System::nanoTime));
   }
 
+  /** Prints every problem of a policy that did not load, one a line, after {@code prefix}. */
+  static void report(PolicyException e, PrintStream to, String prefix) {
+    for (io.github.mcppolicyproxy.policy.PolicyProblem p : e.problems()) {
+      to.println(prefix + p);
+    }
+  }
+
   /** Reads call_aws commands, with the upstream's region and profile as defaults. */
   static CommandInspector inspector(Policy policy, Map<String, String> upstreamEnv) {
     java.util.Set<String> params = new java.util.HashSet<>();

@@ -157,17 +157,6 @@ public final class FrameReader {
     return p;
   }
 
-  /** Adds bytes of the current chunk to an oversize line's prefix until it holds PREFIX_BYTES. */
-  private byte[] extendPrefix(byte[] prefix, int start, int len) {
-    int more = Math.min(len, PREFIX_BYTES - prefix.length);
-    if (more <= 0) {
-      return prefix;
-    }
-    byte[] p = Arrays.copyOf(prefix, prefix.length + more);
-    System.arraycopy(chunk, start, p, prefix.length, more);
-    return p;
-  }
-
   private void append(int start, int len) {
     if (lineLen + len > line.length) {
       long want = Math.max((long) line.length * 2, (long) lineLen + len);
