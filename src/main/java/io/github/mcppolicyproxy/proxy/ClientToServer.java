@@ -1,12 +1,5 @@
 package io.github.mcppolicyproxy.proxy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.github.mcppolicyproxy.audit.Canonical;
-import io.github.mcppolicyproxy.audit.Violation;
 import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
@@ -14,13 +7,8 @@ import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
-import io.github.mcppolicyproxy.policy.Code;
-import io.github.mcppolicyproxy.policy.Policy;
-import io.github.mcppolicyproxy.policy.Refusal;
-import io.github.mcppolicyproxy.policy.ToolCall;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -38,21 +26,16 @@ import java.util.Set;
 public final class ClientToServer implements Runnable {
   static final String TOOLS_CALL = "tools/call";
   static final String TOOLS_LIST = "tools/list";
-  private static final String REVISION_META = "io.modelcontextprotocol/protocolVersion";
   private static final Set<String> ENVELOPE_MEMBERS = Set.of("jsonrpc", "method", "id", "params");
 
   private final FrameReader in;
   private final UpstreamQueue toServer;
   private final FrameWriter toClient;
   private final EnvelopeScanner scanner;
-  private final CallJudge judge;
-  private final ViolationLog log;
   private final InFlight inFlight;
-  private final Answers answers;
   private final Replies replies;
   private final ProxyConfig config;
-  private final ObjectMapper strict;
-  private final ObjectMapper lenient = new ObjectMapper();
+  private final ToolsCallGate gate;
 
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
@@ -61,19 +44,10 @@ public final class ClientToServer implements Runnable {
     this.toServer = Objects.requireNonNull(toServer, "toServer");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
-    this.judge = Objects.requireNonNull(judge, "judge");
-    this.log = Objects.requireNonNull(log, "log");
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
-    this.answers = Objects.requireNonNull(answers, "answers");
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
-    // Strings as long as a frame (a legitimate large argument is judged, not refused); nesting
-    // stays at Jackson's default of 1000, so building the tree of a deeper call refuses it.
-    this.strict = JsonMapper.builder(JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder()
-            .maxStringLength(config.maxFrameBytes()).build())
-        .build()).build();
+    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -273,7 +247,12 @@ public final class ClientToServer implements Runnable {
       return;
     }
     if (e.hasMethod(TOOLS_CALL)) {
-      toolsCall(frame, from, to, e, out);
+      ToolsCallGate.Outcome o = gate.decide(frame, from, to, e);
+      if (o instanceof ToolsCallGate.Outcome.Answer a) {
+        out.answers.add(a.frame());
+      } else if (o instanceof ToolsCallGate.Outcome.Forward f && track(e, out, f.continuationKey())) {
+        out.forward.add(Outgoing.of(slice(frame, from, to), e));
+      }
       return;
     }
     if (!track(e, out)) {
@@ -297,115 +276,11 @@ public final class ClientToServer implements Runnable {
     return true;
   }
 
-  private void toolsCall(byte[] frame, int from, int to, Envelope e, Out out) {
-    if (e.kind() == Envelope.Kind.NOTIFICATION) {
-      diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
-          + " so it is never forwarded");
-      logNotification(frame, from, to);
-      return;
-    }
-    JsonId id = e.id();
-    if (id.isNull() || id.key().startsWith("invalid:")) {
-      out.answers.add(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
-          "Invalid Request: tools/call needs a string or number id"));
-      return;
-    }
-    JsonNode root;
-    try {
-      root = strict.readTree(frame, from, to - from);
-    } catch (IOException ex) {
-      diag("refused tools/call " + id.raw() + ": " + ex.getMessage().lines().findFirst().orElse(""));
-      out.answers.add(replies.error(id, Replies.INVALID_REQUEST, "Invalid Request: "
-          + ex.getMessage().lines().findFirst().orElse("unreadable tools/call")));
-      return;
-    }
-    JsonNode params = root.get("params");
-    JsonNode name = params == null ? null : params.get("name");
-    JsonNode args = params == null ? null : params.get("arguments");
-    String problem = null;
-    if (params == null || !params.isObject()) {
-      problem = "params must be an object";
-    } else if (name == null || !name.isTextual()) {
-      problem = "params.name must be a string";
-    } else if (args != null && !args.isObject()) {
-      problem = "params.arguments must be an object";
-    }
-    if (problem != null) {
-      diag("refused tools/call " + id.raw() + ": " + problem);
-      out.answers.add(replies.error(id, Replies.INVALID_PARAMS, "Invalid params: " + problem));
-      return;
-    }
-    ToolCall call = new ToolCall(name.asText(), args);
-    boolean stateless = params.path("_meta").has(REVISION_META);
-    String continuationKey = null;
-    boolean continuation = false;
-    if (stateless) {
-      continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
-      continuation = (params.has("inputResponses") || params.has("requestState"))
-          && inFlight.continuations().take(continuationKey);
-    }
-    Refusal refusal;
-    if (config.requireAudit() && !log.healthy()) {
-      refusal = new Refusal(Code.DENIED, "/", "the violation log cannot be written and this proxy"
-          + " runs with --require-audit, so every call is refused until it recovers");
-    } else {
-      refusal = judge.judge(call, config.sessionId(), continuation);
-    }
-    if (refusal == null) {
-      if (track(e, out, continuationKey)) {
-        out.forward.add(Outgoing.of(slice(frame, from, to), e));
-      }
-      return;
-    }
-    Policy policy = judge.engine().policy();
-    boolean enforced = policy.mode() == Policy.Mode.ENFORCE;
-    log.append(new Violation(config.clock().instant(), config.sessionId(), id.raw(), call.tool(),
-        refusal, enforced, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),
-        config.logArgumentValues() ? call.arguments() : null, policy.source(), policy.sha256()));
-    diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
-        + "): " + refusal.code().wire() + " " + refusal.rule()
-        + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
-            .findFirst().orElse(""));
-    if (enforced) {
-      out.answers.add(answers.refusal(id, refusal, stateless));
-    } else if (track(e, out)) {
-      out.forward.add(Outgoing.of(slice(frame, from, to), e));
-    }
-  }
-
-  /**
-   * Records a {@code tools/call} notification in the violation log: it was never forwarded, whatever
-   * the policy says, because nobody could be told the outcome. Judged leniently (a duplicate key or a
-   * malformed {@code params} still names what was attempted as best it can).
-   */
-  private void logNotification(byte[] frame, int from, int to) {
-    JsonNode params = null;
-    try {
-      params = lenient.readTree(frame, from, to - from).get("params");
-    } catch (IOException | RuntimeException ex) {
-      // logged below with what is known
-    }
-    JsonNode name = params == null ? null : params.get("name");
-    JsonNode args = params == null ? null : params.get("arguments");
-    ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
-        args != null && args.isObject() ? args : null);
-    Refusal refusal = new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
-        + " notification (no id), which cannot be answered, so it was never forwarded");
-    Policy policy = judge.engine().policy();
-    log.append(new Violation(config.clock().instant(), config.sessionId(), null, call.tool(),
-        refusal, true, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),
-        config.logArgumentValues() ? call.arguments() : null, policy.source(), policy.sha256()));
-  }
-
   private static byte[] slice(byte[] frame, int from, int to) {
     return from == 0 && to == frame.length ? frame : java.util.Arrays.copyOfRange(frame, from, to);
   }
 
   private void diag(String message) {
     config.stderr().println("mcp-policy-proxy: " + message);
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
