@@ -33,6 +33,12 @@ public final class FrameReader {
 
   static final int PREFIX_BYTES = 4096;
   private static final int CHUNK = 64 * 1024;
+  /**
+   * A line longer than this is kept as a list of segments of this size and copied once, into an
+   * array of its exact length, when it ends: a frame of N bytes costs at most about 2N while it is
+   * read (the segments and the frame), never the 3N of a doubling buffer plus its trimmed copy.
+   */
+  static final int SEGMENT = 64 * 1024;
 
   private final InputStream in;
   private final int maxFrameBytes;
@@ -41,6 +47,7 @@ public final class FrameReader {
   private int chunkLen;
   private byte[] line = new byte[1024];
   private int lineLen;
+  private final java.util.List<byte[]> segments = new java.util.ArrayList<>();
   private boolean pendingEnd;
   private boolean skipping; // inside an oversized line already reported
 
@@ -55,10 +62,6 @@ public final class FrameReader {
     this.maxFrameBytes = maxFrameBytes;
   }
 
-  /**
-   * Returns the next frame, an oversize notice, or the end of the stream. An unterminated last line
-   * is returned as a frame when it is not empty, then {@link Read.End} follows.
-   */
   /** What {@link #forEach} hands each read to. */
   public interface Handler {
     /** A complete frame. */
@@ -89,6 +92,10 @@ public final class FrameReader {
     return true;
   }
 
+  /**
+   * Returns the next frame, an oversize notice, or the end of the stream. An unterminated last line
+   * is returned as a frame when it is not empty, then {@link Read.End} follows.
+   */
   public Read next() throws IOException {
     lineLen = 0;
     long total = 0;
@@ -101,11 +108,9 @@ public final class FrameReader {
             skipping = false;
             return new Read.End(true);
           }
-          if (lineLen > 0) {
-            byte[] frame = Arrays.copyOf(line, lineLen);
-            lineLen = 0;
+          if (lineLen > 0 || !segments.isEmpty()) {
             pendingEnd = true;
-            return new Read.Frame(frame);
+            return new Read.Frame(takeLine());
           }
           boolean partial = pendingEnd;
           pendingEnd = false;
@@ -134,35 +139,61 @@ public final class FrameReader {
         byte[] prefix = prefixOf(start, len);
         line = new byte[1024];
         lineLen = 0;
+        segments.clear();
         skipping = nl < 0;
         return new Read.Oversized(total, prefix);
       }
       append(start, len);
       if (nl >= 0) {
-        byte[] frame = Arrays.copyOf(line, lineLen);
-        if (line.length > 1 << 20) {
-          line = new byte[1024]; // do not keep a huge buffer alive after one large frame
-        }
-        return new Read.Frame(frame);
+        return new Read.Frame(takeLine());
       }
     }
   }
 
+  /** The line read so far as one array of its exact length; the reader starts a new line. */
+  private byte[] takeLine() {
+    long total = (long) segments.size() * SEGMENT + lineLen;
+    byte[] frame = new byte[(int) total];
+    int at = 0;
+    for (byte[] segment : segments) {
+      System.arraycopy(segment, 0, frame, at, SEGMENT);
+      at += SEGMENT;
+    }
+    System.arraycopy(line, 0, frame, at, lineLen);
+    segments.clear();
+    lineLen = 0;
+    return frame;
+  }
+
+  /** The first bytes of the line so far (with {@code chunk[start, start + len)} after them). */
   private byte[] prefixOf(int start, int len) {
-    int fromLine = Math.min(lineLen, PREFIX_BYTES);
-    int fromChunk = Math.min(len, PREFIX_BYTES - fromLine);
+    byte[] head = segments.isEmpty() ? line : segments.get(0);
+    int headLen = segments.isEmpty() ? lineLen : SEGMENT;
+    int fromLine = Math.min(headLen, PREFIX_BYTES);
+    int fromChunk = segments.isEmpty() ? Math.min(len, PREFIX_BYTES - fromLine) : 0;
     byte[] p = new byte[fromLine + fromChunk];
-    System.arraycopy(line, 0, p, 0, fromLine);
+    System.arraycopy(head, 0, p, 0, fromLine);
     System.arraycopy(chunk, start, p, fromLine, fromChunk);
     return p;
   }
 
+  /** Appends {@code chunk[start, start + len)}: a small buffer that doubles up to a segment. */
   private void append(int start, int len) {
-    if (lineLen + len > line.length) {
-      long want = Math.max((long) line.length * 2, (long) lineLen + len);
-      line = Arrays.copyOf(line, (int) Math.min(want, (long) maxFrameBytes + 1));
+    while (len > 0) {
+      if (lineLen == line.length) {
+        if (line.length < SEGMENT) {
+          line = Arrays.copyOf(line, Math.min(line.length * 2, SEGMENT));
+        } else {
+          segments.add(line);
+          line = new byte[SEGMENT];
+          lineLen = 0;
+        }
+      }
+      int n = Math.min(len, line.length - lineLen);
+      System.arraycopy(chunk, start, line, lineLen, n);
+      lineLen += n;
+      start += n;
+      len -= n;
     }
-    System.arraycopy(chunk, start, line, lineLen, len);
-    lineLen += len;
   }
 }

@@ -21,7 +21,7 @@
  *   <li><b>Frame size</b> ({@code --max-frame-bytes}, default 64 MiB, both directions): a longer
  *       line is answered with -32003 as soon as the limit is passed (its id is taken from its first
  *       4 KiB) and the rest of it is skipped without being kept. Each reader holds at most one
- *       frame (about twice the limit while it is copied out), whatever the input; add the queue
+ *       frame (twice the frame while its segments are copied out), whatever the input; add the queue
  *       below for the client side. A 100 MB line without a newline, under {@code -Xmx64m} with an
  *       8 MiB limit, peaked at 81-91 MiB RSS for the whole JVM.
  *   <li><b>Nesting</b>: the envelope scan follows at most 100,000 levels (deeper: -32700); a

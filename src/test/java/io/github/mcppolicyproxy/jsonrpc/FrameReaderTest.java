@@ -233,6 +233,49 @@ class FrameReaderTest {
   }
 
   @Test
+  void framesAroundAndAcrossTheSegmentSizeComeOutWhole() throws IOException {
+    int[] sizes = {FrameReader.SEGMENT - 1, FrameReader.SEGMENT, FrameReader.SEGMENT + 1,
+        3 * FrameReader.SEGMENT, 3 * FrameReader.SEGMENT + 17, 1_000_003};
+    java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+    java.util.List<byte[]> expected = new java.util.ArrayList<>();
+    java.util.Random random = new java.util.Random(11);
+    for (int size : sizes) {
+      byte[] frame = new byte[size];
+      for (int i = 0; i < size; i++) {
+        frame[i] = (byte) ('a' + random.nextInt(26));
+      }
+      expected.add(frame);
+      all.writeBytes(frame);
+      all.write('\n');
+    }
+    for (int seed = 0; seed < 3; seed++) {
+      FrameReader reader = new FrameReader(new RandomChunks(all.toByteArray(), 1 + seed * 7919),
+          2_000_000);
+      for (byte[] want : expected) {
+        assertThat(((Read.Frame) reader.next()).bytes()).isEqualTo(want);
+      }
+      assertThat(reader.next()).isEqualTo(new Read.End(false));
+    }
+  }
+
+  @Test
+  void aLargeFrameCostsAboutTwiceItsSizeWhileItIsRead() throws IOException {
+    int size = 10 * 1024 * 1024;
+    FrameReader reader = new FrameReader(
+        new Generated(size, "\n".getBytes(UTF_8)), 64 * 1024 * 1024);
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long before = threads.getCurrentThreadAllocatedBytes();
+
+    byte[] frame = ((Read.Frame) reader.next()).bytes();
+
+    long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+    assertThat(frame).hasSize(size);
+    // segments (N) + the exact frame (N); a doubling buffer and its trimmed copy cost about 4N
+    assertThat(allocated).isLessThan(2L * size + 2 * 1024 * 1024);
+  }
+
+  @Test
   void hundredMegabyteLineWithoutNewlineIsReportedWithoutBeingHeldInMemory() throws IOException {
     long hundredMb = 100L * 1024 * 1024;
     Generated in = new Generated(hundredMb, new byte[0]);
