@@ -38,61 +38,61 @@ import java.util.Optional;
  *                            {@code endpoint-url -> http://127.0.0.1:18765}
  */
 public record AwsCommand(
-        String cliService,
-        String cliOperation,
-        List<AwsOperation> operations,
-        Optional<String> region,
-        Optional<String> profile,
-        Map<String, List<String>> params,
-        List<String> positionals,
-        List<String> globalOptions,
-        Map<String, String> globalOptionValues) {
+    String cliService,
+    String cliOperation,
+    List<AwsOperation> operations,
+    Optional<String> region,
+    Optional<String> profile,
+    Map<String, List<String>> params,
+    List<String> positionals,
+    List<String> globalOptions,
+    Map<String, String> globalOptionValues) {
 
-    /** Validates presence and copies every collection into an unmodifiable one. */
-    public AwsCommand {
-        Objects.requireNonNull(cliService, "cliService");
-        Objects.requireNonNull(cliOperation, "cliOperation");
-        Objects.requireNonNull(region, "region");
-        Objects.requireNonNull(profile, "profile");
-        operations = List.copyOf(Objects.requireNonNull(operations, "operations"));
-        if (operations.isEmpty()) {
-            throw new IllegalArgumentException("a command performs at least one operation");
-        }
-        Map<String, List<String>> copy = new LinkedHashMap<>();
-        Objects.requireNonNull(params, "params").forEach((k, v) -> copy.put(
-                Objects.requireNonNull(k, "param name"), List.copyOf(Objects.requireNonNull(v, "param values"))));
-        params = Collections.unmodifiableMap(copy);
-        positionals = List.copyOf(Objects.requireNonNull(positionals, "positionals"));
-        globalOptions = List.copyOf(Objects.requireNonNull(globalOptions, "globalOptions"));
-        globalOptionValues = Collections.unmodifiableMap(
-                new LinkedHashMap<>(Objects.requireNonNull(globalOptionValues, "globalOptionValues")));
+  /** Validates presence and copies every collection into an unmodifiable one. */
+  public AwsCommand {
+    Objects.requireNonNull(cliService, "cliService");
+    Objects.requireNonNull(cliOperation, "cliOperation");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(profile, "profile");
+    operations = List.copyOf(Objects.requireNonNull(operations, "operations"));
+    if (operations.isEmpty()) {
+      throw new IllegalArgumentException("a command performs at least one operation");
     }
+    Map<String, List<String>> copy = new LinkedHashMap<>();
+    Objects.requireNonNull(params, "params").forEach((k, v) -> copy.put(
+        Objects.requireNonNull(k, "param name"), List.copyOf(Objects.requireNonNull(v, "param values"))));
+    params = Collections.unmodifiableMap(copy);
+    positionals = List.copyOf(Objects.requireNonNull(positionals, "positionals"));
+    globalOptions = List.copyOf(Objects.requireNonNull(globalOptions, "globalOptions"));
+    globalOptionValues = Collections.unmodifiableMap(
+        new LinkedHashMap<>(Objects.requireNonNull(globalOptionValues, "globalOptionValues")));
+  }
 
-    /** The operation keys, e.g. {@code [s3:GetObject]}, in order. */
-    public List<String> operationKeys() {
-        return operations.stream().map(AwsOperation::key).toList();
-    }
+  /** The operation keys, e.g. {@code [s3:GetObject]}, in order. */
+  public List<String> operationKeys() {
+    return operations.stream().map(AwsOperation::key).toList();
+  }
 
-    /**
-     * Every value the CLI could bind to the parameter {@code --name}: the values of {@code name}
-     * itself and of every typed name that is a proper prefix of it (the CLI's argparse accepts
-     * unambiguous prefixes). An over-approximation, which is the safe side for a policy. Empty when
-     * the parameter is absent or a flag.
-     */
-    public List<String> paramValues(String name) {
-        Objects.requireNonNull(name, "name");
-        List<String> values = new ArrayList<>();
-        params.forEach((typed, v) -> {
-            if (name.startsWith(typed)) {
-                values.addAll(v);
-            }
-        });
-        return List.copyOf(values);
-    }
+  /**
+   * Every value the CLI could bind to the parameter {@code --name}: the values of {@code name}
+   * itself and of every typed name that is a proper prefix of it (the CLI's argparse accepts
+   * unambiguous prefixes). An over-approximation, which is the safe side for a policy. Empty when
+   * the parameter is absent or a flag.
+   */
+  public List<String> paramValues(String name) {
+    Objects.requireNonNull(name, "name");
+    List<String> values = new ArrayList<>();
+    params.forEach((typed, v) -> {
+      if (name.startsWith(typed)) {
+        values.addAll(v);
+      }
+    });
+    return List.copyOf(values);
+  }
 
-    /** Whether {@code --name} (or a prefix of it the CLI could expand to it) was given. */
-    public boolean hasParam(String name) {
-        Objects.requireNonNull(name, "name");
-        return params.keySet().stream().anyMatch(typed -> name.equals(typed) || name.startsWith(typed));
-    }
+  /** Whether {@code --name} (or a prefix of it the CLI could expand to it) was given. */
+  public boolean hasParam(String name) {
+    Objects.requireNonNull(name, "name");
+    return params.keySet().stream().anyMatch(typed -> name.equals(typed) || name.startsWith(typed));
+  }
 }

@@ -23,76 +23,76 @@ import java.util.Set;
  * {@link AwsCommand#paramValues(String)}, which counts prefixes.
  */
 public final class AwsCommandInspector implements CommandInspector {
-  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-  private final AwsCliParser parser;
-  private final Set<String> predicateParams;
+ private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+ private final AwsCliParser parser;
+ private final Set<String> predicateParams;
 
-  /**
-   * @param defaults the upstream's region and profile, for commands that do not say
-   * @param predicateParams the names after {@code params.} in the policy's predicates
-   */
-  public AwsCommandInspector(AwsDefaults defaults, Set<String> predicateParams) {
-    this.parser = new AwsCliParser(Objects.requireNonNull(defaults, "defaults"));
-    this.predicateParams = Set.copyOf(predicateParams);
-  }
+ /**
+  * @param defaults the upstream's region and profile, for commands that do not say
+  * @param predicateParams the names after {@code params.} in the policy's predicates
+  */
+ public AwsCommandInspector(AwsDefaults defaults, Set<String> predicateParams) {
+  this.parser = new AwsCliParser(Objects.requireNonNull(defaults, "defaults"));
+  this.predicateParams = Set.copyOf(predicateParams);
+ }
 
-  @Override
-  public Inspection inspect(ToolCall call) {
-    JsonNode cli = call.arguments().get("cli_command");
-    List<String> texts = new ArrayList<>();
-    if (cli != null && cli.isTextual()) {
-      texts.add(cli.asText());
-    } else if (cli != null && cli.isArray() && !cli.isEmpty()) {
-      for (JsonNode c : cli) {
-        if (!c.isTextual()) {
-          return new Inspection.Unparseable("cli_command must hold only strings, found " + c);
-        }
-        texts.add(c.asText());
-      }
-    } else {
-      return new Inspection.Unparseable(
-          "cli_command must be a string or a non-empty array of strings");
+ @Override
+ public Inspection inspect(ToolCall call) {
+  JsonNode cli = call.arguments().get("cli_command");
+  List<String> texts = new ArrayList<>();
+  if (cli != null && cli.isTextual()) {
+   texts.add(cli.asText());
+  } else if (cli != null && cli.isArray() && !cli.isEmpty()) {
+   for (JsonNode c : cli) {
+    if (!c.isTextual()) {
+     return new Inspection.Unparseable("cli_command must hold only strings, found " + c);
     }
-    List<Command> commands = new ArrayList<>(texts.size());
-    for (int i = 0; i < texts.size(); i++) {
-      AwsParseResult r = parser.parse(texts.get(i));
-      if (r instanceof AwsParseResult.Unparseable u) {
-        return new Inspection.Unparseable((texts.size() > 1 ? "command " + (i + 1) + ": " : "")
-            + u.reason());
-      }
-      AwsCommand c = ((AwsParseResult.Parsed) r).command();
-      commands.add(new Command(texts.get(i), c.operationKeys(), facts(c)));
-    }
-    return new Inspection.Commands(commands);
+    texts.add(c.asText());
+   }
+  } else {
+   return new Inspection.Unparseable(
+     "cli_command must be a string or a non-empty array of strings");
   }
+  List<Command> commands = new ArrayList<>(texts.size());
+  for (int i = 0; i < texts.size(); i++) {
+   AwsParseResult r = parser.parse(texts.get(i));
+   if (r instanceof AwsParseResult.Unparseable u) {
+    return new Inspection.Unparseable((texts.size() > 1 ? "command " + (i + 1) + ": " : "")
+      + u.reason());
+   }
+   AwsCommand c = ((AwsParseResult.Parsed) r).command();
+   commands.add(new Command(texts.get(i), c.operationKeys(), facts(c)));
+  }
+  return new Inspection.Commands(commands);
+ }
 
-  private ObjectNode facts(AwsCommand c) {
-    ObjectNode facts = NODES.objectNode();
-    ObjectNode params = facts.putObject("params");
-    for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
-      params.set(e.getKey(), value(e.getValue()));
-    }
-    for (String name : predicateParams) {
-      if (c.hasParam(name)) {
-        params.set(name, value(c.paramValues(name)));
-      }
-    }
-    c.region().ifPresent(r -> facts.put("region", r));
-    c.profile().ifPresent(p -> facts.put("profile", p));
-    ArrayNode ops = facts.putArray("operations");
-    c.operationKeys().forEach(ops::add);
-    return facts;
+ private ObjectNode facts(AwsCommand c) {
+  ObjectNode facts = NODES.objectNode();
+  ObjectNode params = facts.putObject("params");
+  for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
+   params.set(e.getKey(), value(e.getValue()));
   }
+  for (String name : predicateParams) {
+   if (c.hasParam(name)) {
+    params.set(name, value(c.paramValues(name)));
+   }
+  }
+  c.region().ifPresent(r -> facts.put("region", r));
+  c.profile().ifPresent(p -> facts.put("profile", p));
+  ArrayNode ops = facts.putArray("operations");
+  c.operationKeys().forEach(ops::add);
+  return facts;
+ }
 
-  private static JsonNode value(List<String> values) {
-    if (values.isEmpty()) {
-      return NODES.booleanNode(true);
-    }
-    if (values.size() == 1) {
-      return NODES.textNode(values.get(0));
-    }
-    ArrayNode a = NODES.arrayNode();
-    values.forEach(a::add);
-    return a;
+ private static JsonNode value(List<String> values) {
+  if (values.isEmpty()) {
+   return NODES.booleanNode(true);
   }
+  if (values.size() == 1) {
+   return NODES.textNode(values.get(0));
+  }
+  ArrayNode a = NODES.arrayNode();
+  values.forEach(a::add);
+  return a;
+ }
 }

@@ -16,37 +16,37 @@ import java.util.regex.Pattern;
  */
 public record AwsOperation(String service, String name) {
 
-    private static final Pattern SERVICE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
+  private static final Pattern SERVICE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
-    /** Validates both parts against the shapes IAM uses. */
-    public AwsOperation {
-        Objects.requireNonNull(service, "service");
-        Objects.requireNonNull(name, "name");
-        if (!SERVICE.matcher(service).matches()) {
-            throw new IllegalArgumentException("service \"" + service + "\" is not a lowercase IAM service prefix");
-        }
-        if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("operation name \"" + name + "\" is not alphanumeric starting with a letter");
-        }
+  /** Validates both parts against the shapes IAM uses. */
+  public AwsOperation {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(name, "name");
+    if (!SERVICE.matcher(service).matches()) {
+      throw new IllegalArgumentException("service \"" + service + "\" is not a lowercase IAM service prefix");
     }
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("operation name \"" + name + "\" is not alphanumeric starting with a letter");
+    }
+  }
 
-    /** {@code service:name}, the key policies use, e.g. {@code s3:PutObject}. */
-    public String key() {
-        return service + ":" + name;
-    }
+  /** {@code service:name}, the key policies use, e.g. {@code s3:PutObject}. */
+  public String key() {
+    return service + ":" + name;
+  }
 
-    /** Parses {@code service:Name}; for tables and tests. */
-    static AwsOperation of(String key) {
-        int colon = key.indexOf(':');
-        if (colon < 0) {
-            throw new IllegalArgumentException("operation key \"" + key + "\" has no ':'");
-        }
-        return new AwsOperation(key.substring(0, colon), key.substring(colon + 1));
+  /** Parses {@code service:Name}; for tables and tests. */
+  static AwsOperation of(String key) {
+    int colon = key.indexOf(':');
+    if (colon < 0) {
+      throw new IllegalArgumentException("operation key \"" + key + "\" has no ':'");
     }
+    return new AwsOperation(key.substring(0, colon), key.substring(colon + 1));
+  }
 
-    @Override
-    public String toString() {
-        return key();
-    }
+  @Override
+  public String toString() {
+    return key();
+  }
 }

@@ -19,110 +19,110 @@ import java.util.Set;
  */
 final class CustomCommands {
 
-    private static final Map<String, List<String>> OPERATIONS = Map.ofEntries(
-            Map.entry("ecr get-login-password", List.of("ecr:GetAuthorizationToken")),
-            Map.entry("ecr get-login", List.of("ecr:GetAuthorizationToken")),
-            Map.entry("ecr-public get-login-password", List.of("ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken")),
-            Map.entry("eks get-token", List.of("sts:GetCallerIdentity")),
-            Map.entry("eks update-kubeconfig", List.of("eks:DescribeCluster")),
-            Map.entry("codeartifact login", List.of("codeartifact:GetAuthorizationToken",
-                    "codeartifact:GetRepositoryEndpoint", "sts:GetServiceBearerToken")),
-            Map.entry("rds generate-db-auth-token", List.of("rds-db:connect")),
-            Map.entry("cloudformation package", List.of("s3:PutObject")),
-            Map.entry("cloudformation deploy", List.of("cloudformation:DescribeStacks", "cloudformation:CreateChangeSet",
-                    "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet")),
-            Map.entry("cloudtrail validate-logs", List.of("cloudtrail:DescribeTrails", "s3:ListObjects", "s3:GetObject")),
-            Map.entry("configservice subscribe", List.of("s3:CreateBucket", "sns:CreateTopic",
-                    "config:PutConfigurationRecorder", "config:PutDeliveryChannel", "config:StartConfigurationRecorder")),
-            Map.entry("configservice get-status", List.of("config:DescribeConfigurationRecorderStatus",
-                    "config:DescribeDeliveryChannelStatus")),
-            Map.entry("datapipeline list-runs", List.of("datapipeline:QueryObjects", "datapipeline:DescribeObjects")),
-            Map.entry("datapipeline create-default-roles", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy",
-                    "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile")),
-            Map.entry("dlm create-default-role", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy")),
-            Map.entry("emr create-default-roles", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy",
-                    "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile")),
-            Map.entry("emr create-cluster", List.of("elasticmapreduce:RunJobFlow")),
-            Map.entry("emr describe-cluster", List.of("elasticmapreduce:DescribeCluster",
-                    "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListInstanceFleets",
-                    "elasticmapreduce:ListBootstrapActions")),
-            Map.entry("emr terminate-clusters", List.of("elasticmapreduce:TerminateJobFlows")),
-            Map.entry("emr modify-cluster-attributes", List.of("elasticmapreduce:SetVisibleToAllUsers",
-                    "elasticmapreduce:SetTerminationProtection", "elasticmapreduce:SetKeepJobFlowAliveWhenNoSteps",
-                    "elasticmapreduce:SetUnhealthyNodeReplacement")),
-            Map.entry("emr install-applications", List.of("elasticmapreduce:AddJobFlowSteps")),
-            Map.entry("emr add-steps", List.of("elasticmapreduce:AddJobFlowSteps")),
-            Map.entry("emr add-instance-groups", List.of("elasticmapreduce:AddInstanceGroups")),
-            Map.entry("emr restore-from-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
-            Map.entry("emr create-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
-            Map.entry("emr schedule-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
-            Map.entry("emr disable-hbase-backups", List.of("elasticmapreduce:AddJobFlowSteps")),
-            Map.entry("emr-containers update-role-trust-policy", List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy")),
-            Map.entry("gamelift upload-build", List.of("gamelift:CreateBuild", "gamelift:RequestUploadCredentials",
-                    "s3:PutObject")),
-            Map.entry("gamelift get-game-session-log", List.of("gamelift:GetGameSessionLogUrl")),
-            Map.entry("deploy push", List.of("s3:PutObject", "codedeploy:RegisterApplicationRevision")),
-            Map.entry("deploy register", List.of("iam:CreateUser", "iam:PutUserPolicy", "iam:CreateAccessKey",
-                    "codedeploy:RegisterOnPremisesInstance", "codedeploy:AddTagsToOnPremisesInstances")),
-            Map.entry("deploy deregister", List.of("codedeploy:GetOnPremisesInstance",
-                    "codedeploy:RemoveTagsFromOnPremisesInstances", "codedeploy:DeregisterOnPremisesInstance",
-                    "iam:ListUserPolicies", "iam:DeleteUserPolicy", "iam:ListAccessKeys", "iam:DeleteAccessKey",
-                    "iam:DeleteUser")),
-            Map.entry("ecs deploy", List.of("ecs:DescribeServices", "ecs:RegisterTaskDefinition",
-                    "codedeploy:GetApplication", "codedeploy:GetDeploymentGroup", "codedeploy:CreateDeployment")),
-            Map.entry("servicecatalog generate product", List.of("s3:PutObject", "servicecatalog:CreateProduct")),
-            Map.entry("servicecatalog generate provisioning-artifact", List.of("s3:PutObject",
-                    "servicecatalog:CreateProvisioningArtifact")));
+  private static final Map<String, List<String>> OPERATIONS = Map.ofEntries(
+      Map.entry("ecr get-login-password", List.of("ecr:GetAuthorizationToken")),
+      Map.entry("ecr get-login", List.of("ecr:GetAuthorizationToken")),
+      Map.entry("ecr-public get-login-password", List.of("ecr-public:GetAuthorizationToken", "sts:GetServiceBearerToken")),
+      Map.entry("eks get-token", List.of("sts:GetCallerIdentity")),
+      Map.entry("eks update-kubeconfig", List.of("eks:DescribeCluster")),
+      Map.entry("codeartifact login", List.of("codeartifact:GetAuthorizationToken",
+          "codeartifact:GetRepositoryEndpoint", "sts:GetServiceBearerToken")),
+      Map.entry("rds generate-db-auth-token", List.of("rds-db:connect")),
+      Map.entry("cloudformation package", List.of("s3:PutObject")),
+      Map.entry("cloudformation deploy", List.of("cloudformation:DescribeStacks", "cloudformation:CreateChangeSet",
+          "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet")),
+      Map.entry("cloudtrail validate-logs", List.of("cloudtrail:DescribeTrails", "s3:ListObjects", "s3:GetObject")),
+      Map.entry("configservice subscribe", List.of("s3:CreateBucket", "sns:CreateTopic",
+          "config:PutConfigurationRecorder", "config:PutDeliveryChannel", "config:StartConfigurationRecorder")),
+      Map.entry("configservice get-status", List.of("config:DescribeConfigurationRecorderStatus",
+          "config:DescribeDeliveryChannelStatus")),
+      Map.entry("datapipeline list-runs", List.of("datapipeline:QueryObjects", "datapipeline:DescribeObjects")),
+      Map.entry("datapipeline create-default-roles", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy",
+          "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile")),
+      Map.entry("dlm create-default-role", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy")),
+      Map.entry("emr create-default-roles", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy",
+          "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile")),
+      Map.entry("emr create-cluster", List.of("elasticmapreduce:RunJobFlow")),
+      Map.entry("emr describe-cluster", List.of("elasticmapreduce:DescribeCluster",
+          "elasticmapreduce:ListInstanceGroups", "elasticmapreduce:ListInstanceFleets",
+          "elasticmapreduce:ListBootstrapActions")),
+      Map.entry("emr terminate-clusters", List.of("elasticmapreduce:TerminateJobFlows")),
+      Map.entry("emr modify-cluster-attributes", List.of("elasticmapreduce:SetVisibleToAllUsers",
+          "elasticmapreduce:SetTerminationProtection", "elasticmapreduce:SetKeepJobFlowAliveWhenNoSteps",
+          "elasticmapreduce:SetUnhealthyNodeReplacement")),
+      Map.entry("emr install-applications", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr add-steps", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr add-instance-groups", List.of("elasticmapreduce:AddInstanceGroups")),
+      Map.entry("emr restore-from-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr create-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr schedule-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr disable-hbase-backups", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr-containers update-role-trust-policy", List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy")),
+      Map.entry("gamelift upload-build", List.of("gamelift:CreateBuild", "gamelift:RequestUploadCredentials",
+          "s3:PutObject")),
+      Map.entry("gamelift get-game-session-log", List.of("gamelift:GetGameSessionLogUrl")),
+      Map.entry("deploy push", List.of("s3:PutObject", "codedeploy:RegisterApplicationRevision")),
+      Map.entry("deploy register", List.of("iam:CreateUser", "iam:PutUserPolicy", "iam:CreateAccessKey",
+          "codedeploy:RegisterOnPremisesInstance", "codedeploy:AddTagsToOnPremisesInstances")),
+      Map.entry("deploy deregister", List.of("codedeploy:GetOnPremisesInstance",
+          "codedeploy:RemoveTagsFromOnPremisesInstances", "codedeploy:DeregisterOnPremisesInstance",
+          "iam:ListUserPolicies", "iam:DeleteUserPolicy", "iam:ListAccessKeys", "iam:DeleteAccessKey",
+          "iam:DeleteUser")),
+      Map.entry("ecs deploy", List.of("ecs:DescribeServices", "ecs:RegisterTaskDefinition",
+          "codedeploy:GetApplication", "codedeploy:GetDeploymentGroup", "codedeploy:CreateDeployment")),
+      Map.entry("servicecatalog generate product", List.of("s3:PutObject", "servicecatalog:CreateProduct")),
+      Map.entry("servicecatalog generate provisioning-artifact", List.of("s3:PutObject",
+          "servicecatalog:CreateProvisioningArtifact")));
 
-    /** Commands with a second word (aws servicecatalog generate product). */
-    private static final Set<String> NESTED = Set.of("servicecatalog generate", "codecommit credential-helper");
+  /** Commands with a second word (aws servicecatalog generate product). */
+  private static final Set<String> NESTED = Set.of("servicecatalog generate", "codecommit credential-helper");
 
-    private static final Map<String, String> REFUSED = Map.ofEntries(
-            Map.entry("configure", "aws configure reads and changes the local CLI configuration and credentials; it is not an API call"),
-            Map.entry("history", "aws history reads the local CLI history; it is not an API call"),
-            Map.entry("ddb", "aws ddb (the AWS CLI v2 high-level DynamoDB commands) is not in the server's CLI; use aws dynamodb"),
-            Map.entry("emr ssh", "aws emr ssh runs a local ssh client"),
-            Map.entry("emr socks", "aws emr socks runs a local ssh tunnel"),
-            Map.entry("emr get", "aws emr get runs a local scp client"),
-            Map.entry("emr put", "aws emr put runs a local scp client"),
-            Map.entry("deploy install", "aws deploy install installs the CodeDeploy agent on this machine"),
-            Map.entry("deploy uninstall", "aws deploy uninstall removes the CodeDeploy agent from this machine"),
-            Map.entry("codecommit credential-helper", "aws codecommit credential-helper is a local git credential helper"),
-            Map.entry("cloudfront sign", "aws cloudfront sign signs a URL locally with a private key file; it is not an API call"));
+  private static final Map<String, String> REFUSED = Map.ofEntries(
+      Map.entry("configure", "aws configure reads and changes the local CLI configuration and credentials; it is not an API call"),
+      Map.entry("history", "aws history reads the local CLI history; it is not an API call"),
+      Map.entry("ddb", "aws ddb (the AWS CLI v2 high-level DynamoDB commands) is not in the server's CLI; use aws dynamodb"),
+      Map.entry("emr ssh", "aws emr ssh runs a local ssh client"),
+      Map.entry("emr socks", "aws emr socks runs a local ssh tunnel"),
+      Map.entry("emr get", "aws emr get runs a local scp client"),
+      Map.entry("emr put", "aws emr put runs a local scp client"),
+      Map.entry("deploy install", "aws deploy install installs the CodeDeploy agent on this machine"),
+      Map.entry("deploy uninstall", "aws deploy uninstall removes the CodeDeploy agent from this machine"),
+      Map.entry("codecommit credential-helper", "aws codecommit credential-helper is a local git credential helper"),
+      Map.entry("cloudfront sign", "aws cloudfront sign signs a URL locally with a private key file; it is not an API call"));
 
-    private CustomCommands() {
+  private CustomCommands() {
+  }
+
+  /** Why a whole service word is refused ({@code configure}, {@code history}), if it is. */
+  static Optional<String> refusedService(String cliService) {
+    return Optional.ofNullable(REFUSED.get(cliService));
+  }
+
+  /** Why {@code service operation} is refused, if it is. */
+  static Optional<String> refused(String cliService, String cliOperation) {
+    return Optional.ofNullable(REFUSED.get(cliService + " " + cliOperation));
+  }
+
+  /** Whether {@code service operation} takes a further command word. */
+  static boolean isNested(String cliService, String cliOperation) {
+    return NESTED.contains(cliService + " " + cliOperation);
+  }
+
+  /** The operations of a known customization ({@code operation} may be two words), if it is one. */
+  static Optional<List<AwsOperation>> operations(String cliService, String cliOperation) {
+    List<String> keys = OPERATIONS.get(cliService + " " + cliOperation);
+    if (keys == null) {
+      return Optional.empty();
     }
-
-    /** Why a whole service word is refused ({@code configure}, {@code history}), if it is. */
-    static Optional<String> refusedService(String cliService) {
-        return Optional.ofNullable(REFUSED.get(cliService));
+    List<AwsOperation> ops = new ArrayList<>();
+    for (String key : keys) {
+      ops.add(AwsOperation.of(key));
     }
+    return Optional.of(ops);
+  }
 
-    /** Why {@code service operation} is refused, if it is. */
-    static Optional<String> refused(String cliService, String cliOperation) {
-        return Optional.ofNullable(REFUSED.get(cliService + " " + cliOperation));
-    }
-
-    /** Whether {@code service operation} takes a further command word. */
-    static boolean isNested(String cliService, String cliOperation) {
-        return NESTED.contains(cliService + " " + cliOperation);
-    }
-
-    /** The operations of a known customization ({@code operation} may be two words), if it is one. */
-    static Optional<List<AwsOperation>> operations(String cliService, String cliOperation) {
-        List<String> keys = OPERATIONS.get(cliService + " " + cliOperation);
-        if (keys == null) {
-            return Optional.empty();
-        }
-        List<AwsOperation> ops = new ArrayList<>();
-        for (String key : keys) {
-            ops.add(AwsOperation.of(key));
-        }
-        return Optional.of(ops);
-    }
-
-    /** Number of mapped and refused commands; for the report of coverage. */
-    static int size() {
-        return OPERATIONS.size() + REFUSED.size();
-    }
+  /** Number of mapped and refused commands; for the report of coverage. */
+  static int size() {
+    return OPERATIONS.size() + REFUSED.size();
+  }
 }

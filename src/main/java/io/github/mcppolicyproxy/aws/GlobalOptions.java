@@ -19,64 +19,64 @@ import java.util.TreeMap;
  */
 final class GlobalOptions {
 
-    /** Whether a global option takes a value. */
-    enum Arity { FLAG, VALUE }
+  /** Whether a global option takes a value. */
+  enum Arity { FLAG, VALUE }
 
-    private static final Map<String, Arity> OPTIONS = new TreeMap<>(Map.ofEntries(
-            Map.entry("debug", Arity.FLAG),
-            Map.entry("endpoint-url", Arity.VALUE),
-            Map.entry("no-verify-ssl", Arity.FLAG),
-            Map.entry("no-paginate", Arity.FLAG),
-            Map.entry("output", Arity.VALUE),
-            Map.entry("query", Arity.VALUE),
-            Map.entry("profile", Arity.VALUE),
-            Map.entry("region", Arity.VALUE),
-            Map.entry("version", Arity.FLAG),
-            Map.entry("color", Arity.VALUE),
-            Map.entry("no-sign-request", Arity.FLAG),
-            Map.entry("ca-bundle", Arity.VALUE),
-            Map.entry("cli-read-timeout", Arity.VALUE),
-            Map.entry("cli-connect-timeout", Arity.VALUE),
-            Map.entry("v2-debug", Arity.FLAG),
-            Map.entry("cli-binary-format", Arity.VALUE),
-            Map.entry("no-cli-pager", Arity.FLAG),
-            Map.entry("cli-auto-prompt", Arity.FLAG),
-            Map.entry("no-cli-auto-prompt", Arity.FLAG)));
+  private static final Map<String, Arity> OPTIONS = new TreeMap<>(Map.ofEntries(
+      Map.entry("debug", Arity.FLAG),
+      Map.entry("endpoint-url", Arity.VALUE),
+      Map.entry("no-verify-ssl", Arity.FLAG),
+      Map.entry("no-paginate", Arity.FLAG),
+      Map.entry("output", Arity.VALUE),
+      Map.entry("query", Arity.VALUE),
+      Map.entry("profile", Arity.VALUE),
+      Map.entry("region", Arity.VALUE),
+      Map.entry("version", Arity.FLAG),
+      Map.entry("color", Arity.VALUE),
+      Map.entry("no-sign-request", Arity.FLAG),
+      Map.entry("ca-bundle", Arity.VALUE),
+      Map.entry("cli-read-timeout", Arity.VALUE),
+      Map.entry("cli-connect-timeout", Arity.VALUE),
+      Map.entry("v2-debug", Arity.FLAG),
+      Map.entry("cli-binary-format", Arity.VALUE),
+      Map.entry("no-cli-pager", Arity.FLAG),
+      Map.entry("cli-auto-prompt", Arity.FLAG),
+      Map.entry("no-cli-auto-prompt", Arity.FLAG)));
 
-    private GlobalOptions() {
+  private GlobalOptions() {
+  }
+
+  /**
+   * The global option that {@code typed} (an option name without its leading dashes) denotes for
+   * the CLI: an exact name, or the only global option it is a prefix of.
+   *
+   * @throws UnparseableCommandException when {@code typed} is a prefix of several global options
+   */
+  static Optional<String> resolve(String typed) throws UnparseableCommandException {
+    if (OPTIONS.containsKey(typed)) {
+      return Optional.of(typed);
     }
-
-    /**
-     * The global option that {@code typed} (an option name without its leading dashes) denotes for
-     * the CLI: an exact name, or the only global option it is a prefix of.
-     *
-     * @throws UnparseableCommandException when {@code typed} is a prefix of several global options
-     */
-    static Optional<String> resolve(String typed) throws UnparseableCommandException {
-        if (OPTIONS.containsKey(typed)) {
-            return Optional.of(typed);
-        }
-        if (typed.isEmpty()) {
-            return Optional.empty();
-        }
-        List<String> candidates = new ArrayList<>();
-        for (String name : OPTIONS.keySet()) {
-            if (name.startsWith(typed)) {
-                candidates.add(name);
-            }
-        }
-        if (candidates.size() > 1) {
-            throw new UnparseableCommandException("option --" + typed + " is ambiguous: the AWS CLI could read it as any of --"
-                    + String.join(", --", candidates) + "; write the option in full");
-        }
-        return candidates.stream().findFirst();
+    if (typed.isEmpty()) {
+      return Optional.empty();
     }
-
-    static Arity arity(String name) {
-        Arity arity = OPTIONS.get(name);
-        if (arity == null) {
-            throw new IllegalArgumentException("not a global option: " + name);
-        }
-        return arity;
+    List<String> candidates = new ArrayList<>();
+    for (String name : OPTIONS.keySet()) {
+      if (name.startsWith(typed)) {
+        candidates.add(name);
+      }
     }
+    if (candidates.size() > 1) {
+      throw new UnparseableCommandException("option --" + typed + " is ambiguous: the AWS CLI could read it as any of --"
+          + String.join(", --", candidates) + "; write the option in full");
+    }
+    return candidates.stream().findFirst();
+  }
+
+  static Arity arity(String name) {
+    Arity arity = OPTIONS.get(name);
+    if (arity == null) {
+      throw new IllegalArgumentException("not a global option: " + name);
+    }
+    return arity;
+  }
 }

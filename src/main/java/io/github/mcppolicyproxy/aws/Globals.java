@@ -17,60 +17,60 @@ import java.util.Optional;
  */
 record Globals(List<String> names, Map<String, String> values, List<String> rest) {
 
-    static Globals extract(List<String> words) throws UnparseableCommandException {
-        List<String> names = new ArrayList<>();
-        Map<String, String> values = new LinkedHashMap<>();
-        List<String> rest = new ArrayList<>();
-        for (int i = 0; i < words.size(); i++) {
-            String word = words.get(i);
-            AwsCliParser.refuseUnicodeDash(word);
-            if (word.equals("--")) {
-                throw new UnparseableCommandException("\"--\" (end of options) is not supported in a cli_command");
-            }
-            if (!word.startsWith("--")) {
-                rest.add(word);
-                continue;
-            }
-            String body = word.substring(2);
-            int eq = body.indexOf('=');
-            String typed = eq < 0 ? body : body.substring(0, eq);
-            Optional<String> global = GlobalOptions.resolve(typed);
-            if (global.isEmpty()) {
-                if (word.indexOf(' ') < 0 && !AwsCliParser.isValidOptionName(typed)) {
-                    throw new UnparseableCommandException("\"" + word + "\" is not a valid option: AWS CLI options are "
-                            + "-- followed by lowercase letters, digits and dashes");
-                }
-                rest.add(word);
-                continue;
-            }
-            String name = global.get();
-            if (name.equals("version")) {
-                throw new UnparseableCommandException("--version prints the CLI version and runs no AWS operation");
-            }
-            if (GlobalOptions.arity(name) == GlobalOptions.Arity.FLAG) {
-                if (eq >= 0) {
-                    throw new UnparseableCommandException("global option --" + name + " takes no value, got \"" + word + "\"");
-                }
-                if (!names.contains(name)) {
-                    names.add(name);
-                }
-                continue;
-            }
-            String value;
-            if (eq >= 0) {
-                value = body.substring(eq + 1);
-            } else if (i + 1 < words.size() && !AwsCliParser.isOptionLike(words.get(i + 1))) {
-                value = words.get(++i);
-            } else {
-                throw new UnparseableCommandException("global option --" + name + " needs a value");
-            }
-            if (values.containsKey(name)) {
-                throw new UnparseableCommandException("global option --" + name + " is given twice (\""
-                        + values.get(name) + "\" and \"" + value + "\"); give it once");
-            }
-            names.add(name);
-            values.put(name, value);
+  static Globals extract(List<String> words) throws UnparseableCommandException {
+    List<String> names = new ArrayList<>();
+    Map<String, String> values = new LinkedHashMap<>();
+    List<String> rest = new ArrayList<>();
+    for (int i = 0; i < words.size(); i++) {
+      String word = words.get(i);
+      AwsCliParser.refuseUnicodeDash(word);
+      if (word.equals("--")) {
+        throw new UnparseableCommandException("\"--\" (end of options) is not supported in a cli_command");
+      }
+      if (!word.startsWith("--")) {
+        rest.add(word);
+        continue;
+      }
+      String body = word.substring(2);
+      int eq = body.indexOf('=');
+      String typed = eq < 0 ? body : body.substring(0, eq);
+      Optional<String> global = GlobalOptions.resolve(typed);
+      if (global.isEmpty()) {
+        if (word.indexOf(' ') < 0 && !AwsCliParser.isValidOptionName(typed)) {
+          throw new UnparseableCommandException("\"" + word + "\" is not a valid option: AWS CLI options are "
+              + "-- followed by lowercase letters, digits and dashes");
         }
-        return new Globals(names, values, rest);
+        rest.add(word);
+        continue;
+      }
+      String name = global.get();
+      if (name.equals("version")) {
+        throw new UnparseableCommandException("--version prints the CLI version and runs no AWS operation");
+      }
+      if (GlobalOptions.arity(name) == GlobalOptions.Arity.FLAG) {
+        if (eq >= 0) {
+          throw new UnparseableCommandException("global option --" + name + " takes no value, got \"" + word + "\"");
+        }
+        if (!names.contains(name)) {
+          names.add(name);
+        }
+        continue;
+      }
+      String value;
+      if (eq >= 0) {
+        value = body.substring(eq + 1);
+      } else if (i + 1 < words.size() && !AwsCliParser.isOptionLike(words.get(i + 1))) {
+        value = words.get(++i);
+      } else {
+        throw new UnparseableCommandException("global option --" + name + " needs a value");
+      }
+      if (values.containsKey(name)) {
+        throw new UnparseableCommandException("global option --" + name + " is given twice (\""
+            + values.get(name) + "\" and \"" + value + "\"); give it once");
+      }
+      names.add(name);
+      values.put(name, value);
     }
+    return new Globals(names, values, rest);
+  }
 }

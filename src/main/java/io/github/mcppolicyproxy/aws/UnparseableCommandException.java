@@ -3,7 +3,7 @@ package io.github.mcppolicyproxy.aws;
 /** Thrown inside the parser when a command cannot be judged; the message is the agent-facing reason. */
 final class UnparseableCommandException extends Exception {
 
-    UnparseableCommandException(String reason) {
-        super(reason, null, false, false);
-    }
+  UnparseableCommandException(String reason) {
+    super(reason, null, false, false);
+  }
 }

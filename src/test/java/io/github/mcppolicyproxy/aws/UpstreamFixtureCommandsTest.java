@@ -21,37 +21,37 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class UpstreamFixtureCommandsTest {
 
-    static Stream<Arguments> recordedCommands() throws IOException {
-        JsonNode root;
-        try (InputStream in = UpstreamFixtureCommandsTest.class.getClassLoader()
-                .getResourceAsStream("aws/upstream-call-aws-commands.json")) {
-            root = new ObjectMapper().readTree(in);
-        }
-        return StreamSupport.stream(root.get("commands").spliterator(), false)
-                .map(node -> Arguments.of(node.get("cli_command").asText(), node));
+  static Stream<Arguments> recordedCommands() throws IOException {
+    JsonNode root;
+    try (InputStream in = UpstreamFixtureCommandsTest.class.getClassLoader()
+        .getResourceAsStream("aws/upstream-call-aws-commands.json")) {
+      root = new ObjectMapper().readTree(in);
     }
+    return StreamSupport.stream(root.get("commands").spliterator(), false)
+        .map(node -> Arguments.of(node.get("cli_command").asText(), node));
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("recordedCommands")
-    void recordedCommandParsesToTheOperationAndRegionTheServerReported(String command, JsonNode fixture) {
-        Map<String, String> env = new HashMap<>();
-        fixture.get("server_env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
-        AwsParseResult result = new AwsCliParser(AwsDefaults.fromEnvironment(env)).parse(command);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("recordedCommands")
+  void recordedCommandParsesToTheOperationAndRegionTheServerReported(String command, JsonNode fixture) {
+    Map<String, String> env = new HashMap<>();
+    fixture.get("server_env").properties().forEach(e -> env.put(e.getKey(), e.getValue().asText()));
+    AwsParseResult result = new AwsCliParser(AwsDefaults.fromEnvironment(env)).parse(command);
 
-        if (command.contains("|")) {
-            // The server passes "| grep foo" to its argument parser as words and refuses them there;
-            // the proxy refuses the shell operator itself.
-            assertThat(result).isInstanceOf(AwsParseResult.Unparseable.class);
-            return;
-        }
-        assertThat(result).isInstanceOf(AwsParseResult.Parsed.class);
-        AwsCommand parsed = ((AwsParseResult.Parsed) result).command();
-        JsonNode metadata = fixture.get("metadata");
-        if (metadata != null && !metadata.isNull()) {
-            // metadata.service is botocore's service name; for these services it equals the IAM prefix.
-            assertThat(parsed.operationKeys())
-                    .containsExactly(metadata.get("service").asText() + ":" + metadata.get("operation").asText());
-            assertThat(parsed.region()).contains(metadata.get("region_name").asText());
-        }
+    if (command.contains("|")) {
+      // The server passes "| grep foo" to its argument parser as words and refuses them there;
+      // the proxy refuses the shell operator itself.
+      assertThat(result).isInstanceOf(AwsParseResult.Unparseable.class);
+      return;
     }
+    assertThat(result).isInstanceOf(AwsParseResult.Parsed.class);
+    AwsCommand parsed = ((AwsParseResult.Parsed) result).command();
+    JsonNode metadata = fixture.get("metadata");
+    if (metadata != null && !metadata.isNull()) {
+      // metadata.service is botocore's service name; for these services it equals the IAM prefix.
+      assertThat(parsed.operationKeys())
+          .containsExactly(metadata.get("service").asText() + ":" + metadata.get("operation").asText());
+      assertThat(parsed.region()).contains(metadata.get("region_name").asText());
+    }
+  }
 }
