@@ -104,7 +104,8 @@ final class ExplainCommand implements Callable<Integer> {
     Refusal refusal = new CallJudge(engine, new Quota(System::nanoTime)).judge(call, "explain");
     if (v instanceof Verdict.Ask a) {
       out.println("Decision:  NEEDS APPROVAL (rule " + a.rule() + ", timeout " + a.timeoutSeconds()
-          + " s); with no approval channel configured it is refused as approval_unavailable");
+          + " s): the proxy asks the person at the client (elicitation) and holds the call; without"
+          + " that capability it is refused as approval_unavailable");
     } else if (refusal == null) {
       Verdict.Allow allow = (Verdict.Allow) v;
       out.println("Decision:  ALLOW" + (allow.permits().isEmpty() ? "" : ", charging "

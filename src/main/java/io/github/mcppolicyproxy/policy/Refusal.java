@@ -37,6 +37,11 @@ public record Refusal(
     return sb.toString();
   }
 
+  /** The same refusal with another reason. */
+  public Refusal withReason(String newReason) {
+    return new Refusal(code, rule, newReason, retryAfterSeconds, operations);
+  }
+
   /** The same refusal, naming the operations of the call. */
   public Refusal withOperations(List<String> ops) {
     return new Refusal(code, rule, reason, retryAfterSeconds, ops);

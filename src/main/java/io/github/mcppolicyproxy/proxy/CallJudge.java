@@ -1,5 +1,6 @@
 package io.github.mcppolicyproxy.proxy;
 
+import io.github.mcppolicyproxy.approval.ApprovalChannel;
 import io.github.mcppolicyproxy.limits.Quota;
 import io.github.mcppolicyproxy.policy.Code;
 import io.github.mcppolicyproxy.policy.Limit;
@@ -36,31 +37,77 @@ public final class CallJudge {
 
   /**
    * The decision on {@code call}; a {@code continuation} (the retry of a multi round-trip call the
-   * server asked input for) is judged by the rules but takes no quota: the first round took it.
+   * server asked input for) is judged by the rules but takes no quota: the first round took it. A
+   * call that needs approval is refused here ({@code approval_unavailable}); callers with an
+   * approval channel use {@link #decide}.
    */
   public Refusal judge(ToolCall call, String session, boolean continuation) {
+    Decision d = decide(call, session, continuation);
+    if (d instanceof Decision.Ask a) {
+      return unavailable(a.ask(), "no approval channel is configured for this proxy");
+    }
+    return d instanceof Decision.Refuse r ? r.refusal() : null;
+  }
+
+  /** A decision: allowed (quota taken), refused, or waiting for a person (nothing taken yet). */
+  public sealed interface Decision {
+    /** Allowed; its quota was taken. */
+    record Allow() implements Decision {}
+
+    /** Refused. */
+    record Refuse(Refusal refusal) implements Decision {}
+
+    /** Allowed only if a person approves; its limits had room when asked, nothing was taken. */
+    record Ask(Verdict.Ask ask) implements Decision {}
+  }
+
+  /** The decision on {@code call} with approval left to the caller (see {@link #afterApproval}). */
+  public Decision decide(ToolCall call, String session, boolean continuation) {
     Verdict v = engine.decide(call);
     if (v instanceof Verdict.Refuse r) {
-      return r.refusal();
+      return new Decision.Refuse(r.refusal());
     }
     if (v instanceof Verdict.Ask a) {
+      // Limits first, so that nobody is asked about a call its limits refuse anyway.
       Quota.Outcome.Exhausted full = quota.wouldExhaust(session, a.permits());
-      if (full != null) {
-        return rateLimited(call, full, a.operations());
-      }
-      return new Refusal(Code.APPROVAL_UNAVAILABLE, a.rule(), a.what()
-          + " needs a person's approval, and no approval channel is configured for this proxy",
-          OptionalLong.empty(), a.operations());
+      return full != null ? new Decision.Refuse(rateLimited(call, full, a.operations()))
+          : new Decision.Ask(a);
     }
     Verdict.Allow allow = (Verdict.Allow) v;
     if (allow.permits().isEmpty() || continuation) {
-      return null;
+      return new Decision.Allow();
     }
     Quota.Outcome o = quota.tryReserve(session, allow.permits());
     if (o instanceof Quota.Outcome.Exhausted ex) {
-      return rateLimited(call, ex, allow.operations());
+      return new Decision.Refuse(rateLimited(call, ex, allow.operations()));
     }
-    return null;
+    return new Decision.Allow();
+  }
+
+  /**
+   * A person approved {@code ask}: takes its quota now (it was only checked before asking), or
+   * refuses it as rate limited when the limits filled up while the person decided. Null to allow.
+   */
+  public Refusal afterApproval(ToolCall call, String session, Verdict.Ask ask) {
+    Quota.Outcome o = quota.tryReserve(session, ask.permits());
+    return o instanceof Quota.Outcome.Exhausted ex ? rateLimited(call, ex, ask.operations()) : null;
+  }
+
+  /** The refusal of a call whose approval was declined, timed out or could not be asked. */
+  public static Refusal notApproved(Verdict.Ask ask, ApprovalChannel.Answer answer) {
+    return switch (answer) {
+      case DECLINED -> new Refusal(Code.APPROVAL_DECLINED, ask.rule(), ask.what()
+          + " was not approved by the person asked", OptionalLong.empty(), ask.operations());
+      case TIMED_OUT -> new Refusal(Code.APPROVAL_TIMEOUT, ask.rule(), ask.what()
+          + " was not approved within " + ask.timeoutSeconds() + " s", OptionalLong.empty(),
+          ask.operations());
+      default -> unavailable(ask, "the person could not be asked");
+    };
+  }
+
+  private static Refusal unavailable(Verdict.Ask ask, String why) {
+    return new Refusal(Code.APPROVAL_UNAVAILABLE, ask.rule(), ask.what()
+        + " needs a person's approval, and " + why, OptionalLong.empty(), ask.operations());
   }
 
   private static Refusal rateLimited(ToolCall call, Quota.Outcome.Exhausted ex,

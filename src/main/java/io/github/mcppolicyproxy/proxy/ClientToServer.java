@@ -1,5 +1,7 @@
 package io.github.mcppolicyproxy.proxy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.mcppolicyproxy.approval.ApprovalChannel;
 import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
@@ -36,10 +38,20 @@ public final class ClientToServer implements Runnable {
   private final Replies replies;
   private final ProxyConfig config;
   private final ToolsCallGate gate;
+  private final ApprovalChannel approvals;
+  private final ObjectMapper lenient = new ObjectMapper();
 
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
       Answers answers, ProxyConfig config) {
+    this(in, toServer, toClient, scanner, judge, log, inFlight, answers, config,
+        ApprovalChannel.NONE);
+  }
+
+  /** @param approvals how a person is asked about calls that need approval */
+  public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
+      EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
+      Answers answers, ProxyConfig config, ApprovalChannel approvals) {
     this.in = Objects.requireNonNull(in, "in");
     this.toServer = Objects.requireNonNull(toServer, "toServer");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
@@ -47,7 +59,8 @@ public final class ClientToServer implements Runnable {
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
-    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config);
+    this.approvals = Objects.requireNonNull(approvals, "approvals");
+    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config, approvals);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -151,6 +164,7 @@ public final class ClientToServer implements Runnable {
       return;
     }
     Out out = new Out();
+    out.batch = true;
     boolean judged = false;
     for (Envelope.Range r : e.elements()) {
       Envelope el = scanner.scan(frame, r.start(), r.end());
@@ -207,6 +221,7 @@ public final class ClientToServer implements Runnable {
   private static final class Out {
     final List<Outgoing> forward = new ArrayList<>(1);
     final List<byte[]> answers = new ArrayList<>(1);
+    boolean batch;
   }
 
   /** A frame for the upstream and the ids of the requests in it (tracked in {@link InFlight}). */
@@ -246,9 +261,18 @@ public final class ClientToServer implements Runnable {
           "Invalid Request: member \"" + e.duplicateKey() + "\" appears more than once"));
       return;
     }
+    if (e.kind() == Envelope.Kind.RESPONSE && approvals.offer(e, slice(frame, from, to))) {
+      return; // the person's answer to the proxy's own question: not the upstream's business
+    }
+    if (e.isRequest() && e.hasMethod("initialize")) {
+      noteCapabilities(frame, from, to);
+    }
     if (e.hasMethod(TOOLS_CALL)) {
-      ToolsCallGate.Outcome o = gate.decide(frame, from, to, e);
-      if (o instanceof ToolsCallGate.Outcome.Answer a) {
+      ToolsCallGate.Outcome o = gate.decide(frame, from, to, e, !out.batch);
+      if (o instanceof ToolsCallGate.Outcome.Hold h) {
+        byte[] held = slice(frame, from, to);
+        h.result().whenComplete((done, ex) -> release(held, e, done, ex));
+      } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (o instanceof ToolsCallGate.Outcome.Forward f && track(e, out, f.continuationKey())) {
         out.forward.add(Outgoing.of(slice(frame, from, to), e));
@@ -259,6 +283,43 @@ public final class ClientToServer implements Runnable {
       return;
     }
     out.forward.add(Outgoing.of(slice(frame, from, to), e));
+  }
+
+  /** Tells the approval channel what the client can do (elicitation, say). */
+  private void noteCapabilities(byte[] frame, int from, int to) {
+    try {
+      approvals.clientCapabilities(lenient.readTree(frame, from, to - from)
+          .path("params").path("capabilities"));
+    } catch (IOException | RuntimeException ex) {
+      approvals.clientCapabilities(null);
+    }
+  }
+
+  /**
+   * A held call was decided (on whichever thread the person's answer or the timeout arrived):
+   * forward exactly the held bytes, or answer the client.
+   */
+  private void release(byte[] held, Envelope e, ToolsCallGate.Outcome done, Throwable ex) {
+    Out out = new Out();
+    try {
+      if (ex != null) {
+        diag("internal error while a call waited for approval; it was not forwarded: " + ex);
+        out.answers.add(replies.error(e.id(), Replies.INTERNAL_ERROR, "Internal error in the"
+            + " policy proxy while the call waited for approval; it was not forwarded"));
+      } else if (done instanceof ToolsCallGate.Outcome.Answer a) {
+        out.answers.add(a.frame());
+      } else if (done instanceof ToolsCallGate.Outcome.Forward f
+          && track(e, out, f.continuationKey())) {
+        forward(Outgoing.of(held, e), out);
+      }
+      for (byte[] a : out.answers) {
+        toClient.write(a);
+      }
+    } catch (IOException io) {
+      diag("cannot answer the client (" + io.getMessage() + ")");
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */

@@ -64,8 +64,16 @@ public final class ProxySession {
     Answers answers = new Answers(mapper, config.refusalStyle());
     UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(upstream.stdin()),
         config.maxQueuedBytes(), UpstreamQueue.DEFAULT_MAX_FRAMES, config.stderr());
+    java.util.concurrent.ScheduledExecutorService approvalTimer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "approval-timeouts");
+          t.setDaemon(true);
+          return t;
+        });
+    io.github.mcppolicyproxy.approval.ApprovalChannel approvals =
+        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
-        toServer, toClient, scanner, judge, log, inFlight, answers, config);
+        toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals);
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
         new ToolsListFilter(judge.engine()::alwaysRefused), answers.replies(),

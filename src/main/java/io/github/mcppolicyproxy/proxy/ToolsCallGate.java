@@ -16,7 +16,11 @@ import io.github.mcppolicyproxy.policy.Code;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
+import io.github.mcppolicyproxy.approval.ApprovalChannel;
+import io.github.mcppolicyproxy.policy.Verdict;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.Objects;
 
 /**
@@ -38,6 +42,9 @@ final class ToolsCallGate {
 
     /** Do not forward it and answer nothing (a notification cannot be answered). */
     record Drop() implements Outcome {}
+
+    /** Hold it while a person decides; the result is a {@link Forward} or an {@link Answer}. */
+    record Hold(CompletableFuture<Outcome> result) implements Outcome {}
   }
 
   private final CallJudge judge;
@@ -48,9 +55,11 @@ final class ToolsCallGate {
   private final ProxyConfig config;
   private final ObjectMapper strict;
   private final ObjectMapper lenient = new ObjectMapper();
+  private final ApprovalChannel approvals;
 
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
-      ProxyConfig config) {
+      ProxyConfig config, ApprovalChannel approvals) {
+    this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.judge = Objects.requireNonNull(judge, "judge");
     this.log = Objects.requireNonNull(log, "log");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
@@ -66,8 +75,11 @@ final class ToolsCallGate {
         .build()).build();
   }
 
-  /** The fate of the {@code tools/call} in {@code frame[from, to)}, whose envelope is {@code e}. */
-  Outcome decide(byte[] frame, int from, int to, Envelope e) {
+  /**
+   * The fate of the {@code tools/call} in {@code frame[from, to)}, whose envelope is {@code e}.
+   * {@code mayHold} is false where a call cannot wait for a person (inside a batch).
+   */
+  Outcome decide(byte[] frame, int from, int to, Envelope e, boolean mayHold) {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
@@ -113,16 +125,48 @@ final class ToolsCallGate {
       continuation = (params.has("inputResponses") || params.has("requestState"))
           && continuations.take(continuationKey);
     }
-    Refusal refusal;
     if (config.requireAudit() && !log.healthy()) {
-      refusal = new Refusal(Code.DENIED, "/", "the violation log cannot be written and this proxy"
-          + " runs with --require-audit, so every call is refused until it recovers");
-    } else {
-      refusal = judge.judge(call, config.sessionId(), continuation);
+      return refuse(id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be written"
+          + " and this proxy runs with --require-audit, so every call is refused until it"
+          + " recovers"), stateless);
     }
-    if (refusal == null) {
+    CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
+    if (d instanceof CallJudge.Decision.Allow) {
       return new Outcome.Forward(continuationKey);
     }
+    if (d instanceof CallJudge.Decision.Refuse r) {
+      return refuse(id, call, r.refusal(), stateless);
+    }
+    Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
+    boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
+    if (!enforced || !mayHold || stateless || !approvals.available()) {
+      String why = !enforced ? "monitor mode asks nobody"
+          : !mayHold ? "a call inside a batch cannot wait for a person"
+          : stateless ? "the 2026-07-28 revision has no request the proxy could ask with"
+          : "the client did not declare the elicitation capability, so nobody can be asked";
+      return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+          .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
+    }
+    String forward = continuationKey;
+    diag("holding " + call.tool() + " (id " + id.raw() + ") for a person's approval ("
+        + ask.rule() + ", up to " + ask.timeoutSeconds() + " s)");
+    return new Outcome.Hold(approvals.ask(question(call, ask),
+            Duration.ofSeconds(ask.timeoutSeconds()))
+        .thenApply(answer -> {
+          if (answer != ApprovalChannel.Answer.APPROVED) {
+            return refuse(id, call, CallJudge.notApproved(ask, answer), stateless);
+          }
+          Refusal late = judge.afterApproval(call, config.sessionId(), ask);
+          if (late != null) {
+            return refuse(id, call, late, stateless);
+          }
+          diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
+          return new Outcome.Forward(forward);
+        }));
+  }
+
+  /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
+  private Outcome refuse(JsonId id, ToolCall call, Refusal refusal, boolean stateless) {
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
     record(id.raw(), call, refusal, enforced);
     diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
@@ -131,6 +175,22 @@ final class ToolsCallGate {
             .findFirst().orElse(""));
     return enforced ? new Outcome.Answer(answers.refusal(id, refusal, stateless))
         : new Outcome.Forward(null);
+  }
+
+  /** What the person is asked: the call exactly as it will run, and the rule that asks. */
+  private String question(ToolCall call, Verdict.Ask ask) {
+    String args;
+    try {
+      args = lenient.writeValueAsString(call.arguments());
+    } catch (IOException e) {
+      args = String.valueOf(call.arguments());
+    }
+    if (args.length() > 4000) {
+      args = args.substring(0, 4000) + "... (" + args.length() + " characters)";
+    }
+    return "An AI agent wants to run " + ask.what() + " with these arguments:\n" + args
+        + "\n\nThe policy (" + ask.rule() + ") needs a person's approval for it. Approve this"
+        + " one call? (It is refused if you do not answer within " + ask.timeoutSeconds() + " s.)";
   }
 
   /**

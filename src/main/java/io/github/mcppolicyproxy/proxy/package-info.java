@@ -15,6 +15,11 @@
  * hold a NUL byte or a BOM) with -32700 and id null. From the upstream, anything that is not a
  * JSON-RPC message (also inside a batch) is reported on stderr and never reaches the client.
  *
+ * <p>A call that needs a person's approval is held by {@link ToolsCallGate} while the
+ * {@link io.github.mcppolicyproxy.approval.ApprovalChannel} asks (the client pump goes on with other
+ * frames); when the answer or the timeout arrives, exactly the held bytes are forwarded, or the
+ * refusal is answered, from the thread that delivered it.
+ *
  * <h2>Limits</h2>
  *
  * <ul>
