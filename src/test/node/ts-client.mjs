@@ -85,16 +85,7 @@ async function everything() {
   await step('ping', () => client.ping());
   await step('logging/setLevel', () => client.setLoggingLevel('debug'));
 
-  await step('tools/list (all pages)', async () => {
-    const names = [];
-    let cursor;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : {});
-      names.push(...page.tools.map((t) => t.name));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return names;
-  });
+  await step('tools/list (all pages)', listAllTools);
   await step('tools/list with a foreign cursor', () =>
     client.listTools({ cursor: 'not-a-cursor-of-this-server' }).then((r) => r.tools.length, (e) => `error: ${e.message}`));
 
@@ -187,22 +178,25 @@ async function filesystem() {
     client.callTool({ name: 'read_text_file', arguments: { path: '/etc/hostname' } }));
 }
 
+/** The names of every tool, following nextCursor through all pages. */
+async function listAllTools() {
+  const names = [];
+  let cursor;
+  do {
+    const page = await client.listTools(cursor ? { cursor } : {});
+    names.push(...page.tools.map((t) => t.name));
+    cursor = page.nextCursor;
+  } while (cursor);
+  return names;
+}
+
 async function enforcement() {
   // Meant to run through the proxy with a policy that denies get-sum, hides
   // trigger-sampling-request and allows echo 3 times a minute; reports what the client saw, the
   // caller asserts. server-everything registers the capability-gated tools (among them the hidden
   // one) on notifications/initialized and then announces them: list the tools after that.
   await step('tools/list_changed', () => transport.waitFor('tools/list_changed', isMethod('notifications/tools/list_changed')));
-  await step('tools/list', async () => {
-    const names = [];
-    let cursor;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : {});
-      names.push(...page.tools.map((t) => t.name));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return names;
-  });
+  await step('tools/list', listAllTools);
   const call = (name, args, options) => client.callTool({ name, arguments: args }, undefined, options)
     .catch((e) => ({ thrown: String(e.message ?? e) }));
   await step('get-sum (denied)', () => call('get-sum', { a: 2, b: 3 }));

@@ -58,6 +58,13 @@ class ApprovalIT {
     return n;
   }
 
+  /** The client's answer to the proxy's question {@code ask}. */
+  private static void answer(ProxyProcess p, JsonNode ask, String result) throws Exception {
+    p.send("{\"jsonrpc\":\"2.0\",\"id\":" + ask.path("id") + ",\"result\":" + result + "}");
+  }
+
+  private static final String APPROVE = "{\"action\":\"accept\",\"content\":{\"approve\":true}}";
+
   private static String code(JsonNode answer) {
     return answer.path("result").path("_meta").path("io.github.mcp-policy-proxy/refusal")
         .path("code").asText("");
@@ -83,8 +90,7 @@ class ApprovalIT {
       assertThat(other.path("result").path("isError").asBoolean()).isFalse();
       assertThat(received()).doesNotContain("approve-me");
 
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":" + ask.path("id") + ",\"result\":{\"action\":\"accept\","
-          + "\"content\":{\"approve\":true}}}");
+      answer(p, ask, APPROVE);
       JsonNode done = p.answerTo(1);
       assertThat(done.path("result").path("structuredContent").path("marker").asText())
           .isEqualTo("approve-me-ü");
@@ -100,13 +106,12 @@ class ApprovalIT {
       initialize(p, "{\"elicitation\":{}}");
       sendEcho(p, 1, "declined-call");
       JsonNode ask = nextElicitation(p);
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":" + ask.path("id") + ",\"result\":{\"action\":\"decline\"}}");
+      answer(p, ask, "{\"action\":\"decline\"}");
       assertThat(code(p.answerTo(1))).isEqualTo("approval_declined");
 
       sendEcho(p, 2, "not-approved-call");
       ask = nextElicitation(p);
-      p.send("{\"jsonrpc\":\"2.0\",\"id\":" + ask.path("id") + ",\"result\":{\"action\":\"accept\","
-          + "\"content\":{\"approve\":false}}}");
+      answer(p, ask, "{\"action\":\"accept\",\"content\":{\"approve\":false}}");
       assertThat(code(p.answerTo(2))).isEqualTo("approval_declined");
 
       long start = System.nanoTime();
@@ -120,8 +125,7 @@ class ApprovalIT {
       for (int id = 4; id <= 5; id++) {
         sendEcho(p, id, "fits-" + id);
         ask = nextElicitation(p);
-        p.send("{\"jsonrpc\":\"2.0\",\"id\":" + ask.path("id") + ",\"result\":{\"action\":\"accept\","
-            + "\"content\":{\"approve\":true}}}");
+        answer(p, ask, APPROVE);
         assertThat(p.answerTo(id).path("result").path("isError").asBoolean()).isFalse();
       }
       // the third is refused by its limit before anybody is asked
