@@ -131,14 +131,15 @@ public final class ProxySession {
     }
   }
 
-  private static CompletableFuture<String> start(Runnable pump, String name, String label) {
+  /** Runs a pump on a daemon thread; a defect in it ends that direction and is reported. */
+  private CompletableFuture<String> start(Runnable pump, String name, String label) {
     CompletableFuture<String> done = new CompletableFuture<>();
     Thread t = new Thread(() -> {
       try {
         pump.run();
       } catch (RuntimeException | Error e) {
-        System.err.println("mcp-policy-proxy: " + name + " failed: " + e);
-        e.printStackTrace(System.err);
+        config.stderr().println("mcp-policy-proxy: " + name + " failed: " + e);
+        e.printStackTrace(config.stderr());
       } finally {
         done.complete(label);
       }
