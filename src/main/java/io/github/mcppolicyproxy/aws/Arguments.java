@@ -37,12 +37,8 @@ record Arguments(Map<String, List<String>> params, List<String> positionals, boo
         current.add(word);
         continue;
       }
-      if (!word.startsWith("--")) {
-        throw new UnparseableCommandException("\"" + word + "\" is not an AWS CLI option (options start with --)");
-      }
-      String body = word.substring(2);
-      int eq = body.indexOf('=');
-      String name = eq < 0 ? body : body.substring(0, eq);
+      OptionWord option = OptionWord.parameter(word);
+      String name = option.name();
       if (params.containsKey(name)) {
         throw new UnparseableCommandException("parameter --" + name + " is given twice; give it once");
       }
@@ -58,11 +54,11 @@ record Arguments(Map<String, List<String>> params, List<String> positionals, boo
         skeleton = true;
       }
       List<String> values = new ArrayList<>();
-      if (eq >= 0) {
-        values.add(body.substring(eq + 1));
+      if (option.hasValue()) {
+        values.add(option.value());
       }
       params.put(name, values);
-      current = eq >= 0 ? null : values;
+      current = option.hasValue() ? null : values;
       if (json) {
         inlineJson = name;
       }
@@ -113,20 +109,15 @@ record Arguments(Map<String, List<String>> params, List<String> positionals, boo
         positionals.add(word);
         continue;
       }
-      if (!word.startsWith("--")) {
-        throw new UnparseableCommandException("\"" + word + "\" is not an AWS CLI option (options start with --)");
-      }
-      String body = word.substring(2);
-      int eq = body.indexOf('=');
-      String typed = eq < 0 ? body : body.substring(0, eq);
-      String name = resolve(command, table, typed);
+      OptionWord option = OptionWord.parameter(word);
+      String name = resolve(command, table, option.name());
       S3Commands.Arity arity = table.get(name);
       List<String> values = params.computeIfAbsent(name, k -> new ArrayList<>());
-      if (eq >= 0) {
+      if (option.hasValue()) {
         if (arity == S3Commands.Arity.FLAG || arity == S3Commands.Arity.TWO) {
           throw new UnparseableCommandException("--" + name + " cannot take its value with '='");
         }
-        values.add(body.substring(eq + 1));
+        values.add(option.value());
         continue;
       }
       int min = switch (arity) {

@@ -31,9 +31,8 @@ record Globals(List<String> names, Map<String, String> values, List<String> rest
         rest.add(word);
         continue;
       }
-      String body = word.substring(2);
-      int eq = body.indexOf('=');
-      String typed = eq < 0 ? body : body.substring(0, eq);
+      OptionWord option = OptionWord.split(word);
+      String typed = option.name();
       Optional<String> global = GlobalOptions.resolve(typed);
       if (global.isEmpty()) {
         if (word.indexOf(' ') < 0 && !AwsCliParser.isValidOptionName(typed)) {
@@ -48,7 +47,7 @@ record Globals(List<String> names, Map<String, String> values, List<String> rest
         throw new UnparseableCommandException("--version prints the CLI version and runs no AWS operation");
       }
       if (GlobalOptions.arity(name) == GlobalOptions.Arity.FLAG) {
-        if (eq >= 0) {
+        if (option.hasValue()) {
           throw new UnparseableCommandException("global option --" + name + " takes no value, got \"" + word + "\"");
         }
         if (!names.contains(name)) {
@@ -57,8 +56,8 @@ record Globals(List<String> names, Map<String, String> values, List<String> rest
         continue;
       }
       String value;
-      if (eq >= 0) {
-        value = body.substring(eq + 1);
+      if (option.hasValue()) {
+        value = option.value();
       } else if (i + 1 < words.size() && !AwsCliParser.isOptionLike(words.get(i + 1))) {
         value = words.get(++i);
       } else {
