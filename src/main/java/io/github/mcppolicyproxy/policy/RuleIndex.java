@@ -26,10 +26,10 @@ final class RuleIndex {
       Rule r = new Rule(order++, e.getKey(), e.getValue());
       String text = e.getKey().text();
       if (!e.getKey().glob()) {
-        exact.computeIfAbsent(operations ? lower(text) : text, k -> new ArrayList<>(1)).add(r);
+        exact.computeIfAbsent(operations ? Glob.lower(text) : text, k -> new ArrayList<>(1)).add(r);
       } else if (operations && text.indexOf(':') > 0
           && !Glob.isGlob(text.substring(0, text.indexOf(':')))) {
-        byService.computeIfAbsent(lower(text.substring(0, text.indexOf(':'))),
+        byService.computeIfAbsent(Glob.lower(text.substring(0, text.indexOf(':'))),
             k -> new ArrayList<>()).add(r);
       } else {
         globs.add(r);
@@ -89,9 +89,5 @@ final class RuleIndex {
       }
     }
     return hits;
-  }
-
-  private static String lower(String s) {
-    return Glob.lower(s);
   }
 }
