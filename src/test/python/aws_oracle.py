@@ -523,29 +523,44 @@ def run_operation(plan):
     return recorder.made(), '', profile
 
 
+BUCKET_OPTIONS = ('bucket', 's3-bucket')
+SEED = {}
+
+
+def _seed_clients():
+    if not SEED:
+        keys = {'aws_access_key_id': 'x', 'aws_secret_access_key': 'x'}
+        SEED['s3'] = boto3.client('s3', region_name='us-east-1', **keys)
+        SEED['eks'] = boto3.client('eks', region_name=os.environ.get('AWS_DEFAULT_REGION') or 'us-east-1', **keys)
+    return SEED['s3'], SEED['eks']
+
+
 def _seed_moto(words):
-    """Buckets and objects for every s3:// path, clusters for every name: so customizations go on."""
-    s3 = boto3.client('s3', region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')
-    for w in words:
+    """Buckets and objects for every s3:// path and bucket option, clusters for eks names: so that
+    customizations go on past their first call and show the calls that follow."""
+    s3, eks = _seed_clients()
+    buckets, objects = set(), set()
+    for i, w in enumerate(words):
         for m in re.finditer(r's3://([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])/?([^\s]*)', w):
-            bucket, key = m.group(1), m.group(2)
-            try:
-                s3.create_bucket(Bucket=bucket)
-            except Exception:  # noqa: BLE001
-                pass
-            for k in ([key] if key and not key.endswith('/') else []) + [key + 'obj.txt', key + 'sub/obj2.txt']:
-                try:
-                    s3.put_object(Bucket=bucket, Key=k, Body=b'oracle')
-                except Exception:  # noqa: BLE001
-                    pass
-    eks = boto3.client('eks', region_name=os.environ.get('AWS_DEFAULT_REGION') or 'us-east-1',
-                       aws_access_key_id='x', aws_secret_access_key='x')
-    for w in words:
-        if re.fullmatch(r'[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]', w):
-            try:  # any word may be a bucket given to an option (--s3-bucket, --s3-b, --bucket...)
-                s3.create_bucket(Bucket=w)
-            except Exception:  # noqa: BLE001
-                pass
+            buckets.add(m.group(1))
+            key = m.group(2)
+            objects.update((m.group(1), k) for k in ([key] if key and not key.endswith('/') else [])
+                           + [key + 'obj.txt', key + 'sub/obj2.txt'])
+        name = w[2:].split('=')[0]
+        if w.startswith('--') and len(name) >= 2 and any(o.startswith(name) for o in BUCKET_OPTIONS):
+            value = w.split('=', 1)[1] if '=' in w else words[i + 1] if i + 1 < len(words) else ''
+            if re.fullmatch(r'[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]', value):
+                buckets.add(value)
+    for b in buckets:
+        try:
+            s3.create_bucket(Bucket=b)
+        except Exception:  # noqa: BLE001
+            pass
+    for b, k in objects:
+        try:
+            s3.put_object(Bucket=b, Key=k, Body=b'oracle')
+        except Exception:  # noqa: BLE001
+            pass
     if 'eks' not in words:
         return
     for i, w in enumerate(words[:-1]):
@@ -555,6 +570,25 @@ def _seed_moto(words):
                                    resourcesVpcConfig={'subnetIds': []})
             except Exception:  # noqa: BLE001
                 pass
+
+
+def _cache_client_classes():
+    """botocore builds a client class per client; the classes depend only on the service model and
+    the session's handlers, which every forked child shares with this process, so build each once."""
+    import botocore.client
+    original = botocore.client.ClientCreator._create_client_class
+    cache = {}
+
+    def cached(self, service_name, service_model):
+        key = (service_name, service_model.api_version, id(self._event_emitter))
+        if key not in cache:
+            cache[key] = original(self, service_name, service_model)
+        return cache[key]
+
+    botocore.client.ClientCreator._create_client_class = cached
+
+
+_cache_client_classes()
 
 
 def run_customization(text):
@@ -714,6 +748,8 @@ def services():
 
 
 def catalog(names):
+    """Operations of each service (CLI and API names) and its customizations; arguments come
+    per operation from arguments(), since building every argument table is slow."""
     out = {}
     for name in names:
         command = COMMANDS.get(name)
@@ -725,26 +761,30 @@ def catalog(names):
             entry.update({'service': model.service_name, 'signingName': model.signing_name,
                           'endpointPrefix': model.endpoint_prefix})
             for op_name, op in sorted(command._get_command_table().items()):
-                if not hasattr(op, '_operation_model'):
+                if hasattr(op, '_operation_model'):
+                    entry['operations'].append({'cli': op_name, 'api': op._operation_model.name})
+                else:
                     entry['customizations'].append(op_name)
-                    continue
-                args = []
-                for arg_name, arg in op.arg_table.items():
-                    if arg_name in IGNORED_BY_SERVER:
-                        continue
-                    shape = getattr(arg, 'argument_model', None)
-                    member = getattr(shape, 'member', None) if shape is not None else None
-                    args.append({'name': arg_name, 'required': bool(getattr(arg, 'required', False)),
-                                 'type': shape.type_name if shape is not None else 'string',
-                                 'member': member.type_name if member is not None else None,
-                                 'nargs': getattr(arg, 'nargs', None),
-                                 'enum': list(getattr(shape, 'enum', None) or [])[:5] if shape is not None else []})
-                entry['operations'].append({'cli': op_name, 'api': op._operation_model.name, 'args': args})
         else:
-            table = getattr(command, 'subcommand_table', {}) or {}
-            entry['customizations'] = sorted(table)
+            entry['customizations'] = sorted(getattr(command, 'subcommand_table', {}) or {})
         out[name] = entry
     return out
+
+
+def arguments(service, operation):
+    """The argument table of one API operation, without the two options the server ignores."""
+    op = COMMANDS[service]._get_command_table()[operation]
+    args = []
+    for arg_name, arg in op.arg_table.items():
+        if arg_name in IGNORED_BY_SERVER:
+            continue
+        shape = getattr(arg, 'argument_model', None)
+        member = getattr(shape, 'member', None) if shape is not None else None
+        args.append({'name': arg_name, 'required': bool(getattr(arg, 'required', False)),
+                     'type': shape.type_name if shape is not None else 'string',
+                     'member': member.type_name if member is not None else None,
+                     'enum': list(getattr(shape, 'enum', None) or [])[:5] if shape is not None else []})
+    return args
 
 
 def main():
@@ -759,6 +799,8 @@ def main():
                 answer = {'id': rid, 'services': services()}
             elif request.get('op') == 'catalog':
                 answer = {'id': rid, 'catalog': catalog(request.get('services') or [])}
+            elif request.get('op') == 'arguments':
+                answer = {'id': rid, 'arguments': arguments(request['service'], request['operation'])}
             else:
                 cli = request.get('cli_command')
                 items = [cli] if isinstance(cli, str) else cli if isinstance(cli, list) else None

@@ -15,6 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -46,6 +50,8 @@ class AwsDifferentialTest {
       "codeartifact", "redshift", "cognito-identity", "sso", "glue", "athena");
 
   private static OracleProcess oracle;
+  /** Further oracles for the generated run (differential.workers, default 2: this machine's cores). */
+  private static final List<OracleProcess> helpers = new ArrayList<>();
   private static Comparison comparison;
   private static DifferentialReport report;
   private static KnownBypasses known;
@@ -61,6 +67,9 @@ class AwsDifferentialTest {
       Assumptions.abort("skipping the differential test: " + missing.get());
     }
     oracle = OracleProcess.start(SCRIPT, Path.of("target/differential-oracle.log"));
+    for (int i = 1; i < Integer.getInteger("differential.workers", 2); i++) {
+      helpers.add(OracleProcess.start(SCRIPT, Path.of("target/differential-oracle-" + i + ".log")));
+    }
     comparison = new Comparison(OracleProcess.UPSTREAM_ENV);
     report = new DifferentialReport();
     known = KnownBypasses.load();
@@ -71,6 +80,7 @@ class AwsDifferentialTest {
     if (oracle != null) {
       oracle.close();
     }
+    helpers.forEach(OracleProcess::close);
     if (report != null) {
       RUN.put("knownBypasses", known == null ? "" : known.source());
       report.write(REPORT, RUN);
@@ -100,7 +110,7 @@ class AwsDifferentialTest {
   }
 
   @Test
-  void generatedCommandsAreJudgedAsTheServerRunsThem() {
+  void generatedCommandsAreJudgedAsTheServerRunsThem() throws Exception {
     long seed = Long.getLong("differential.seed", 8);
     int count = Integer.getInteger("differential.count", 2500);
     long budgetNanos = Duration.ofSeconds(Long.getLong("differential.seconds", 90)).toNanos();
@@ -111,23 +121,62 @@ class AwsDifferentialTest {
       services.add(all.get(pick.nextInt(all.size())));
     }
     CommandGenerator generator = new CommandGenerator(oracle.catalog(services.stream().distinct().toList()),
-        INTERESTING, seed);
+        INTERESTING, seed, oracle::arguments);
     DifferentialReport generated = new DifferentialReport();
+    CommandGenerator.Generated[] commands = new CommandGenerator.Generated[count];
+    List<OracleProcess> workers = new ArrayList<>(helpers);
+    workers.add(0, oracle);
+    @SuppressWarnings("unchecked")
+    Optional<JsonNode>[] answers = new Optional[count];
+    AtomicInteger next = new AtomicInteger();
     long start = System.nanoTime();
+    ExecutorService pool = Executors.newFixedThreadPool(workers.size());
+    try {
+      List<Future<?>> running = new ArrayList<>();
+      for (OracleProcess worker : workers) {
+        running.add(pool.submit(() -> {
+          while (System.nanoTime() - start < budgetNanos) {
+            int i;
+            CommandGenerator.Generated g;
+            synchronized (generator) { // the i-th command is the same whichever worker takes it
+              i = next.getAndIncrement();
+              if (i >= count) {
+                return;
+              }
+              g = generator.next();
+              commands[i] = g;
+            }
+            answers[i] = worker.judge(g.cliCommand(), PER_COMMAND);
+          }
+        }));
+      }
+      for (Future<?> f : running) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
     int done = 0;
-    while (done < count && System.nanoTime() - start < budgetNanos) {
-      CommandGenerator.Generated g = generator.next();
-      done++;
-      Optional<JsonNode> answer = oracle.judge(g.cliCommand(), PER_COMMAND);
-      if (answer.isEmpty()) {
+    int customCount = 0;
+    for (int i = 0; i < count; i++) {
+      if (answers[i] == null) {
         continue;
       }
-      Outcome o = comparison.compare(g.cliCommand(), answer.get());
+      done++;
+      CommandGenerator.Generated g = commands[i];
+      if (g.tags().stream().anyMatch(t -> t.startsWith("custom:"))) {
+        customCount++;
+      }
+      if (answers[i].isEmpty()) {
+        continue;
+      }
+      Outcome o = comparison.compare(g.cliCommand(), answers[i].get());
       generated.add("generated", g.cliCommand(), g.tags(), o);
       report.add("generated", g.cliCommand(), g.tags(), o);
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     RUN.put("seed", seed).put("requested", count).put("generated", done).put("seconds", Math.round(seconds));
+    RUN.put("customizationCommands", customCount).put("workers", workers.size());
     RUN.put("overRefusalRateGenerated", Math.round(generated.overRefusalRate() * 10000) / 10000.0);
     System.out.println("differential (generated, seed " + seed + ", " + Math.round(seconds) + " s): "
         + generated.summaryLine());

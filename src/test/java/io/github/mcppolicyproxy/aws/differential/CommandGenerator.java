@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.BiFunction;
 
 /**
  * Seeded commands for the differential test: real operations and arguments from botocore's service
@@ -74,31 +76,39 @@ final class CommandGenerator {
   private final SplittableRandom random;
   private final List<JsonNode> operations = new ArrayList<>();
   private final List<String> interesting;
+  private final BiFunction<String, String, JsonNode> arguments;
+  private final Map<String, JsonNode> argumentCache = new HashMap<>();
 
   /**
-   * @param catalog     the oracle's catalog: CLI service name to its operations and arguments
+   * @param catalog     the oracle's catalog: CLI service name to its operations
    * @param interesting services drawn more often (the shipped policies' and the issue's)
+   * @param arguments   the argument table of (service, operation), from the oracle
    */
-  CommandGenerator(JsonNode catalog, List<String> interesting, long seed) {
+  CommandGenerator(JsonNode catalog, List<String> interesting, long seed,
+      BiFunction<String, String, JsonNode> arguments) {
     this.random = new SplittableRandom(seed);
     this.interesting = List.copyOf(interesting);
+    this.arguments = arguments;
     for (Iterator<Map.Entry<String, JsonNode>> it = catalog.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> service = it.next();
       for (JsonNode op : service.getValue().path("operations")) {
-        if (usable(op)) {
-          ((com.fasterxml.jackson.databind.node.ObjectNode) op).put("cliService", service.getKey());
-          operations.add(op);
-        }
+        ((com.fasterxml.jackson.databind.node.ObjectNode) op).put("cliService", service.getKey());
+        operations.add(op);
       }
     }
     if (operations.isEmpty()) {
-      throw new IllegalArgumentException("the catalog holds no usable operation");
+      throw new IllegalArgumentException("the catalog holds no operation");
     }
   }
 
+  private JsonNode argsOf(JsonNode op) {
+    String key = op.path("cliService").asText() + " " + op.path("cli").asText();
+    return argumentCache.computeIfAbsent(key, k -> arguments.apply(op.path("cliService").asText(), op.path("cli").asText()));
+  }
+
   /** An operation whose required arguments can all be written as plain words. */
-  private static boolean usable(JsonNode op) {
-    for (JsonNode arg : op.path("args")) {
+  private static boolean usable(JsonNode args) {
+    for (JsonNode arg : args) {
       if (arg.path("required").asBoolean() && !simple(arg)) {
         return false;
       }
@@ -133,7 +143,7 @@ final class CommandGenerator {
 
   private Generated single() {
     List<String> tags = new ArrayList<>();
-    Words w = random.nextInt(100) < 30 ? customization(tags) : operation(tags);
+    Words w = random.nextInt(100) < 18 ? customization(tags) : operation(tags);
     int mutations = random.nextInt(4);
     for (int i = 0; i < mutations; i++) {
       mutate(w, tags);
@@ -162,14 +172,22 @@ final class CommandGenerator {
   }
 
   private Words operation(List<String> tags) {
-    JsonNode op;
-    if (random.nextInt(100) < 60) {
-      String service = interesting.get(random.nextInt(interesting.size()));
-      List<JsonNode> ofService = operations.stream().filter(o -> o.path("cliService").asText().equals(service)).toList();
-      op = ofService.isEmpty() ? operations.get(random.nextInt(operations.size()))
-          : ofService.get(random.nextInt(ofService.size()));
-    } else {
-      op = operations.get(random.nextInt(operations.size()));
+    JsonNode op = null;
+    JsonNode args = null;
+    for (int attempt = 0; attempt < 20 && args == null; attempt++) {
+      if (random.nextInt(100) < 60) {
+        String service = interesting.get(random.nextInt(interesting.size()));
+        List<JsonNode> ofService = operations.stream().filter(o -> o.path("cliService").asText().equals(service)).toList();
+        op = ofService.isEmpty() ? operations.get(random.nextInt(operations.size()))
+            : ofService.get(random.nextInt(ofService.size()));
+      } else {
+        op = operations.get(random.nextInt(operations.size()));
+      }
+      JsonNode candidate = argsOf(op);
+      args = usable(candidate) ? candidate : null;
+    }
+    if (args == null) {
+      args = argsOf(op);
     }
     Words w = new Words();
     w.add("aws");
@@ -180,7 +198,7 @@ final class CommandGenerator {
       tags.add("name-not-pascal");
     }
     List<JsonNode> optional = new ArrayList<>();
-    for (JsonNode arg : op.path("args")) {
+    for (JsonNode arg : args) {
       if (arg.path("required").asBoolean()) {
         addArg(w, arg);
       } else if (simple(arg)) {

@@ -297,7 +297,10 @@ final class Comparison {
 
   static String callRegion(JsonNode call) {
     String region = call.path("region").asText(null);
-    if (region == null || region.equals("aws-global") || region.isEmpty()) {
+    if ("aws-global".equals(region)) {
+      return null; // a global endpoint (IAM, global STS) is not a choice of region
+    }
+    if (region == null || region.isEmpty()) {
       return call.path("signingRegion").asText(null);
     }
     return region;

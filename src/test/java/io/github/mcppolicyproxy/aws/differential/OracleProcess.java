@@ -130,7 +130,15 @@ final class OracleProcess implements AutoCloseable {
         "the oracle did not answer the catalog request; see " + log)).get("catalog");
   }
 
-  private Optional<JsonNode> ask(ObjectNode request, Duration timeout) {
+  /** The argument table of one operation ({@code aws SERVICE OPERATION}), from botocore's model. */
+  JsonNode arguments(String service, String operation) {
+    ObjectNode request = mapper.createObjectNode().put("op", "arguments").put("service", service)
+        .put("operation", operation);
+    return ask(request, Duration.ofMinutes(2)).orElseThrow(() -> new IllegalStateException(
+        "the oracle did not answer the arguments request; see " + log)).get("arguments");
+  }
+
+  private synchronized Optional<JsonNode> ask(ObjectNode request, Duration timeout) {
     long id = ids.incrementAndGet();
     request.put("id", id);
     try {
