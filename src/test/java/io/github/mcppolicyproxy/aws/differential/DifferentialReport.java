@@ -32,6 +32,7 @@ final class DifferentialReport {
   private final Map<String, Integer> bypassTags = new TreeMap<>();
   private final Map<String, Integer> overRefusalTags = new TreeMap<>();
   private final Map<String, Integer> warnings = new TreeMap<>();
+  private final Map<String, Integer> serverRefusals = new TreeMap<>();
   private final Map<String, ObjectNode> issues = new TreeMap<>();
   private final List<ObjectNode> bypasses = new ArrayList<>();
   private final List<ObjectNode> overRefusals = new ArrayList<>();
@@ -41,6 +42,13 @@ final class DifferentialReport {
   void add(String source, JsonNode cliCommand, List<String> tags, Outcome outcome) {
     commands++;
     verdicts.merge(outcome.verdict(), 1, Integer::sum);
+    for (JsonNode item : outcome.oracleView().path("items")) {
+      for (JsonNode run : item.path("runs")) {
+        if (!run.path("status").asText().equals("ran")) {
+          serverRefusals.merge(run.path("status").asText() + ":" + run.path("stage").asText(""), 1, Integer::sum);
+        }
+      }
+    }
     for (Finding f : outcome.findings()) {
       if (!f.failing()) {
         warnings.merge(f.kind(), 1, Integer::sum);
@@ -156,6 +164,7 @@ final class DifferentialReport {
     root.set("bypassesByMutation", mapper.valueToTree(bypassTags));
     root.set("overRefusalsByMutation", mapper.valueToTree(overRefusalTags));
     root.set("warnings", mapper.valueToTree(warnings));
+    root.set("serverRefusalsByStage", mapper.valueToTree(serverRefusals));
     ArrayNode parserIssues = root.putArray("parserIssues");
     issues.values().stream().sorted((a, b) -> b.get("count").asInt() - a.get("count").asInt())
         .forEach(parserIssues::add);
