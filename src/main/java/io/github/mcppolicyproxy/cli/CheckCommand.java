@@ -1,5 +1,6 @@
 package io.github.mcppolicyproxy.cli;
 
+import io.github.mcppolicyproxy.aws.AwsRuleKeys;
 import io.github.mcppolicyproxy.policy.Entry;
 import io.github.mcppolicyproxy.policy.Glob;
 import io.github.mcppolicyproxy.policy.Policy;
@@ -64,6 +65,14 @@ final class CheckCommand implements Callable<Integer> {
     if (policy.hasOperations() && !callAwsAllowed) {
       warnings.add(policyFile + ": /operations: no rule allows the tool call_aws, so these operation"
           + " rules never apply (add \"call_aws\": {} to tools)");
+    }
+    for (Glob g : policy.operations().keySet()) {
+      int colon = g.text().indexOf(':');
+      if (colon > 0 && !AwsRuleKeys.isKnownService(g.text().substring(0, colon))) {
+        warnings.add(policyFile + ": " + g.pointer() + ": no AWS service is named \""
+            + g.text().substring(0, colon) + "\" (by IAM prefix or AWS CLI name), so this rule never"
+            + " matches");
+      }
     }
     if (!command.isEmpty()) {
       List<String> tools;

@@ -37,7 +37,7 @@ public final class PolicyEngine {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.inspector = Objects.requireNonNull(inspector, "inspector");
     this.tools = new RuleIndex(policy.tools(), false);
-    this.operationRules = new RuleIndex(policy.operations(), true);
+    this.operationRules = new RuleIndex(inspector.operationRules(policy.operations()), true);
   }
 
   public Policy policy() {
