@@ -368,7 +368,8 @@ def _bound(parser, ns):
         elif value is None:
             continue
         elif isinstance(value, list):
-            out[name] = [str(x) for x in value]
+            # s3's --include/--exclude keep (option, pattern) pairs: the pattern is the value
+            out[name] = [str(x[-1]) if isinstance(x, (list, tuple)) and x else str(x) for x in value]
         else:
             out[name] = value if isinstance(value, str) else str(value)
     return out

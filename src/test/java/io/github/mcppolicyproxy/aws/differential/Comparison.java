@@ -27,8 +27,9 @@ import java.util.Set;
  * server binds that the proxy misses or sees with another value, a parameter the proxy reports
  * that the server never binds (a {@code require} satisfied by nothing sent), another profile.
  * Reported but not failing: extra operations and extra values (the engine checks every value of
- * an array, so they can only refuse more) and operations the proxy names by the IAM action that
- * authorizes them ({@link IamEquivalents}).
+ * an array, so they can only refuse more), operations the proxy names by the IAM action that
+ * authorizes them ({@link IamEquivalents}), and a {@code --no-x} the proxy shows as {@code --x}
+ * absent. A run counts as judged when any command the proxy reports for it covers it.
  */
 final class Comparison {
 
@@ -55,6 +56,7 @@ final class Comparison {
     static final String EXTRA_OPERATION = "extra-operation";
     static final String EXTRA_VALUE = "param-extra-value";
     static final String IAM_EQUIVALENT = "iam-equivalent-name";
+    static final String NEGATIVE_FLAG = "negative-flag-as-absence";
   }
 
   /**
@@ -144,24 +146,28 @@ final class Comparison {
           + " times (once per region of --region *) but the proxy judged and charges "
           + commands.size(), true));
     }
-    for (int r = 0; r < runs.size(); r++) {
-      JsonNode run = runs.get(r);
-      Command c = pick(commands, run, r);
-      compareRun(run, c, findings);
+    for (JsonNode run : runs) {
+      // The run is judged when some command the proxy reports covers it; otherwise the closest
+      // command's differences are the findings (a proxy may expand --region * to more regions).
+      List<Finding> best = null;
+      for (Command c : commands) {
+        List<Finding> mine = new ArrayList<>();
+        compareRun(run, c, mine);
+        if (best == null || failing(mine) < failing(best)) {
+          best = mine;
+        }
+        if (failing(best) == 0) {
+          break;
+        }
+      }
+      if (best != null) {
+        findings.addAll(best);
+      }
     }
   }
 
-  private static Command pick(List<Command> commands, JsonNode run, int index) {
-    if (commands.size() == 1) {
-      return commands.get(0);
-    }
-    String region = run.path("region").asText(null);
-    for (Command c : commands) {
-      if (region != null && region.equals(c.facts().path("region").asText(null))) {
-        return c;
-      }
-    }
-    return commands.get(Math.min(index, commands.size() - 1));
+  private static long failing(List<Finding> findings) {
+    return findings.stream().filter(Finding::failing).count();
   }
 
   private void compareRun(JsonNode run, Command c, List<Finding> findings) {
@@ -222,6 +228,11 @@ final class Comparison {
               + " for the proxy but the server binds nothing to it"
               + (run.path("ignored").size() > 0 ? " (the server ignores " + run.get("ignored") + ")" : ""), true));
         }
+        continue;
+      }
+      if (proxy == null && server.isBoolean() && name.startsWith("no-") && proxyParams.get(name.substring(3)) == null) {
+        findings.add(new Finding(Finding.NEGATIVE_FLAG, "--" + name + " is shown as the absence of --"
+            + name.substring(3), false));
         continue;
       }
       if (proxy == null) {
