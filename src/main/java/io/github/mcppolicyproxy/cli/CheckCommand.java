@@ -5,6 +5,7 @@ import io.github.mcppolicyproxy.policy.Glob;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyEngine;
 import io.github.mcppolicyproxy.policy.PolicyException;
+import io.github.mcppolicyproxy.policy.PolicyLint;
 import io.github.mcppolicyproxy.policy.PolicyLoader;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
@@ -57,7 +58,7 @@ final class CheckCommand implements Callable<Integer> {
           + " in " + policyFile);
       return Cli.EXIT_USAGE;
     }
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(PolicyLint.warnings(policy));
     PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, Map.of()));
     boolean callAwsAllowed = !engine.alwaysRefused(PolicyEngine.CALL_AWS)
         || policy.mode() == Policy.Mode.MONITOR;

@@ -166,6 +166,8 @@ final class Commands {
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
         return Cli.EXIT_USAGE;
       }
+      io.github.mcppolicyproxy.policy.PolicyLint.warnings(loaded)
+          .forEach(w -> stderr.println("mcp-policy-proxy: warning: " + w));
       String logSpec = violationLog == null ? Wiring.defaultLogPath() : violationLog;
       ViolationLog log;
       try {
