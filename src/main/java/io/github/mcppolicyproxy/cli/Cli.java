@@ -50,6 +50,11 @@ public final class Cli {
       stderr.println("Try 'mcp-policy-proxy --help'.");
       return EXIT_USAGE;
     });
+    java.util.Optional<String> typo = MistypedCommand.find(args, cl);
+    if (typo.isPresent()) {
+      stderr.println("mcp-policy-proxy: " + typo.get());
+      return EXIT_USAGE;
+    }
     return cl.execute(args);
   }
 }
