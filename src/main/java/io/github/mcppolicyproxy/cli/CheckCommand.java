@@ -71,7 +71,11 @@ final class CheckCommand implements Callable<Integer> {
       try {
         tools = UpstreamProbe.toolNames(command, Wiring.mapper(), parent.stderr(),
             Duration.ofSeconds(60));
-      } catch (IOException | UpstreamStartException e) {
+      } catch (IOException e) {
+        out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
+            + io.github.mcppolicyproxy.errors.Failures.io(e));
+        return Cli.EXIT_USAGE;
+      } catch (UpstreamStartException e) {
         out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
             + e.getMessage());
         return Cli.EXIT_USAGE;

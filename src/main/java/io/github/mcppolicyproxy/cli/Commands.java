@@ -173,8 +173,8 @@ final class Commands {
       try {
         log = Wiring.log(logSpec, stderr, mapper, logArgumentValues);
       } catch (IOException e) {
-        stderr.println("mcp-policy-proxy: cannot open the violation log " + logSpec + ": " + e
-            + "; nothing was started.");
+        stderr.println("mcp-policy-proxy: cannot open the violation log " + logSpec + ": "
+            + io.github.mcppolicyproxy.errors.Failures.io(e) + "; nothing was started.");
         return Cli.EXIT_USAGE;
       }
       ProxyConfig config;

@@ -37,6 +37,8 @@ public final class Failures {
         what = "exists and is not a directory";
       } else if (e instanceof NotDirectoryException) {
         what = "is not a directory";
+      } else if ("Not a directory".equals(f.getReason())) {
+        what = "a part of this path is a file, not a directory";
       } else if (e instanceof DirectoryNotEmptyException) {
         what = "is a directory that is not empty";
       } else if (e instanceof FileSystemLoopException) {

@@ -100,7 +100,7 @@ public final class ClientToServer implements Runnable {
     JsonId id = env.kind() == Envelope.Kind.REQUEST ? env.id() : null;
     if (id != null) {
       toClient.write(replies.error(id, Replies.INTERNAL_ERROR, "Internal error in the policy proxy;"
-          + " the request was not forwarded: " + e));
+          + " the request was not forwarded (the proxy's stderr has the details)"));
     }
   }
 
