@@ -2,10 +2,6 @@ package io.github.mcppolicyproxy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mcppolicyproxy.audit.ViolationLog;
-import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
-import io.github.mcppolicyproxy.jsonrpc.FrameReader;
-import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
-import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
@@ -164,6 +160,8 @@ final class Commands {
       } catch (PolicyException e) {
         Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, Wiring.summary(e),
+            Wiring.details(e, mapper), StartFailure.WAIT_FOR_FIRST);
         return Cli.EXIT_USAGE;
       }
       io.github.mcppolicyproxy.policy.PolicyLint.warnings(loaded)
@@ -173,8 +171,12 @@ final class Commands {
       try {
         log = Wiring.log(logSpec, stderr, mapper, logArgumentValues);
       } catch (IOException e) {
-        stderr.println("mcp-policy-proxy: cannot open the violation log " + logSpec + ": "
-            + io.github.mcppolicyproxy.errors.Failures.io(e) + "; nothing was started.");
+        String why = "cannot open the violation log " + logSpec + ": "
+            + io.github.mcppolicyproxy.errors.Failures.io(e);
+        stderr.println("mcp-policy-proxy: " + why + "; nothing was started.");
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+            + " start: " + why, mapper.createObjectNode().put("violation_log", logSpec),
+            StartFailure.WAIT_FOR_FIRST);
         return Cli.EXIT_USAGE;
       }
       ProxyConfig config;
@@ -222,33 +224,17 @@ final class Commands {
 
     /**
      * The upstream could not start: answer the client's requests (its initialize, typically) with an
-     * error for a short while, so it shows a reason rather than a dead pipe.
+     * error, so it shows a reason rather than a dead pipe.
      */
     private void answerWhileUnavailable(String why, ProxyConfig config, ObjectMapper mapper) {
-      Replies replies = new Replies(mapper);
-      FrameWriter out = new FrameWriter(stdout);
-      EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
-      Thread t = new Thread(() -> {
-        FrameReader in = new FrameReader(stdin, config.maxFrameBytes());
-        try {
-          in.forEach(frame -> {
-            Envelope e = scanner.scan(frame);
-            if (e.kind() == Envelope.Kind.REQUEST) {
-              out.write(replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE,
-                  "The upstream MCP server could not be started: " + why));
-            }
-          });
-        } catch (IOException e) {
-          // the client went away
-        }
-      }, "unavailable");
-      t.setDaemon(true);
-      t.start();
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      new StartFailure(stdin, stdout, stderr, mapper, config.maxFrameBytes()).answer(
+          Replies.UPSTREAM_UNAVAILABLE, "The upstream MCP server could not be started: " + why,
+          null, StartFailure.WAIT_FOR_FIRST);
+    }
+
+    private StartFailure startFailure(ObjectMapper mapper) {
+      return new StartFailure(stdin, stdout, stderr, mapper, maxFrameBytes > 0 ? maxFrameBytes
+          : ProxyConfig.DEFAULT_MAX_FRAME_BYTES);
     }
   }
 }

@@ -330,8 +330,11 @@ public final class ClientToServer implements Runnable {
   private boolean track(Envelope e, Out out, String continuationKey) {
     if (e.kind() == Envelope.Kind.REQUEST
         && !inFlight.add(e.id(), e.method(), continuationKey)) {
-      out.answers.add(replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
-          + config.maxPending() + ") are waiting for the upstream server; retry later"));
+      InFlight.Closed gone = inFlight.closed();
+      out.answers.add(gone != null
+          ? replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE, gone.message(), gone.data())
+          : replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
+              + config.maxPending() + ") are waiting for the upstream server; retry later"));
       return false;
     }
     return true;
