@@ -93,7 +93,13 @@ public final class ProxySession {
         toServer.close();
         int code = upstream.stop(config.shutdownGrace());
         await(serverDone, DRAIN_AFTER_STOP);
-        answerPending(code); // what it never answered (it died, say) is still answered
+        // What it never answered (it died, say) is still answered, but never at the price of
+        // hanging on a client that no longer reads: the write gets a bounded time.
+        await(CompletableFuture.runAsync(() -> answerPending(code), r -> {
+          Thread t = new Thread(r, "answer-pending");
+          t.setDaemon(true);
+          t.start();
+        }).thenApply(x -> "answered"), DRAIN_AFTER_STOP);
         return code == 0 || code == 143 || code == 137 ? 0 : code;
       }
       OptionalInt exited = upstream.awaitExit(config.shutdownGrace());
