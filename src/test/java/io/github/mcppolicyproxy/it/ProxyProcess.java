@@ -70,6 +70,13 @@ final class ProxyProcess implements AutoCloseable {
     return new ProxyProcess(pb.start());
   }
 
+  /** Starts any command (a launcher, say) with extra environment, driven the same way. */
+  static ProxyProcess command(List<String> command, Map<String, String> env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    return new ProxyProcess(pb.start());
+  }
+
   static ProxyProcess start(List<String> args) throws IOException {
     return start(args, Map.of(), List.of());
   }
