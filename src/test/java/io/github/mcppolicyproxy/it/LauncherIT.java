@@ -55,7 +55,7 @@ class LauncherIT {
         + "mkdir -p target && cp \"$FAKE_MVN_JAR\" target/mcp-policy-proxy.jar\n");
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
     env.put("PATH", fakeBin + ":/usr/bin:/bin");
-    env.put("JAVA_HOME", System.getProperty("java.home"));
+    env.put("JAVA_HOME", Path.of(ProxyJar.java()).getParent().getParent().toString());
     env.put("HOME", home.toString());
     env.put("FAKE_MVN_LOG", mvnLog.toString());
     env.put("FAKE_MVN_JAR", ProxyProcess.jar().toAbsolutePath().toString());
@@ -82,12 +82,12 @@ class LauncherIT {
         + " -Xlog:gc -verbose:gc -XX:+PrintFlagsFinal");
     Files.createDirectories(tmp.resolve("r.jfr").getParent());
     try (ProxyProcess p = ProxyProcess.command(proxyOfTheStandIn(), env)) {
-      JsonNode init = p.initialize();
+      JsonNode init = p.initialize(Duration.ofSeconds(90));
       assertThat(init.path("result").path("serverInfo").path("name").asText()).isNotEmpty();
       JsonNode list = p.call(1, "tools/list", "{}");
       assertThat(list.path("result").path("tools").findValuesAsText("name")).contains("call_aws");
       p.closeStdin();
-      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
       for (byte[] line : p.stdoutLines()) {
         assertThat(ProxyProcess.JSON.readTree(line).path("jsonrpc").asText())
             .as("every stdout line is a frame: %s", new String(line, StandardCharsets.UTF_8))
@@ -105,7 +105,7 @@ class LauncherIT {
       p.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"id\":3}}");
       p.send("{\"method\":\"initialize\",\"params\":{\"clientInfo\":{\"id\":9,\"name\":\"c\"}},"
           + "\"jsonrpc\":\"2.0\",\"id\":\"first \\\"one\\\"\"}");
-      byte[] answer = p.nextLine(Duration.ofSeconds(30));
+      byte[] answer = p.nextLine(Duration.ofSeconds(60));
       JsonNode n = ProxyProcess.JSON.readTree(answer);
       assertThat(n.path("id").asText()).isEqualTo("first \"one\"");
       assertThat(n.path("error").path("code").asInt()).isEqualTo(-32002);
@@ -121,7 +121,7 @@ class LauncherIT {
   void aNumericIdIsEchoedAsSent() throws Exception {
     try (ProxyProcess p = ProxyProcess.command(proxyOfTheStandIn(), env)) {
       p.send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"x\":{\"id\":5}}}");
-      assertThat(new String(p.nextLine(Duration.ofSeconds(30)), StandardCharsets.UTF_8))
+      assertThat(new String(p.nextLine(Duration.ofSeconds(60)), StandardCharsets.UTF_8))
           .startsWith("{\"jsonrpc\":\"2.0\",\"id\":0,\"error\":{\"code\":-32002,");
     }
   }
@@ -132,7 +132,7 @@ class LauncherIT {
     Files.setLastModifiedTime(top.resolve("target/mcp-policy-proxy.jar"),
         FileTime.from(Instant.now().minusSeconds(7200)));
     try (ProxyProcess p = ProxyProcess.command(List.of(launcher.toString(), "--version"), env)) {
-      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
       assertThat(new String(p.stdoutLines().get(0), StandardCharsets.UTF_8)).startsWith("mcp-policy-proxy ");
       assertThat(p.stderr()).contains("warning: " + top.resolve("target/mcp-policy-proxy.jar")
           + " is older than " + top.resolve("src/main/java/A.java")).contains("'" + launcher + " build'");
@@ -151,7 +151,7 @@ class LauncherIT {
     env.put("JAVA_HOME", old.toString());
     env.put("PATH", Path.of(ProxyJar.java()).getParent() + ":" + env.get("PATH"));
     try (ProxyProcess p = ProxyProcess.command(List.of(launcher.toString(), "--version"), env)) {
-      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
       assertThat(new String(p.stdoutLines().get(0), StandardCharsets.UTF_8)).startsWith("mcp-policy-proxy ");
       assertThat(p.stderr()).doesNotContain("too old");
     }

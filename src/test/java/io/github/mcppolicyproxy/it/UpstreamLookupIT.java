@@ -31,8 +31,7 @@ class UpstreamLookupIT {
   @Test
   void uvxFoundNowhereAnswersInitializeWithThePlacesTriedAndTheInstallOfUv() throws Exception {
     try (ProxyProcess p = proxy()) {
-      JsonNode answer = p.call(0, "initialize", "{\"protocolVersion\":\"2025-06-18\","
-          + "\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}");
+      JsonNode answer = p.initialize(Duration.ofSeconds(90));
       assertThat(answer.path("error").path("code").asInt()).isEqualTo(-32002);
       assertThat(answer.path("error").path("message").asText())
           .contains("cannot start upstream uvx: not found on the PATH (/usr/bin:/bin)")
@@ -40,7 +39,7 @@ class UpstreamLookupIT {
               "/opt/homebrew/bin", "/usr/local/bin")
           .contains("curl -LsSf https://astral.sh/uv/install.sh | sh");
       p.closeStdin();
-      assertThat(p.waitFor(Duration.ofSeconds(20))).isEqualTo(127);
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isEqualTo(127);
     }
   }
 
@@ -52,11 +51,11 @@ class UpstreamLookupIT {
         + "' " + ProxyProcess.STAND_IN + "\n");
     Files.setPosixFilePermissions(uvx, PosixFilePermissions.fromString("rwxr-xr-x"));
     try (ProxyProcess p = proxy()) {
-      JsonNode init = p.initialize();
+      JsonNode init = p.initialize(Duration.ofSeconds(90));
       assertThat(init.path("result").path("serverInfo").path("name").asText()).isNotEmpty();
       assertThat(p.stderr()).contains("mcp-policy-proxy: uvx is not on the PATH; using " + uvx);
       p.closeStdin();
-      assertThat(p.waitFor(Duration.ofSeconds(20))).isZero();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
     }
   }
 }

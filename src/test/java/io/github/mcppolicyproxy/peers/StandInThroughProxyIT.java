@@ -26,7 +26,7 @@ class StandInThroughProxyIT {
   void theTsClientTalksToTheBuiltInStandInThroughTheSeedPolicy() throws Exception {
     NodePeers peers = NodePeers.locate();
     Path jar = Path.of(System.getProperty("proxy.jar", "target/mcp-policy-proxy.jar")).toAbsolutePath();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = io.github.mcppolicyproxy.it.ProxyJar.java();
     List<String> proxy = List.of(java, "-Duser.home=" + work, "-jar", jar.toString(),
         "--policy", Path.of("config/seed.policy.json").toAbsolutePath().toString(),
         "--violation-log", work.resolve("violations.jsonl").toString(),
