@@ -2,6 +2,7 @@
 started with `java -jar`, and through the launcher. Interleaved runs; prints medians.
 
 Run from the repository root after `mvn -q package -DskipTests`:  python3 src/test/bench/startup.py [RUNS]
+Prints the machine's load average before and after, since every absolute number moves with it.
 """
 import os
 import statistics
@@ -23,10 +24,9 @@ variants = {
 init = (b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
         b'"capabilities":{},"clientInfo":{"name":"startup","version":"1"}}}\n')
 runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
-# One launcher start first: it makes its class-data archive on first use.
-subprocess.run(variants["bin/mcp-policy-proxy"][:-2] + ["--", "true"], stdin=subprocess.DEVNULL,
-               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+# The launcher's class-data archive is made by `mvn package` (target/mcp-policy-proxy-<version>.jsa).
 times = {k: [] for k in variants}
+load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
 for _ in range(runs):
     for name, cmd in variants.items():
         start = time.perf_counter()
@@ -37,6 +37,7 @@ for _ in range(runs):
         times[name].append((time.perf_counter() - start) * 1000)
         p.stdin.close()
         p.wait()
+print("load average before/after: %s / %s" % (load_before, " ".join(f"{x:.2f}" for x in os.getloadavg())))
 base = statistics.median(times["direct"])
 for name, t in times.items():
     m = statistics.median(t)
