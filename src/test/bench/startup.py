@@ -16,10 +16,15 @@ top = os.path.dirname(os.path.dirname(os.path.dirname(here)))
 server = ["python3", os.path.join(here, "fast_server.py")]
 log = os.path.join(tempfile.gettempdir(), "mcp-policy-proxy-startup.jsonl")
 jar = os.path.join(top, "target", "mcp-policy-proxy.jar")
+policy = os.path.join(top, "config", "aws-api-mcp-server.policy.json")
+proxy_args = ["--policy", policy, "--violation-log", log, "--"] + server
+launcher = [os.path.join(top, "bin", "mcp-policy-proxy")] + proxy_args
+# name -> (command, extra environment)
 variants = {
-    "direct": server,
-    "java -jar": ["java", "-jar", jar, "--violation-log", log, "--"] + server,
-    "bin/mcp-policy-proxy": [os.path.join(top, "bin", "mcp-policy-proxy"), "--violation-log", log, "--"] + server,
+    "direct": (server, {}),
+    "java -jar": (["java", "-jar", jar] + proxy_args, {}),
+    "bin/mcp-policy-proxy": (launcher, {}),
+    "launcher, no archive": (launcher, {"MCP_POLICY_PROXY_CDS": "0"}),
 }
 init = (b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
         b'"capabilities":{},"clientInfo":{"name":"startup","version":"1"}}}\n')
@@ -28,9 +33,10 @@ runs = int(sys.argv[1]) if len(sys.argv) > 1 else 9
 times = {k: [] for k in variants}
 load_before = " ".join(f"{x:.2f}" for x in os.getloadavg())
 for _ in range(runs):
-    for name, cmd in variants.items():
+    for name, (cmd, env) in variants.items():
         start = time.perf_counter()
-        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                             env={**os.environ, **env})
         p.stdin.write(init)
         p.stdin.flush()
         p.stdout.readline()

@@ -100,6 +100,26 @@ class LauncherIT {
   }
 
   @Test
+  void theContainersEntryPointKeepsJvmOutputOffStdoutToo() throws Exception {
+    Path app = Files.createDirectories(tmp.resolve("app dir"));
+    Files.copy(ProxyProcess.jar(), app.resolve("mcp-policy-proxy.jar"));
+    Path policy = ProxyProcess.write(tmp, "allow all.json", POLICY);
+    env.put("MCP_POLICY_PROXY_JAVA", ProxyJar.java());
+    env.put("MCP_POLICY_PROXY_APP", app.toString());
+    env.put("MCP_POLICY_PROXY_JAVA_OPTS", env.get("MCP_POLICY_PROXY_JAVA_OPTS")
+        + " -XX:StartFlightRecording=filename=" + tmp.resolve("e.jfr") + " -verbose:gc");
+    try (ProxyProcess p = ProxyProcess.command(List.of("sh", Path.of("src/main/docker/entrypoint.sh")
+        .toAbsolutePath().toString(), "--policy", policy.toString(), "--violation-log",
+        tmp.resolve("v.jsonl").toString(), "--", "mcp-policy-proxy", "stand-in"), env)) {
+      assertThat(p.initialize(Duration.ofSeconds(90)).path("result").path("serverInfo").isObject()).isTrue();
+      p.closeStdin();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
+      assertThat(p.stdoutLines()).hasSize(1);
+      assertThat(p.stderr()).contains("[jfr,startup] Started recording");
+    }
+  }
+
+  @Test
   void withNoJarAClientsFirstRequestIsAnsweredWithTheCommandThatBuildsIt() throws Exception {
     try (ProxyProcess p = ProxyProcess.command(proxyOfTheStandIn(), env)) {
       p.send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\",\"params\":{\"id\":3}}");
