@@ -47,6 +47,10 @@ class LauncherIT {
     Files.createDirectories(source.getParent());
     Files.writeString(source, "class A {}");
     Files.setLastModifiedTime(source, FileTime.from(Instant.now().minusSeconds(3600)));
+    Path config = top.resolve("config/aws-api-mcp-server.policy.json");
+    Files.createDirectories(config.getParent());
+    Files.copy(Path.of("config/aws-api-mcp-server.policy.json"), config);
+    Files.setLastModifiedTime(config, FileTime.from(Instant.now().minusSeconds(3600)));
     Path home = Files.createDirectories(tmp.resolve("home"));
     Path fakeBin = Files.createDirectories(tmp.resolve("fake bin"));
     mvnLog = tmp.resolve("mvn.log");
@@ -199,5 +203,10 @@ class LauncherIT {
     assertThat(builds).hasSize(1);
     assertThat(builds.get(0)).contains("-B", "--no-transfer-progress", "-Dstyle.color=never", "package");
     assertThat(top.resolve("target/.build-lock")).doesNotExist();
+    try (java.util.stream.Stream<Path> built = Files.list(top.resolve("target"))) {
+      assertThat(built.map(f -> f.getFileName().toString()))
+          .as("the build made the start-up archive for the java it found")
+          .anyMatch(n -> n.matches("mcp-policy-proxy-[0-9][0-9.]*\\.(jsa|aot)"));
+    }
   }
 }
