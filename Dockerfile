@@ -18,7 +18,8 @@ WORKDIR /src
 COPY pom.xml ./
 COPY config ./config
 COPY src/main ./src/main
-RUN mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests -DskipNode -Dcds.skip package
+RUN MAVEN_OPTS=-Djansi.noreset=true mvn -B -q --no-transfer-progress -Dstyle.color=never \
+      -DskipTests -DskipNode -Dcds.skip package
 # The same script `mvn -Pjlink verify` runs here before testing on its output.
 RUN sh src/main/docker/make-runtime.sh target/mcp-policy-proxy.jar /opt/java "$JAVA_HOME"
 

@@ -53,6 +53,7 @@ if errorlevel 1 (
 )
 echo mcp-policy-proxy: building %JAR% with: mvn -B -q package -DskipTests 1>&2
 pushd "%TOP%"
+set "MAVEN_OPTS=%MAVEN_OPTS% -Djansi.noreset=true"
 call mvn -B -q --no-transfer-progress -Dstyle.color=never -DskipTests -DskipNode package 1>&2
 set "RC=%ERRORLEVEL%"
 popd

@@ -55,7 +55,7 @@ class LauncherIT {
     Path fakeBin = Files.createDirectories(tmp.resolve("fake bin"));
     mvnLog = tmp.resolve("mvn.log");
     Path mvn = fakeBin.resolve("mvn");
-    Files.writeString(mvn, "#!/bin/sh\necho \"$$ $*\" >> \"$FAKE_MVN_LOG\"\nsleep 3\n"
+    Files.writeString(mvn, "#!/bin/sh\necho \"$$ $* MAVEN_OPTS=$MAVEN_OPTS\" >> \"$FAKE_MVN_LOG\"\nsleep 3\n"
         + "mkdir -p target && cp \"$FAKE_MVN_JAR\" target/mcp-policy-proxy.jar\n");
     Files.setPosixFilePermissions(mvn, PosixFilePermissions.fromString("rwxr-xr-x"));
     env.put("PATH", fakeBin + ":/usr/bin:/bin");
@@ -201,7 +201,8 @@ class LauncherIT {
     }
     List<String> builds = Files.readAllLines(mvnLog);
     assertThat(builds).hasSize(1);
-    assertThat(builds.get(0)).contains("-B", "--no-transfer-progress", "-Dstyle.color=never", "package");
+    assertThat(builds.get(0)).contains("-B", "--no-transfer-progress", "-Dstyle.color=never", "package",
+        "-Djansi.noreset=true");
     assertThat(top.resolve("target/.build-lock")).doesNotExist();
     try (java.util.stream.Stream<Path> built = Files.list(top.resolve("target"))) {
       assertThat(built.map(f -> f.getFileName().toString()))
