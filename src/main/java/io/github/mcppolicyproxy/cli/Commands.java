@@ -74,7 +74,8 @@ final class Commands {
     private final PrintStream stderr;
 
     @Option(names = "--policy", paramLabel = "FILE",
-        description = "Policy file (JSON). Default: the bundled config/aws-api-mcp-server.policy.json.")
+        description = {"Policy file (JSON). Default: ~/.mcp-policy-proxy/policy.json, created from the",
+            "bundled config/aws-api-mcp-server.policy.json on first start."})
     Path policy;
 
     @Option(names = "--violation-log", paramLabel = "FILE",
@@ -139,6 +140,10 @@ final class Commands {
       return stdout;
     }
 
+    InputStream stdin() {
+      return stdin;
+    }
+
     PrintStream stderr() {
       return stderr;
     }
@@ -156,7 +161,8 @@ final class Commands {
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
       try {
-        loaded = PolicyPreload.load(preload, policy);
+        loaded = PolicyPreload.load(preload,
+            policy != null ? policy : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr));
       } catch (PolicyException e) {
         Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
@@ -188,7 +194,8 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
-      List<String> upstreamCommand = command.isEmpty() ? DEFAULT_UPSTREAM : command;
+      List<String> upstreamCommand =
+          StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
       ChildProcess child;
       try {
         child = ChildProcess.start(upstreamCommand, Map.of(), stderr);
