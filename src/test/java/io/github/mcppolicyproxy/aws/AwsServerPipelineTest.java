@@ -71,6 +71,7 @@ class AwsServerPipelineTest {
   void dryRunFollowedByNoDryRunIsNotADryRun() {
     AwsCommand c = parsed("aws ec2 run-instances --image-id ami-1 --dry-run --no-dry-run");
     assertThat(c.hasParam("dry-run")).isFalse();
+    assertThat(c.hasParam("no-dry-run")).isTrue();
     assertThat(parsed("aws ec2 run-instances --image-id ami-1 --no-dry-run --dry").hasParam("dry-run")).isTrue();
   }
 
