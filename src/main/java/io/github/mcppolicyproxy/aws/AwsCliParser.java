@@ -147,8 +147,8 @@ public final class AwsCliParser {
     String where = "aws " + svc.cliName() + " " + command.cliName();
     ArgParse.Result service = ArgParse.parseKnown(new Table(List.of(new Action(List.of(), "operation", "1", false))),
         remaining, "aws " + svc.cliName());
-    ArgParse.Result args = ArgParse.parseKnown(command.table(), service.extras(), where);
-    refuseExtras(args, where);
+    ArgParse.Result args = ArgParse.parseKnownLeniently(command.table(), service.extras(), where);
+    refuseExtras(serverIgnores(command.table(), args), where);
     Map<String, List<String>> params = new LinkedHashMap<>();
     List<String> positionals = new ArrayList<>();
     readParams(command.table(), args, params, positionals);
@@ -313,6 +313,23 @@ public final class AwsCliParser {
       table.actions().stream().filter(a -> a != winner && a.flag() && a.dest().equals(winner.dest()))
           .forEach(a -> params.remove(a.name()));
     }
+  }
+
+  /**
+   * The server drops leftover words that start with '-' and begin some option of the operation
+   * ({@code --}, {@code -}, an ambiguous prefix, also with its {@code =value}): they change nothing
+   * it runs. Every other leftover makes it refuse the command.
+   */
+  private static ArgParse.Result serverIgnores(Table table, ArgParse.Result args) {
+    List<String> kept = new ArrayList<>();
+    for (String extra : args.extras()) {
+      boolean ignored = extra.startsWith("-") && table.actions().stream()
+          .anyMatch(a -> a.options().stream().anyMatch(o -> ("--" + o).startsWith(extra)));
+      if (!ignored) {
+        kept.add(extra);
+      }
+    }
+    return new ArgParse.Result(args.occurrences(), kept);
   }
 
   private static void refuseExtras(ArgParse.Result args, String where) throws UnparseableCommandException {
