@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class PolicyEngine {
   /** The tool of the AWS API MCP server whose commands carry AWS operations. */
-  public static final String CALL_AWS = "call_aws";
+  public static final String CALL_AWS = AwsCliTools.CALL_AWS;
   static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 120;
 
   private final Policy policy;
@@ -70,7 +70,7 @@ public final class PolicyEngine {
     List<String> operations = List.of();
     Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
     List<Entry> opDeciders = new ArrayList<>();
-    if (tool.equals(CALL_AWS) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
+    if (policy.carriesAwsCli(tool) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
       Inspection found = inspector.inspect(call);
       if (found instanceof Inspection.Unparseable u) {
         return refuse(Code.UNPARSEABLE_COMMAND, policy.hasOperations() ? "/operations" : "/default",

@@ -43,7 +43,7 @@ public final class PolicyLoader {
 
   private static final Set<String> TOP = Set.of(
       "$schema", "description", "version", "default", "mode", "hide", "all_tools", "tools",
-      "operations");
+      "operations", "aws_cli_tools");
   private static final Set<String> ENTRY = Set.of(
       "description", "action", "reason", "limits", "require", "deny_if", "approval",
       "arguments_schema");
@@ -177,7 +177,8 @@ public final class PolicyLoader {
         problem("", "must be a JSON object, found " + kind(root));
         return null;
       }
-      unknown(root, "", TOP, "version, default, mode, hide, all_tools, tools, operations");
+      unknown(root, "", TOP,
+          "version, default, mode, hide, all_tools, tools, operations, aws_cli_tools");
       JsonNode v = root.get("version");
       if (v == null) {
         problem("/version", "is required: \"1\"");
@@ -221,11 +222,38 @@ public final class PolicyLoader {
       Map<Glob, Entry> tools = entries(root.get("tools"), "/tools", false);
       boolean hasOperations = root.has("operations");
       Map<Glob, Entry> operations = entries(root.get("operations"), "/operations", true);
+      List<String> awsCliTools = awsCliTools(root.get("aws_cli_tools"));
       if (!problems.isEmpty() || def == null) {
         return null;
       }
       return new Policy(source, sha, "1", def, mode, hide, allTools, tools, hasOperations,
-          operations);
+          operations, awsCliTools);
+    }
+
+    /** {@code aws_cli_tools}: exact tool names (no globs: a glob could take in a tool by accident). */
+    List<String> awsCliTools(JsonNode node) {
+      List<String> names = new ArrayList<>();
+      if (node == null) {
+        return names;
+      }
+      if (!node.isArray()) {
+        problem("/aws_cli_tools", "must be an array of tool names, found " + kind(node));
+        return names;
+      }
+      for (int i = 0; i < node.size(); i++) {
+        JsonNode n = node.get(i);
+        String p = "/aws_cli_tools/" + i;
+        if (!n.isTextual() || n.asText().isEmpty()) {
+          problem(p, "must be a non-empty tool name, found " + n);
+        } else if (Glob.isGlob(n.asText())) {
+          problem(p, "must name a tool exactly (no * or ?), found \"" + n.asText() + "\"");
+        } else if (names.contains(n.asText())) {
+          problem(p, "names \"" + n.asText() + "\" twice");
+        } else {
+          names.add(n.asText());
+        }
+      }
+      return names;
     }
 
     Map<Glob, Entry> entries(JsonNode node, String pointer, boolean operations) {
