@@ -17,6 +17,9 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
+import io.github.mcppolicyproxy.approval.ApprovalForm;
+import io.github.mcppolicyproxy.approval.ApprovalStates;
+import java.security.SecureRandom;
 import io.github.mcppolicyproxy.policy.Verdict;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,8 +37,16 @@ final class ToolsCallGate {
 
   /** What to do with the message. */
   sealed interface Outcome {
-    /** Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations}). */
-    record Forward(String continuationKey) implements Outcome {}
+    /**
+     * Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations});
+     * {@code replacement}, when not null, is forwarded instead of the received bytes (an approved
+     * retry without the proxy's own input, see {@link InputRequiredApprovals}).
+     */
+    record Forward(String continuationKey, byte[] replacement) implements Outcome {
+      Forward(String continuationKey) {
+        this(continuationKey, null);
+      }
+    }
 
     /** Do not forward it; send the client this frame instead. */
     record Answer(byte[] frame) implements Outcome {}
@@ -56,6 +67,7 @@ final class ToolsCallGate {
   private final ObjectMapper strict;
   private final ObjectMapper lenient = new ObjectMapper();
   private final ApprovalChannel approvals;
+  private final InputRequiredApprovals inputRequired;
 
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
       ProxyConfig config, ApprovalChannel approvals) {
@@ -73,6 +85,8 @@ final class ToolsCallGate {
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength(config.maxFrameBytes()).build())
         .build()).build();
+    this.inputRequired = new InputRequiredApprovals(judge, new ApprovalStates(config.clock(),
+        lenient, new SecureRandom()), replies, config.clock(), config.sessionId());
   }
 
   /**
@@ -120,15 +134,30 @@ final class ToolsCallGate {
     boolean stateless = params.path("_meta").has(REVISION_META);
     String continuationKey = null;
     boolean continuation = false;
-    if (stateless) {
-      continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
-      continuation = (params.has("inputResponses") || params.has("requestState"))
-          && continuations.take(continuationKey);
-    }
     if (config.requireAudit() && !log.healthy()) {
       return refuse(id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be written"
           + " and this proxy runs with --require-audit, so every call is refused until it"
           + " recovers"), stateless);
+    }
+    if (stateless) {
+      continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
+      if (InputRequiredApprovals.answersTheProxy(params)) {
+        return redeemed(id, call, inputRequired.redeem(call, params, frame, from, to),
+            continuationKey);
+      }
+      continuation = (params.has("inputResponses") || params.has("requestState"))
+          && continuations.take(continuationKey);
+    }
+    boolean approvedBefore = continuation && continuations.takeApproved(continuationKey);
+    if (approvedBefore) {
+      // the upstream's own multi round-trip continuing a call a person approved (and that took
+      // its quota then): judged by the rules again, neither charged nor asked again
+      Verdict v = judge.engine().decide(call);
+      if (v instanceof Verdict.Refuse r) {
+        return refuse(id, call, r.refusal(), stateless);
+      }
+      continuations.approved(continuationKey);
+      return new Outcome.Forward(continuationKey);
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
     if (d instanceof CallJudge.Decision.Allow) {
@@ -139,10 +168,16 @@ final class ToolsCallGate {
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
+    if (enforced && stateless && InputRequiredApprovals.clientCanBeAsked(params)) {
+      diag("asking the client's person about " + call.tool() + " (id " + id.raw() + ") with an"
+          + " input-required result (" + ask.rule() + ", valid " + ask.timeoutSeconds() + " s)");
+      return new Outcome.Answer(inputRequired.ask(id, call, ask, params, continuation));
+    }
     if (!enforced || !mayHold || stateless || !approvals.available()) {
       String why = !enforced ? "monitor mode asks nobody"
           : !mayHold ? "a call inside a batch cannot wait for a person"
-          : stateless ? "the 2026-07-28 revision has no request the proxy could ask with"
+          : stateless ? "the request's _meta does not declare the elicitation capability (form"
+              + " mode), so nobody can be asked"
           : "the client did not declare the elicitation capability, so nobody can be asked";
       return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
           .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
@@ -165,6 +200,18 @@ final class ToolsCallGate {
         }));
   }
 
+  /** The fate of a retry that answered the proxy's own input-required question. */
+  private Outcome redeemed(JsonId id, ToolCall call, InputRequiredApprovals.Result r,
+      String continuationKey) {
+    if (r instanceof InputRequiredApprovals.Result.Refuse no) {
+      return refuse(id, call, no.refusal(), true);
+    }
+    diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
+        + " input");
+    continuations.approved(continuationKey);
+    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame());
+  }
+
   /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
   private Outcome refuse(JsonId id, ToolCall call, Refusal refusal, boolean stateless) {
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
@@ -179,18 +226,8 @@ final class ToolsCallGate {
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */
   private String question(ToolCall call, Verdict.Ask ask) {
-    String args;
-    try {
-      args = lenient.writeValueAsString(call.arguments());
-    } catch (IOException e) {
-      args = String.valueOf(call.arguments());
-    }
-    if (args.length() > 4000) {
-      args = args.substring(0, 4000) + "... (" + args.length() + " characters)";
-    }
-    return "An AI agent wants to run " + ask.what() + " with these arguments:\n" + args
-        + "\n\nThe policy (" + ask.rule() + ") needs a person's approval for it. Approve this"
-        + " one call? (It is refused if you do not answer within " + ask.timeoutSeconds() + " s.)";
+    return ApprovalForm.question(lenient, ask.what(), call.arguments(), ask.rule(),
+        ask.timeoutSeconds());
   }
 
   /**
