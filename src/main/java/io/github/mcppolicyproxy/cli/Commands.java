@@ -126,6 +126,9 @@ final class Commands {
             + " and the top-level keys).")
     boolean logArgumentValues;
 
+    @picocli.CommandLine.Mixin
+    ApprovalOptions approval = new ApprovalOptions();
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -184,6 +187,14 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
+      try {
+        route = approval.route(mapper, stderr);
+      } catch (IllegalArgumentException | IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        return Cli.EXIT_USAGE;
+      }
       List<String> upstreamCommand = command.isEmpty() ? DEFAULT_UPSTREAM : command;
       ChildProcess child;
       try {
@@ -209,7 +220,7 @@ final class Commands {
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       CallJudge judge = Wiring.judge(loaded, System.getenv());
-      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
+      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, route).run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

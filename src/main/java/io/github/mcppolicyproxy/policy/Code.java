@@ -14,6 +14,8 @@ public enum Code {
    * replayed or missing {@code requestState}, or one issued for another call or policy.
    */
   APPROVAL_INVALID("approval_invalid"),
+  /** Not a refusal: a call held for a person's approval out of band (logged when it is held). */
+  APPROVAL_HELD("approval_held"),
   UNPARSEABLE_COMMAND("unparseable_command"),
   /** Not a call the proxy can judge and answer (a {@code tools/call} sent as a notification). */
   INVALID_REQUEST("invalid_request");

@@ -19,6 +19,7 @@ import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
 import io.github.mcppolicyproxy.approval.ApprovalForm;
 import io.github.mcppolicyproxy.approval.ApprovalStates;
+import io.github.mcppolicyproxy.approval.OutOfBandApprovals;
 import java.security.SecureRandom;
 import io.github.mcppolicyproxy.policy.Verdict;
 import java.io.IOException;
@@ -168,6 +169,12 @@ final class ToolsCallGate {
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
+    OutOfBandApprovals outOfBand = approvals.outOfBand();
+    boolean clientCanAnswer = stateless ? InputRequiredApprovals.clientCanBeAsked(params)
+        : mayHold && approvals.available();
+    if (enforced && outOfBand != null && (approvals.outOfBandFirst() || !clientCanAnswer)) {
+      return holdOutOfBand(id, call, ask, outOfBand, stateless);
+    }
     if (enforced && stateless && InputRequiredApprovals.clientCanBeAsked(params)) {
       diag("asking the client's person about " + call.tool() + " (id " + id.raw() + ") with an"
           + " input-required result (" + ask.rule() + ", valid " + ask.timeoutSeconds() + " s)");
@@ -198,6 +205,52 @@ final class ToolsCallGate {
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
           return new Outcome.Forward(forward);
         }));
+  }
+
+  /**
+   * Holds {@code call} for a person at another terminal: announced on stderr and in the violation
+   * log; forwarded only on {@code approve ID}, refused on {@code deny ID} or at the timeout.
+   */
+  private Outcome holdOutOfBand(JsonId id, ToolCall call, Verdict.Ask ask,
+      OutOfBandApprovals outOfBand, boolean stateless) {
+    String argsSha = Canonical.sha256(call.arguments());
+    java.util.Map.Entry<OutOfBandApprovals.Held, CompletableFuture<OutOfBandApprovals.Decision>> h;
+    try {
+      h = outOfBand.hold(config.sessionId(), call.tool(), ask.operations(), call.arguments(),
+          argsSha, Duration.ofSeconds(ask.timeoutSeconds()));
+    } catch (IOException | RuntimeException e) {
+      return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+          .withReason(ask.what() + " needs a person's approval, and the out-of-band approvals"
+              + " directory cannot be used: " + e.getMessage()), stateless);
+    }
+    String heldId = h.getKey().id();
+    diag("HELD " + call.tool() + " (id " + id.raw() + ") for approval as " + heldId + " ("
+        + ask.rule() + ", up to " + ask.timeoutSeconds() + " s): run `mcp-policy-proxy approve "
+        + heldId + "` or `mcp-policy-proxy deny " + heldId + "` (list: mcp-policy-proxy approvals)");
+    record(id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what() + " is held for"
+        + " a person's approval out of band as " + heldId, java.util.OptionalLong.empty(),
+        ask.operations()), true);
+    String forward = stateless
+        ? Continuations.key(call.tool(), argsSha) : null;
+    return new Outcome.Hold(h.getValue().thenApply(decision -> {
+      if (decision.answer() != ApprovalChannel.Answer.APPROVED) {
+        Refusal no = CallJudge.notApproved(ask, decision.answer());
+        if (decision.reason() != null) {
+          no = no.withReason(no.reason() + " (" + decision.reason() + ")");
+        }
+        return refuse(id, call, no, stateless);
+      }
+      Refusal late = judge.afterApproval(call, config.sessionId(), ask);
+      if (late != null) {
+        return refuse(id, call, late, stateless);
+      }
+      diag("approved " + call.tool() + " (id " + id.raw() + ", held as " + heldId
+          + ") out of band; forwarding it");
+      if (forward != null) {
+        continuations.approved(forward);
+      }
+      return new Outcome.Forward(forward);
+    }));
   }
 
   /** The fate of a retry that answered the proxy's own input-required question. */
