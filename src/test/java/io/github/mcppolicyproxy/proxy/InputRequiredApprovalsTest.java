@@ -88,6 +88,10 @@ class InputRequiredApprovalsTest {
   private final ToolsCallGate gate = gate(continuations);
 
   private ToolsCallGate gate(Continuations c) {
+    return gate(c, ApprovalChannel.NONE);
+  }
+
+  private ToolsCallGate gate(Continuations c, ApprovalChannel approvals) {
     try {
       ProxyConfig config = new ProxyConfig("session-1", 1 << 20, 100,
           UpstreamQueue.DEFAULT_MAX_BYTES, RefusalStyle.RESULT, Duration.ofSeconds(1), false, false,
@@ -96,7 +100,7 @@ class InputRequiredApprovalsTest {
           POLICY.getBytes(UTF_8)), CommandInspector.NONE);
       AtomicLong nanos = new AtomicLong();
       return new ToolsCallGate(new CallJudge(engine, new Quota(nanos::get)), log, c,
-          new Answers(JSON, RefusalStyle.RESULT), config, ApprovalChannel.NONE);
+          new Answers(JSON, RefusalStyle.RESULT), config, approvals);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
@@ -278,5 +282,43 @@ class InputRequiredApprovalsTest {
     assertThat(again).isInstanceOf(ToolsCallGate.Outcome.Forward.class);
     assertThat(((ToolsCallGate.Outcome.Forward) again).replacement()).isNull();
     assertThat(log.records).isEmpty();
+  }
+
+  @org.junit.jupiter.api.io.TempDir
+  java.nio.file.Path tmp;
+
+  @Test
+  void withApprovalViaOutOfBandAStatelessCallIsHeldAndForwardedWhenApprovedFromTheDirectory()
+      throws Exception {
+    java.util.concurrent.ScheduledExecutorService timer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    try {
+      io.github.mcppolicyproxy.approval.ApprovalsDirectory dir =
+          io.github.mcppolicyproxy.approval.ApprovalsDirectory.open(tmp.resolve("approvals"), JSON);
+      io.github.mcppolicyproxy.approval.OutOfBandApprovals oob =
+          new io.github.mcppolicyproxy.approval.OutOfBandApprovals(dir, JSON, clock, timer,
+              Duration.ofMillis(20), new java.security.SecureRandom(),
+              new PrintStream(new ByteArrayOutputStream(), true, UTF_8));
+      ToolsCallGate g = gate(new Continuations(),
+          new io.github.mcppolicyproxy.approval.RoutedApprovals(ApprovalChannel.NONE, oob, true));
+
+      ToolsCallGate.Outcome o = decide(g, call(1, "deploy", ARGS, ""));
+
+      assertThat(o).isInstanceOf(ToolsCallGate.Outcome.Hold.class);
+      assertThat(log.records).extracting(v -> v.refusal().code().wire())
+          .containsExactly("approval_held");
+      String id = dir.heldIds().get(0);
+      JsonNode request = dir.readRequest(id).orElseThrow();
+      assertThat(request.path("tool").asText()).isEqualTo("deploy");
+      dir.writeAnswer(id, JSON.createObjectNode().put("id", id)
+          .put("digest", request.path("digest").asText()).put("decision", "approve"));
+      ToolsCallGate.Outcome done = ((ToolsCallGate.Outcome.Hold) o).result()
+          .get(30, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(done).isInstanceOf(ToolsCallGate.Outcome.Forward.class);
+      // the permit was charged on approval: the next deploy is refused before it is held
+      assertThat(code(answer(decide(g, call(2, "deploy", ARGS, ""))))).isEqualTo("rate_limited");
+    } finally {
+      timer.shutdownNow();
+    }
   }
 }
