@@ -20,16 +20,16 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The proxy's own {@code requestState} for an approval asked with a 2026-07-28 input-required
- * result: {@code mpp1.PAYLOAD.MAC}, where PAYLOAD is base64url JSON binding the tool, the SHA-256
+ * result: {@code mcp-policy-proxy.v1.PAYLOAD.MAC}, where PAYLOAD is base64url JSON binding the tool, the SHA-256
  * of the canonical arguments, the policy's SHA-256, an expiry and a random nonce (plus, when the
  * question interrupted a continuation of the upstream's own multi round-trip, the upstream's
  * state and input responses, restored on the approved retry), and MAC is HMAC-SHA256 over
- * {@code mpp1.PAYLOAD} with a secret drawn at random for this process. A state is redeemed at most
+ * {@code mcp-policy-proxy.v1.PAYLOAD} with a secret drawn at random for this process. A state is redeemed at most
  * once: redeemed nonces are remembered until they expire. Thread-safe.
  */
 public final class ApprovalStates {
   /** The prefix of every state this class issues. */
-  public static final String PREFIX = "mpp1.";
+  public static final String PREFIX = "mcp-policy-proxy.v1.";
   private static final String HMAC = "HmacSHA256";
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();

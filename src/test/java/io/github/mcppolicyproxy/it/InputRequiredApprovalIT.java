@@ -87,7 +87,7 @@ class InputRequiredApprovalIT {
     }
     String received = Files.readString(record, StandardCharsets.UTF_8);
     assertThat(received).contains("m-1").doesNotContain("m-2").doesNotContain("m-3")
-        .doesNotContain("m-4").doesNotContain(KEY).doesNotContain("mpp1.");
+        .doesNotContain("m-4").doesNotContain(KEY).doesNotContain("mcp-policy-proxy.v1.");
     assertThat(received.split("m-1", -1)).hasSize(2); // forwarded exactly once
     List<String> log = Files.readAllLines(dir.resolve("violations.jsonl"));
     assertThat(log).hasSize(5);

@@ -68,7 +68,7 @@ class InputRequiredApprovalPeersIT {
         .contains("ship it").contains("/tools/echo");
     String wired = Files.readString(wire, StandardCharsets.UTF_8);
     assertThat(wired).contains("ship it").contains("state-for-deploy")
-        .doesNotContain("io.github.mcp-policy-proxy/approval").doesNotContain("mpp1.");
+        .doesNotContain("io.github.mcp-policy-proxy/approval").doesNotContain("mcp-policy-proxy.v1.");
     assertThat(Files.exists(log) ? Files.readAllLines(log) : List.of()).isEmpty();
   }
 

@@ -155,7 +155,7 @@ class InputRequiredApprovalsTest {
         .contains("\"env\":\"prod\"").contains("/tools/deploy").contains("60 s");
     assertThat(request.path("params").path("requestedSchema").path("properties")
         .path("approve").path("type").asText()).isEqualTo("boolean");
-    assertThat(result.path("requestState").asText()).startsWith("mpp1.");
+    assertThat(result.path("requestState").asText()).startsWith("mcp-policy-proxy.v1.");
     assertThat(log.records).isEmpty();
   }
 
@@ -175,7 +175,7 @@ class InputRequiredApprovalsTest {
     assertThat(forwarded.path("params").path("_meta").path("io.modelcontextprotocol/protocolVersion")
         .asText()).isEqualTo("2026-07-28");
     assertThat(text).contains("\"n\":1.50").contains("123456789012345678901234")
-        .doesNotContain("mpp1.").doesNotContain(KEY);
+        .doesNotContain("mcp-policy-proxy.v1.").doesNotContain(KEY);
 
     // single use: the same answer again is refused, and never forwarded
     JsonNode replay = answer(decide(gate, retry(3, "deploy", ARGS, ACCEPT, state)));
@@ -223,7 +223,7 @@ class InputRequiredApprovalsTest {
     char c = state.charAt(dot - 3);
     String altered = state.substring(0, dot - 3) + (c == 'A' ? 'B' : 'A') + state.substring(dot - 2);
     String foreign = ask(gate(new Continuations())); // another secret, as in another process
-    for (String bad : List.of(altered, "mpp1.e30.AAAA", "mpp1.", "not-ours", foreign)) {
+    for (String bad : List.of(altered, "mcp-policy-proxy.v1.e30.AAAA", "mcp-policy-proxy.v1.", "not-ours", foreign)) {
       JsonNode r = answer(decide(gate, retry(2, "deploy", ARGS, ACCEPT, bad)));
       assertThat(code(r)).as(bad).isEqualTo("approval_invalid");
     }
