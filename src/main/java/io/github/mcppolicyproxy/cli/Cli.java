@@ -41,6 +41,7 @@ public final class Cli {
       cl.addSubcommand(new ApprovalCommands.List());
       cl.addSubcommand(new ApprovalCommands.Approve());
       cl.addSubcommand(new ApprovalCommands.Deny());
+      cl.addSubcommand(new StandInCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
@@ -53,6 +54,11 @@ public final class Cli {
       stderr.println("Try 'mcp-policy-proxy --help'.");
       return EXIT_USAGE;
     });
+    java.util.Optional<String> typo = MistypedCommand.find(args, cl);
+    if (typo.isPresent()) {
+      stderr.println("mcp-policy-proxy: " + typo.get());
+      return EXIT_USAGE;
+    }
     return cl.execute(args);
   }
 }
