@@ -51,8 +51,10 @@ final class ArgParse {
   private final List<String> optionOrder = new ArrayList<>();
   private final List<Action> positionals = new ArrayList<>();
   private final String where;
+  private final boolean lenient;
 
-  private ArgParse(Table table, String where) {
+  private ArgParse(Table table, String where, boolean lenient) {
+    this.lenient = lenient;
     for (Action a : table.actions()) {
       if (a.positional()) {
         positionals.add(a);
@@ -73,13 +75,21 @@ final class ArgParse {
    * @param where names the parser in refusal reasons, e.g. {@code aws omics start-read-set-export-job}
    */
   static Result parseKnown(Table table, List<String> args, String where) throws UnparseableCommandException {
-    return new ArgParse(table, where).run(args);
+    return new ArgParse(table, where, false).run(args);
+  }
+
+  /**
+   * Like {@link #parseKnown}, but an ambiguous prefix is an unknown option left in the extras, as
+   * in the server's own operation parser (whose {@code error} returns instead of exiting).
+   */
+  static Result parseKnownLeniently(Table table, List<String> args, String where) throws UnparseableCommandException {
+    return new ArgParse(table, where, true).run(args);
   }
 
   /** Whether {@code word} names an option of {@code table} the way argparse would read it (exactly or by prefix). */
   static boolean isOptionOf(Table table, String word) {
     try {
-      Tuple t = new ArgParse(table, "").classify(word);
+      Tuple t = new ArgParse(table, "", false).classify(word);
       return t != null && t.action() != null;
     } catch (UnparseableCommandException e) {
       return true;
@@ -262,6 +272,9 @@ final class ArgParse {
           candidates.add(new Tuple(options.get(o), o, explicit));
         }
       }
+    }
+    if (candidates.size() > 1 && lenient) {
+      return new Tuple(null, arg, null);
     }
     if (candidates.size() > 1) {
       throw new UnparseableCommandException("option " + (eq >= 0 ? arg.substring(0, eq) : arg) + " is ambiguous" + here()

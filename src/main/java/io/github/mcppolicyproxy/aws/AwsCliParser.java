@@ -47,10 +47,10 @@ public final class AwsCliParser {
   static final int MAX_CHARS = 1_000_000;
 
   private static final Pattern REGION = Pattern.compile("[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}");
-  /** A superset of the upstream's ARN_PATTERN (core/parser/parser.py); group 2 is the region. */
+  /** The upstream's ARN_PATTERN (core/parser/parser.py), restated; group 2 is the region. */
   private static final Pattern ARN = Pattern.compile(
-      "arn:(aws|aws-cn|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):[\\w-]+:([\\w-]*):.*",
-      Pattern.UNICODE_CHARACTER_CLASS | Pattern.DOTALL);
+      "(arn:(?:aws|aws-cn|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):[\\w\\d-]+:([\\w\\d-]*):\\d{0,12}:"
+          + "[\\w\\d-]*/?[\\w\\d-]*)(/.*)?.*", Pattern.UNICODE_CHARACTER_CLASS);
   private static final String UNICODE_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D";
 
   private final AwsDefaults defaults;
@@ -147,8 +147,8 @@ public final class AwsCliParser {
     String where = "aws " + svc.cliName() + " " + command.cliName();
     ArgParse.Result service = ArgParse.parseKnown(new Table(List.of(new Action(List.of(), "operation", "1", false))),
         remaining, "aws " + svc.cliName());
-    ArgParse.Result args = ArgParse.parseKnown(command.table(), service.extras(), where);
-    refuseExtras(args, where);
+    ArgParse.Result args = ArgParse.parseKnownLeniently(command.table(), service.extras(), where);
+    refuseExtras(serverIgnores(command.table(), args), where);
     Map<String, List<String>> params = new LinkedHashMap<>();
     List<String> positionals = new ArrayList<>();
     readParams(command.table(), args, params, positionals);
@@ -161,7 +161,7 @@ public final class AwsCliParser {
     List<AwsOperation> ops = List.of(new AwsOperation(ServiceNames.iamPrefix(svc), api));
     Optional<String> region = explicitRegion(globals);
     if (region.isEmpty()) {
-      region = arnRegion(params, defaults.region());
+      region = arnRegion(command.table(), params).or(defaults::region);
     }
     Optional<String> fixed = ServiceNames.fixedRegion(botocore);
     if (fixed.isPresent()) {
@@ -297,12 +297,8 @@ public final class AwsCliParser {
         }
         continue;
       }
-      if (last.kind().equals("F") && hasPositiveTwin(table, last)) {
-        continue; // --no-x after --x: the flag is off, as if never given
-      }
-      if (last.kind().equals("T")) {
-        removeNegativeTwin(table, last, params);
-      }
+      // --x and --no-x share a dest: the last one is the value, the other name is absent
+      removeTwins(table, last, params);
       if (last.appends()) {
         // include and exclude share one dest: each keeps its own values, in order
         occurrences.forEach(o -> params.computeIfAbsent(o.action().name(), k -> new ArrayList<>()).addAll(o.values()));
@@ -312,13 +308,28 @@ public final class AwsCliParser {
     }
   }
 
-  private static boolean hasPositiveTwin(Table table, Action negative) {
-    return table.actions().stream().anyMatch(a -> a.kind().equals("T") && a.dest().equals(negative.dest()));
+  private static void removeTwins(Table table, Action winner, Map<String, List<String>> params) {
+    if (winner.flag()) {
+      table.actions().stream().filter(a -> a != winner && a.flag() && a.dest().equals(winner.dest()))
+          .forEach(a -> params.remove(a.name()));
+    }
   }
 
-  private static void removeNegativeTwin(Table table, Action positive, Map<String, List<String>> params) {
-    table.actions().stream().filter(a -> a.kind().equals("F") && a.dest().equals(positive.dest()))
-        .forEach(a -> params.remove(a.name()));
+  /**
+   * The server drops leftover words that start with '-' and begin some option of the operation
+   * ({@code --}, {@code -}, an ambiguous prefix, also with its {@code =value}): they change nothing
+   * it runs. Every other leftover makes it refuse the command.
+   */
+  private static ArgParse.Result serverIgnores(Table table, ArgParse.Result args) {
+    List<String> kept = new ArrayList<>();
+    for (String extra : args.extras()) {
+      boolean ignored = extra.startsWith("-") && table.actions().stream()
+          .anyMatch(a -> a.options().stream().anyMatch(o -> ("--" + o).startsWith(extra)));
+      if (!ignored) {
+        kept.add(extra);
+      }
+    }
+    return new ArgParse.Result(args.occurrences(), kept);
   }
 
   private static void refuseExtras(ArgParse.Result args, String where) throws UnparseableCommandException {
@@ -410,27 +421,30 @@ public final class AwsCliParser {
     return Optional.of(lower);
   }
 
-  private static Optional<String> arnRegion(Map<String, List<String>> params, Optional<String> fallback)
+  /**
+   * The region of the first single-valued parameter (in the operation's table order, as the server
+   * iterates its parameters) that holds an ARN with a region. Lists are skipped by the server; a
+   * structure written as one word may be too, so when single-valued ARNs disagree the command is
+   * refused.
+   */
+  private static Optional<String> arnRegion(Table table, Map<String, List<String>> params)
       throws UnparseableCommandException {
-    Map<String, String> arnRegions = new LinkedHashMap<>();
-    params.forEach((name, values) -> {
-      for (String value : values) {
-        Matcher m = ARN.matcher(value);
-        if (m.matches() && !m.group(2).isEmpty()) {
-          arnRegions.putIfAbsent(m.group(2), name);
-        }
+    Map<String, String> regions = new LinkedHashMap<>();
+    for (Action a : table.actions()) {
+      List<String> values = a.positional() || a.appends() ? null : params.get(a.name());
+      if (values == null || values.size() != 1 || !(a.kind().equals("1") || a.kind().equals("?"))) {
+        continue;
       }
-    });
-    if (arnRegions.isEmpty() || (arnRegions.size() == 1 && fallback.isPresent()
-        && arnRegions.containsKey(fallback.get()))) {
-      return fallback;
+      Matcher m = ARN.matcher(values.get(0));
+      if (m.matches() && !m.group(2).isEmpty()) {
+        regions.putIfAbsent(m.group(2), a.name());
+      }
     }
-    Map.Entry<String, String> first = arnRegions.entrySet().iterator().next();
-    throw new UnparseableCommandException("the region is ambiguous: no --region is given and --" + first.getValue()
-        + " holds an ARN in " + first.getKey() + ", which the server may use instead of "
-        + fallback.map(r -> "the default region " + r).orElse("its default region")
-        + (arnRegions.size() > 1 ? " (ARNs name regions " + String.join(", ", arnRegions.keySet()) + ")" : "")
-        + "; add --region");
+    if (regions.size() > 1) {
+      throw new UnparseableCommandException("the region is ambiguous: no --region is given and ARNs name regions "
+          + String.join(", ", regions.keySet()) + ", one of which the server uses; add --region");
+    }
+    return regions.keySet().stream().findFirst();
   }
 
   /** The value of a single-valued dest (the last occurrence), or null when absent or empty. */

@@ -68,7 +68,7 @@ public final class AwsCommandInspector implements CommandInspector {
     // the server lists the account's regions, then runs the command in each of them
     ObjectNode listing = NODES.objectNode();
     listing.putObject("params");
-    defaults.region().ifPresent(r -> listing.put("region", r));
+    defaults.customizationRegion().ifPresent(r -> listing.put("region", r)); // a boto3 session: AWS_DEFAULT_REGION
     RegionWildcard.listingProfile(text).or(defaults::profile).ifPresent(p -> listing.put("profile", p));
     listing.putArray("operations").add(LIST_REGIONS);
     commands.add(new Command(text, List.of(LIST_REGIONS), listing));

@@ -123,6 +123,9 @@ final class Commands {
             + " and the top-level keys).")
     boolean logArgumentValues;
 
+    @picocli.CommandLine.Mixin
+    ApprovalOptions approval = new ApprovalOptions();
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -194,6 +197,16 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
+      try {
+        route = approval.route(mapper, stderr);
+      } catch (IllegalArgumentException | IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+            + " start: " + e.getMessage(), mapper.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
+        return Cli.EXIT_USAGE;
+      }
       List<String> upstreamCommand =
           StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
       ChildProcess child;
@@ -220,7 +233,7 @@ final class Commands {
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       CallJudge judge = Wiring.judge(loaded, System.getenv());
-      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
+      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, route).run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -46,8 +46,13 @@ class AwsServerPipelineTest {
   }
 
   @Test
-  void anAmbiguousAbbreviationIsRefusedBecauseTheServerWouldSilentlyDropIt() {
-    assertThat(reason("aws s3api put-object --bucket b --key k --ch=x")).contains("is ambiguous");
+  void anAmbiguousAbbreviationOfAnOperationParameterIsDroppedAsTheServerDropsIt() {
+    AwsCommand c = parsed("aws s3api put-object --bucket b --key k --ch");
+    assertThat(c.params()).containsOnlyKeys("bucket", "key");
+    assertThat(reason("aws s3api put-object --bucket b --key k --ch=x")).contains("unknown option \"--ch=x\"");
+    assertThat(reason("aws s3api put-object --bucket b --key k --ch x")).contains("unexpected argument \"x\"");
+    assertThat(parsed("aws s3api put-object --bucket b --key k --").params()).containsOnlyKeys("bucket", "key");
+    assertThat(reason("aws s3 cp a s3://b/k --s x")).contains("is ambiguous"); // awscli itself stops there
   }
 
   // class 2 and 5: customizations call more APIs for some options, abbreviations and booleans included
@@ -71,6 +76,7 @@ class AwsServerPipelineTest {
   void dryRunFollowedByNoDryRunIsNotADryRun() {
     AwsCommand c = parsed("aws ec2 run-instances --image-id ami-1 --dry-run --no-dry-run");
     assertThat(c.hasParam("dry-run")).isFalse();
+    assertThat(c.hasParam("no-dry-run")).isTrue();
     assertThat(parsed("aws ec2 run-instances --image-id ami-1 --no-dry-run --dry").hasParam("dry-run")).isTrue();
   }
 

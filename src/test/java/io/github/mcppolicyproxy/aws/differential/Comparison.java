@@ -240,7 +240,7 @@ final class Comparison {
             + ", the proxy does not see it", true));
         continue;
       }
-      List<String> want = values(server);
+      List<String> want = name.equals("include") || name.equals("exclude") ? filters(name, server) : values(server);
       List<String> got = values(proxy);
       if (server.isBoolean() != proxy.isBoolean()) {
         findings.add(new Finding(Finding.PARAM_VALUE, "--" + name + ": server " + server + ", proxy " + proxy, true));
@@ -252,6 +252,21 @@ final class Comparison {
             + ", the proxy judged " + proxy, false));
       }
     }
+  }
+
+  /** aws s3's --include/--exclude share one dest of [option, pattern] pairs: the patterns of {@code name}. */
+  private static List<String> filters(String name, JsonNode server) {
+    List<String> out = new ArrayList<>();
+    java.util.regex.Pattern pair = java.util.regex.Pattern.compile("\\[['\"]--(include|exclude)['\"], ['\"](.*)['\"]\\]");
+    for (String v : values(server)) {
+      java.util.regex.Matcher m = pair.matcher(v);
+      if (!m.matches()) {
+        out.add(v);
+      } else if (m.group(1).equals(name)) {
+        out.add(m.group(2));
+      }
+    }
+    return out;
   }
 
   private static List<String> values(JsonNode n) {
