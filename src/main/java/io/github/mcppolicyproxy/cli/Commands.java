@@ -126,6 +126,14 @@ final class Commands {
             + " and the top-level keys).")
     boolean logArgumentValues;
 
+    @picocli.CommandLine.Mixin
+    StateOptions state = new StateOptions();
+
+    @Option(names = "--no-refund",
+        description = "Keep the permits of calls the upstream answered with a JSON-RPC error or"
+            + " died before answering (default: they are given back).")
+    boolean noRefund;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -179,9 +187,17 @@ final class Commands {
       try {
         config = new ProxyConfig(sessionId == null ? UUID.randomUUID().toString() : sessionId,
             maxFrameBytes, maxPending, maxQueuedBytes, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
-            requireAudit, logArgumentValues, Clock.systemUTC(), stderr);
+            requireAudit, logArgumentValues, Clock.systemUTC(), stderr, !noRefund);
       } catch (IllegalArgumentException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
+        return Cli.EXIT_USAGE;
+      }
+      io.github.mcppolicyproxy.limits.Quota quota;
+      try {
+        quota = state.quota(loaded, policy, System.getenv(), stderr);
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        log.close();
         return Cli.EXIT_USAGE;
       }
       List<String> upstreamCommand = command.isEmpty() ? DEFAULT_UPSTREAM : command;
@@ -208,7 +224,7 @@ final class Commands {
         log.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      CallJudge judge = Wiring.judge(loaded, System.getenv());
+      CallJudge judge = Wiring.judge(loaded, System.getenv(), quota);
       int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -37,8 +37,13 @@ final class Wiring {
 
   /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
-    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)),
-        new Quota(System::nanoTime));
+    return judge(policy, upstreamEnv, Quota.inMemory(System::nanoTime,
+        java.time.Clock.systemUTC()));
+  }
+
+  /** The judge for one upstream, counting in {@code quota}. */
+  static CallJudge judge(Policy policy, Map<String, String> upstreamEnv, Quota quota) {
+    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)), quota);
   }
 
   /** Prints every problem of a policy that did not load, one a line, after {@code prefix}. */

@@ -10,6 +10,8 @@ public enum Code {
   APPROVAL_TIMEOUT("approval_timeout"),
   APPROVAL_UNAVAILABLE("approval_unavailable"),
   UNPARSEABLE_COMMAND("unparseable_command"),
+  /** The shared counter store of a {@code grant}/{@code global} limit cannot be reached. */
+  QUOTA_UNAVAILABLE("quota_unavailable"),
   /** Not a call the proxy can judge and answer (a {@code tools/call} sent as a notification). */
   INVALID_REQUEST("invalid_request");
 

@@ -54,7 +54,8 @@ public final class ProxySession {
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending());
+    this.inFlight = new InFlight(config.maxPending(), judge.quota()::refund,
+        config.refundOnUpstreamFailure());
     this.replies = new Replies(mapper);
   }
 
@@ -112,6 +113,7 @@ public final class ProxySession {
 
   private void answerPending(int code) {
     List<InFlight.Pending> waiting = inFlight.drain();
+    waiting.forEach(inFlight::upstreamFailed); // it died before answering: their quota goes back
     if (waiting.isEmpty()) {
       return;
     }

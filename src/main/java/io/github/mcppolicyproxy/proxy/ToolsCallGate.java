@@ -12,6 +12,7 @@ import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.limits.Quota;
 import io.github.mcppolicyproxy.policy.Code;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.Refusal;
@@ -34,8 +35,20 @@ final class ToolsCallGate {
 
   /** What to do with the message. */
   sealed interface Outcome {
-    /** Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations}). */
-    record Forward(String continuationKey) implements Outcome {}
+    /**
+     * Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations});
+     * {@code reservation} is the quota it took, given back if it is not forwarded after all or
+     * the upstream fails it.
+     */
+    record Forward(String continuationKey, Quota.Reservation reservation) implements Outcome {
+      public Forward {
+        java.util.Objects.requireNonNull(reservation, "reservation");
+      }
+
+      Forward(String continuationKey) {
+        this(continuationKey, Quota.Reservation.NONE);
+      }
+    }
 
     /** Do not forward it; send the client this frame instead. */
     record Answer(byte[] frame) implements Outcome {}
@@ -131,8 +144,8 @@ final class ToolsCallGate {
           + " recovers"), stateless);
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
-    if (d instanceof CallJudge.Decision.Allow) {
-      return new Outcome.Forward(continuationKey);
+    if (d instanceof CallJudge.Decision.Allow a) {
+      return new Outcome.Forward(continuationKey, a.reservation());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
       return refuse(id, call, r.refusal(), stateless);
@@ -156,12 +169,13 @@ final class ToolsCallGate {
           if (answer != ApprovalChannel.Answer.APPROVED) {
             return refuse(id, call, CallJudge.notApproved(ask, answer), stateless);
           }
-          Refusal late = judge.afterApproval(call, config.sessionId(), ask);
-          if (late != null) {
-            return refuse(id, call, late, stateless);
+          CallJudge.Decision late = judge.afterApproval(call, config.sessionId(), ask);
+          if (late instanceof CallJudge.Decision.Refuse r) {
+            return refuse(id, call, r.refusal(), stateless);
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
-          return new Outcome.Forward(forward);
+          return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
+              ? a.reservation() : Quota.Reservation.NONE);
         }));
   }
 
