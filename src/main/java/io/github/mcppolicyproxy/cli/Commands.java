@@ -208,6 +208,7 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         answerWhileUnavailable(e.getMessage(), config, mapper);
         log.close();
+        quota.close();
         return e.exitCode();
       }
       stderr.println("mcp-policy-proxy: policy " + loaded.source() + " (sha256 "
@@ -222,10 +223,12 @@ final class Commands {
           Thread.currentThread().interrupt();
         }
         log.close();
+        quota.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       CallJudge judge = Wiring.judge(loaded, System.getenv(), quota);
       int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
+      quota.close(); // refunds on their way reach the store before the process exits
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -120,10 +120,23 @@ final class CountersCommand implements Callable<Integer> {
     @Option(names = "--global", description = "Reset the global counter, not the grant's.")
     boolean global;
 
+    @Mixin
+    StateOptions state = new StateOptions();
+
     @Override
     public Integer call() {
       PrintStream out = new PrintStream(counters.parent.stdout(), true, StandardCharsets.UTF_8);
       PrintStream err = counters.parent.stderr();
+      // --state and --grant may come before or after "reset"
+      if (state.state != null) {
+        counters.state.state = state.state;
+      }
+      if (state.grant != null) {
+        counters.state.grant = state.grant;
+      }
+      if (state.timeoutMs != 250) {
+        counters.state.timeoutMs = state.timeoutMs;
+      }
       String scope;
       try {
         scope = global ? "global"

@@ -110,7 +110,10 @@ final class StateOptions {
     } else if (spec.startsWith("redis://") || spec.startsWith("rediss://")) {
       RedisStore redis = new RedisStore(spec, timeout);
       description = redis.describe();
-      opener = () -> redis;
+      opener = () -> {
+        redis.tryConnect();
+        return redis;
+      };
     } else {
       Path file = Path.of(spec.startsWith("~/")
           ? System.getProperty("user.home") + spec.substring(1) : spec);

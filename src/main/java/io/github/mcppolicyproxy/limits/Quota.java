@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
  * nothing: a refused call takes nothing from any limit. {@code session} limits live in this
  * process; {@code grant} and {@code global} limits live in a shared counter store. Thread-safe.
  */
-public interface Quota {
+public interface Quota extends AutoCloseable {
 
   /** Takes every permit of a call, or none, and says why not. */
   Outcome reserve(String session, Map<Limit, Integer> permits);
@@ -23,6 +23,10 @@ public interface Quota {
 
   /** What {@link #reserve} would answer now, taking nothing. */
   Outcome peek(String session, Map<Limit, Integer> permits);
+
+  /** Releases the store (waits briefly for refunds still on their way). */
+  @Override
+  default void close() {}
 
   /** The outcome of a reservation. */
   sealed interface Outcome {

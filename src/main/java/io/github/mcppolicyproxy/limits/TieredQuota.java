@@ -57,6 +57,11 @@ public final class TieredQuota implements Quota {
     this.notices = Objects.requireNonNull(notices, "notices");
   }
 
+  @Override
+  public void close() {
+    store.close();
+  }
+
   /** The store behind the shared limits. */
   public CounterStore store() {
     return store;

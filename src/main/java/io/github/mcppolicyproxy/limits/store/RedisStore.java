@@ -21,8 +21,10 @@ import java.util.Objects;
  * Lua script (EVALSHA, EVAL when the server does not know it yet) that checks every counter of
  * the call and increments all of them or none. Each window is a hash
  * {@code mcp-policy-proxy:{grant}:COUNTER:WINDOWSTART} that expires a minute after its window
- * ends. Lettuce reconnects by itself; while Redis is down, commands fail at once. Used from one
- * thread (see {@link TimedStore}).
+ * ends. At most once: Lettuce's own reconnect (which re-sends commands in flight, so a take could
+ * count twice or a give be given twice) is off; after a failure the next call connects anew, so
+ * a Redis that returns is used again without a restart. Used from one thread (see
+ * {@link TimedStore}).
  */
 public final class RedisStore implements CounterStore {
   private static final long KEEP_AFTER_END_MS = 60_000;
@@ -67,12 +69,25 @@ public final class RedisStore implements CounterStore {
     this.uri.setTimeout(timeout);
     this.client = RedisClient.create();
     client.setOptions(ClientOptions.builder()
-        .autoReconnect(true)
+        .autoReconnect(false)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .build());
   }
 
+  /** Connects now if it can (at start-up, so the first call need not wait); else on first use. */
+  public void tryConnect() {
+    try {
+      redis();
+    } catch (StoreException e) {
+      // the first call reports it
+    }
+  }
+
   private RedisCommands<String, String> redis() throws StoreException {
+    if (connection != null && !connection.isOpen()) {
+      connection.closeAsync();
+      connection = null; // lost: connect anew
+    }
     if (connection == null) {
       try {
         connection = client.connect(uri);

@@ -84,11 +84,6 @@ public final class TimedStore implements CounterStore {
         }
         f.complete(result);
       } catch (StoreException | RuntimeException e) {
-        if (e instanceof RuntimeException && store != null) {
-          // a defect in a driver: start again with a fresh store
-          store.close();
-          store = null;
-        }
         f.completeExceptionally(e);
       }
     });
