@@ -37,8 +37,10 @@ final class Wiring {
 
   /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
+    // in memory (the demo never touches the user's state), the grant named as the proxy names it
+    String grant = new StateOptions().grant(Map.of(), Path.of(policy.source()).getFileName());
     return judge(policy, upstreamEnv, Quota.inMemory(System::nanoTime,
-        java.time.Clock.systemUTC()));
+        java.time.Clock.systemUTC(), grant));
   }
 
   /** The judge for one upstream, counting in {@code quota}. */

@@ -74,7 +74,12 @@ public interface Quota extends AutoCloseable {
    * {@code grant} named "default": for tests, {@code explain} and the demo.
    */
   static Quota inMemory(LongSupplier nanoClock, Clock clock) {
-    return new TieredQuota(new SessionLimiters(nanoClock), new MemoryStore(), "default", clock,
+    return inMemory(nanoClock, clock, "default");
+  }
+
+  /** Everything in this process's memory, {@code grant} counters named for {@code grant}. */
+  static Quota inMemory(LongSupplier nanoClock, Clock clock, String grant) {
+    return new TieredQuota(new SessionLimiters(nanoClock), new MemoryStore(), grant, clock,
         TieredQuota.FailMode.CLOSED, s -> { });
   }
 }
