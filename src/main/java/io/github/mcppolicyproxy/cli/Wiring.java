@@ -40,7 +40,9 @@ final class Wiring {
     // in memory (the demo never touches the user's state), the grant named as the proxy names it
     String grant;
     try {
-      grant = new StateOptions().grant(Map.of(), Path.of(policy.source()).getFileName());
+      String source = policy.source(); // a path, or builtin:NAME for a bundled policy
+      grant = new StateOptions().grant(Map.of(), Path.of(source.substring(
+          Math.max(source.lastIndexOf('/'), source.lastIndexOf(':')) + 1)));
     } catch (IllegalArgumentException e) { // an odd source name: any grant will do in memory
       grant = "default";
     }
