@@ -31,22 +31,22 @@ final class StateOptions {
   private static final Pattern GRANT = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
   @Option(names = "--state", paramLabel = "STORE",
-      description = {"Where grant and global counters live: memory (this process only), a file",
-          "(SQLite, shared by every proxy of this machine), redis://[user:password@]host:port[/db]",
-          "or rediss://... (shared across machines). Default: $" + ENV_STATE + ", else",
-          "~/.mcp-policy-proxy/state.db."})
+      description = "Where grant and global counters live: memory (this process only), a file"
+          + " (SQLite, shared by every proxy of this machine), redis://[user:password@]host:port[/db]"
+          + " or rediss://... (shared across machines). Default: $" + ENV_STATE + ", else"
+          + " ~/.mcp-policy-proxy/state.db.")
   String state;
 
   @Option(names = "--grant", paramLabel = "NAME",
-      description = {"Whose grant counters these are: proxies with the same grant and store share",
-          "them. Default: $" + ENV_GRANT + ", else the policy file's name without .json and",
-          ".policy (aws-api-mcp-server for the bundled policy)."})
+      description = "Whose grant counters these are: proxies with the same grant and store share"
+          + " them. Default: $" + ENV_GRANT + ", else the policy file's name without .json and"
+          + " .policy (aws-api-mcp-server for the bundled policy).")
   String grant;
 
   @Option(names = "--state-fail-mode", paramLabel = "closed|open", defaultValue = "closed",
-      description = {"When the store cannot be reached: closed refuses calls with grant or global",
-          "limits (quota_unavailable); open counts them in this process's memory (default:",
-          "${DEFAULT-VALUE})."})
+      description = "When the store cannot be reached: closed refuses calls with grant or global"
+          + " limits (quota_unavailable); open counts them in this process's memory (default:"
+          + " ${DEFAULT-VALUE}).")
   String failMode;
 
   @Option(names = "--state-timeout-ms", paramLabel = "MS", defaultValue = "250",
