@@ -40,7 +40,7 @@ final class StateOptions {
   @Option(names = "--grant", paramLabel = "NAME",
       description = "Whose grant counters these are: proxies with the same grant and store share"
           + " them. Default: $" + ENV_GRANT + ", else the policy file's name without .json and"
-          + " .policy (aws-api-mcp-server for the bundled policy).")
+          + " .policy (aws-api-mcp-server without --policy).")
   String grant;
 
   @Option(names = "--state-fail-mode", paramLabel = "closed|open", defaultValue = "closed",

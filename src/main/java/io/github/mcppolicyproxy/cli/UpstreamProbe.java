@@ -26,7 +26,7 @@ final class UpstreamProbe {
   /** The names of the tools {@code command} offers. */
   static List<String> toolNames(List<String> command, ObjectMapper mapper, PrintStream stderr,
       Duration timeout) throws IOException, UpstreamStartException, InterruptedException {
-    ChildProcess child = ChildProcess.start(command, Map.of(), stderr);
+    ChildProcess child = ChildProcess.start(StandInCommand.expandSelf(command), Map.of(), stderr);
     try {
       FrameWriter to = new FrameWriter(child.stdin());
       BlockingQueue<JsonNode> from = new LinkedBlockingQueue<>();

@@ -292,8 +292,10 @@ class SharedQuotaIT {
       assertThat(allowed(call(closed, 3, "suggest_aws_commands", "{\"query\":\"x\"}")))
           .as("a call without shared limits goes on").isTrue();
       assertThat(allowed(echo(open, 2))).as("open: counted in memory").isTrue();
-      assertThat(open.stderr()).contains("counted in this process's memory only");
-      assertThat(closed.stderr()).contains("quota_unavailable");
+      // stderr is read by a thread of its own: wait for the lines rather than race them
+      org.awaitility.Awaitility.await().atMost(SLOW).until(() ->
+          open.stderr().contains("counted in this process's memory only")
+              && closed.stderr().contains("quota_unavailable"));
       assertThat(Files.readString(dir.resolve("violations-closed.jsonl")))
           .contains("\"code\":\"quota_unavailable\"");
 
@@ -309,7 +311,8 @@ class SharedQuotaIT {
       }
       assertThat(back).as("the proxy uses Redis again without a restart; stderr:\n%s",
           closed.stderr()).isTrue();
-      assertThat(closed.stderr()).contains("answers again");
+      org.awaitility.Awaitility.await().atMost(SLOW)
+          .until(() -> closed.stderr().contains("answers again"));
     }
   }
 }
