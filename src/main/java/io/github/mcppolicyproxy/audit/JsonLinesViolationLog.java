@@ -216,7 +216,8 @@ public final class JsonLinesViolationLog implements ViolationLog {
     if (v.refusal().scope() != null) {
       o.put("scope", v.refusal().scope()); // whose count refused: session, grant NAME, global
     }
-    o.put("outcome", v.enforced() ? "refused" : "would_refuse");
+    o.put("outcome", v.refusal().code() == io.github.mcppolicyproxy.policy.Code.APPROVAL_HELD
+        ? "held" : v.enforced() ? "refused" : "would_refuse");
     o.put("mode", v.enforced() ? "enforce" : "monitor");
     o.put("arguments_sha256", v.argumentsSha256());
     ArrayNode keys = o.putArray("argument_keys");

@@ -39,6 +39,9 @@ public final class Cli {
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
       cl.addSubcommand(new CountersCommand());
+      cl.addSubcommand(new ApprovalCommands.List());
+      cl.addSubcommand(new ApprovalCommands.Approve());
+      cl.addSubcommand(new ApprovalCommands.Deny());
       cl.addSubcommand(new StandInCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name

@@ -131,6 +131,9 @@ final class Commands {
             + " died before answering (default: they are given back).")
     boolean noRefund;
 
+    @picocli.CommandLine.Mixin
+    ApprovalOptions approval = new ApprovalOptions();
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -202,6 +205,16 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
+      try {
+        route = approval.route(mapper, stderr);
+      } catch (IllegalArgumentException | IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+            + " start: " + e.getMessage(), mapper.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
+        return Cli.EXIT_USAGE;
+      }
       io.github.mcppolicyproxy.limits.Quota quota;
       try {
         quota = state.quota(loaded, policy, System.getenv(), stderr);
@@ -238,7 +251,7 @@ final class Commands {
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       CallJudge judge = Wiring.judge(loaded, System.getenv(), quota);
-      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
+      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, route).run();
       quota.close(); // refunds on their way reach the store before the process exits
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -48,9 +48,23 @@ public final class ProxySession {
   private final ObjectMapper mapper;
   private final InFlight inFlight;
   private final Replies replies;
+  private final java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+      approvalRoute;
 
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
+    this(clientIn, clientOut, upstream, judge, log, config, mapper, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param approvalRoute wraps the client's elicitation channel, e.g. with an out-of-band channel
+   *     ({@link io.github.mcppolicyproxy.approval.RoutedApprovals})
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute) {
+    this.approvalRoute = Objects.requireNonNull(approvalRoute, "approvalRoute");
     this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
     this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -75,8 +89,8 @@ public final class ProxySession {
           t.setDaemon(true);
           return t;
         });
-    io.github.mcppolicyproxy.approval.ApprovalChannel approvals =
-        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer);
+    io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
+        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals);
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
