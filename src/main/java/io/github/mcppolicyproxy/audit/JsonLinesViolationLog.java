@@ -213,6 +213,9 @@ public final class JsonLinesViolationLog implements ViolationLog {
     } else {
       o.putNull("retry_after_seconds");
     }
+    if (v.refusal().scope() != null) {
+      o.put("scope", v.refusal().scope()); // whose count refused: session, grant NAME, global
+    }
     o.put("outcome", v.refusal().code() == io.github.mcppolicyproxy.policy.Code.APPROVAL_HELD
         ? "held" : v.enforced() ? "refused" : "would_refuse");
     o.put("mode", v.enforced() ? "enforce" : "monitor");

@@ -124,6 +124,14 @@ final class Commands {
     boolean logArgumentValues;
 
     @picocli.CommandLine.Mixin
+    StateOptions state = new StateOptions();
+
+    @Option(names = "--no-refund",
+        description = "Keep the permits of calls the upstream answered with a JSON-RPC error or"
+            + " died before answering (default: they are given back).")
+    boolean noRefund;
+
+    @picocli.CommandLine.Mixin
     ApprovalOptions approval = new ApprovalOptions();
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
@@ -192,7 +200,7 @@ final class Commands {
       try {
         config = new ProxyConfig(sessionId == null ? UUID.randomUUID().toString() : sessionId,
             maxFrameBytes, maxPending, maxQueuedBytes, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
-            requireAudit, logArgumentValues, Clock.systemUTC(), stderr);
+            requireAudit, logArgumentValues, Clock.systemUTC(), stderr, !noRefund);
       } catch (IllegalArgumentException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
@@ -207,6 +215,14 @@ final class Commands {
             + " start: " + e.getMessage(), mapper.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
         return Cli.EXIT_USAGE;
       }
+      io.github.mcppolicyproxy.limits.Quota quota;
+      try {
+        quota = state.quota(loaded, policy, System.getenv(), stderr);
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        log.close();
+        return Cli.EXIT_USAGE;
+      }
       List<String> upstreamCommand =
           StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
       ChildProcess child;
@@ -216,6 +232,7 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         answerWhileUnavailable(e.getMessage(), config, mapper);
         log.close();
+        quota.close();
         return e.exitCode();
       }
       stderr.println("mcp-policy-proxy: policy " + loaded.source() + " (sha256 "
@@ -230,10 +247,12 @@ final class Commands {
           Thread.currentThread().interrupt();
         }
         log.close();
+        quota.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      CallJudge judge = Wiring.judge(loaded, System.getenv());
+      CallJudge judge = Wiring.judge(loaded, System.getenv(), quota);
       int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, route).run();
+      quota.close(); // refunds on their way reach the store before the process exits
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -102,7 +102,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
     Verdict v = engine.decide(call);
     // A fresh session: limits have room unless one call alone exceeds them.
-    Refusal refusal = new CallJudge(engine, new Quota(System::nanoTime)).judge(call, "explain");
+    Refusal refusal = new CallJudge(engine, Quota.inMemory(System::nanoTime, java.time.Clock.systemUTC())).judge(call, "explain");
     if (v instanceof Verdict.Ask a) {
       out.println("Decision:  NEEDS APPROVAL (rule " + a.rule() + ", timeout " + a.timeoutSeconds()
           + " s): the proxy asks the person at the client (elicitation) and holds the call; without"

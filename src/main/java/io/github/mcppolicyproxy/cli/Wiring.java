@@ -37,8 +37,22 @@ final class Wiring {
 
   /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
-    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)),
-        new Quota(System::nanoTime));
+    // in memory (the demo never touches the user's state), the grant named as the proxy names it
+    String grant;
+    try {
+      String source = policy.source(); // a path, or builtin:NAME for a bundled policy
+      grant = new StateOptions().grant(Map.of(), Path.of(source.substring(
+          Math.max(source.lastIndexOf('/'), source.lastIndexOf(':')) + 1)));
+    } catch (IllegalArgumentException e) { // an odd source name: any grant will do in memory
+      grant = "default";
+    }
+    return judge(policy, upstreamEnv, Quota.inMemory(System::nanoTime,
+        java.time.Clock.systemUTC(), grant));
+  }
+
+  /** The judge for one upstream, counting in {@code quota}. */
+  static CallJudge judge(Policy policy, Map<String, String> upstreamEnv, Quota quota) {
+    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)), quota);
   }
 
   /** Prints every problem of a policy that did not load, one a line, after {@code prefix}. */

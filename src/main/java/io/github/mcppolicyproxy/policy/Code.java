@@ -17,6 +17,8 @@ public enum Code {
   /** Not a refusal: a call held for a person's approval out of band (logged when it is held). */
   APPROVAL_HELD("approval_held"),
   UNPARSEABLE_COMMAND("unparseable_command"),
+  /** The shared counter store of a {@code grant}/{@code global} limit cannot be reached. */
+  QUOTA_UNAVAILABLE("quota_unavailable"),
   /** Not a call the proxy can judge and answer (a {@code tools/call} sent as a notification). */
   INVALID_REQUEST("invalid_request");
 

@@ -149,7 +149,10 @@ public final class ClientToServer implements Runnable {
     diag("the upstream is not reading its input (" + toServer.queuedBytes() + " bytes queued);"
         + " answered " + f.requests().size() + " request(s) with an error instead of forwarding");
     for (JsonId id : f.requests()) {
-      inFlight.answered(id);
+      InFlight.Pending p = inFlight.answered(id);
+      if (p != null) {
+        inFlight.notForwarded(p.reservation()); // refused by the proxy: it takes nothing
+      }
       out.answers.add(replies.error(id, Replies.TOO_MANY_PENDING, "The upstream server is not"
           + " reading its input (" + toServer.queuedBytes() + " bytes are waiting for it);"
           + " the request was not forwarded; retry later"));
@@ -274,7 +277,8 @@ public final class ClientToServer implements Runnable {
         h.result().whenComplete((done, ex) -> release(held, e, done, ex));
       } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
-      } else if (o instanceof ToolsCallGate.Outcome.Forward f && track(e, out, f.continuationKey())) {
+      } else if (o instanceof ToolsCallGate.Outcome.Forward f
+          && track(e, out, f.continuationKey(), f.reservation())) {
         out.forward.add(Outgoing.of(f.replacement() != null ? f.replacement()
             : slice(frame, from, to), e));
       }
@@ -310,7 +314,7 @@ public final class ClientToServer implements Runnable {
       } else if (done instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (done instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey())) {
+          && track(e, out, f.continuationKey(), f.reservation())) {
         forward(Outgoing.of(held, e), out);
       }
       for (byte[] a : out.answers) {
@@ -325,12 +329,14 @@ public final class ClientToServer implements Runnable {
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */
   private boolean track(Envelope e, Out out) {
-    return track(e, out, null);
+    return track(e, out, null, io.github.mcppolicyproxy.limits.Quota.Reservation.NONE);
   }
 
-  private boolean track(Envelope e, Out out, String continuationKey) {
+  private boolean track(Envelope e, Out out, String continuationKey,
+      io.github.mcppolicyproxy.limits.Quota.Reservation reservation) {
     if (e.kind() == Envelope.Kind.REQUEST
-        && !inFlight.add(e.id(), e.method(), continuationKey)) {
+        && !inFlight.add(e.id(), e.method(), continuationKey, reservation)) {
+      inFlight.notForwarded(reservation); // refused by the proxy: it takes nothing
       InFlight.Closed gone = inFlight.closed();
       out.answers.add(gone != null
           ? replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE, gone.message(), gone.data())

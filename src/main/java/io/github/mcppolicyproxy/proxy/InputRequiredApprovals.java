@@ -150,9 +150,9 @@ final class InputRequiredApprovals {
       return new Result.Refuse(no.refusal());
     }
     if (d instanceof CallJudge.Decision.Ask a && !carried.continuation()) {
-      Refusal late = judge.afterApproval(call, session, a.ask());
-      if (late != null) {
-        return new Result.Refuse(late);
+      CallJudge.Decision late = judge.afterApproval(call, session, a.ask());
+      if (late instanceof CallJudge.Decision.Refuse no2) {
+        return new Result.Refuse(no2.refusal());
       }
     }
     return new Result.Forward(withoutProxyInput(frame, from, to, carried));

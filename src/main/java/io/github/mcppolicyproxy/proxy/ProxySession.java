@@ -72,7 +72,8 @@ public final class ProxySession {
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending());
+    this.inFlight = new InFlight(config.maxPending(), judge.quota()::refund,
+        config.refundOnUpstreamFailure());
     this.replies = new Replies(mapper);
   }
 
@@ -165,7 +166,9 @@ public final class ProxySession {
     String message = "The upstream MCP server exited with code " + code + " before answering"
         + (tail.isEmpty() ? "" : "; its last stderr lines: " + String.join(" | ", tail));
     // closing and draining is one step: a request the client pump records later is refused there
-    for (InFlight.Pending p : inFlight.close(message, data)) {
+    List<InFlight.Pending> waiting = inFlight.close(message, data);
+    waiting.forEach(inFlight::upstreamFailed); // it died before answering: their quota goes back
+    for (InFlight.Pending p : waiting) {
       try {
         toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
       } catch (IOException e) {

@@ -95,6 +95,7 @@ public final class ServerToClient implements Runnable {
           send(filtered(frame, p));
           return;
         }
+        refundIfError(p, frame);
         if (p != null && p.continuationKey() != null && asksForInput(frame)) {
           inFlight.continuations().open(p.continuationKey());
         }
@@ -127,6 +128,7 @@ public final class ServerToClient implements Runnable {
             kept.add(filtered(el, p));
             changed = true;
           } else {
+            refundIfError(p, el);
             kept.add(el);
           }
         }
@@ -177,6 +179,29 @@ public final class ServerToClient implements Runnable {
         clientGone = true;
         diag("cannot write to the client (" + ex.getMessage() + "); dropping upstream output");
       }
+    }
+  }
+
+  /** A call the upstream answered with a JSON-RPC error took nothing: its quota goes back. */
+  private void refundIfError(InFlight.Pending p, byte[] frame) {
+    if (p == null || p.reservation().isEmpty()) {
+      return;
+    }
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(frame)) {
+      if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return;
+      }
+      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if ("error".equals(name)) {
+          inFlight.upstreamFailed(p);
+          return;
+        }
+        parser.skipChildren();
+      }
+    } catch (IOException e) {
+      // not an error answer the proxy can read: the permits stay taken (fail closed)
     }
   }
 

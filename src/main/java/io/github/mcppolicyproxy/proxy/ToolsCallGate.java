@@ -12,6 +12,7 @@ import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.limits.Quota;
 import io.github.mcppolicyproxy.policy.Code;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.Refusal;
@@ -41,11 +42,26 @@ final class ToolsCallGate {
     /**
      * Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations});
      * {@code replacement}, when not null, is forwarded instead of the received bytes (an approved
-     * retry without the proxy's own input, see {@link InputRequiredApprovals}).
+     * retry without the proxy's own input, see {@link InputRequiredApprovals});
+     * {@code reservation} is the quota it took, given back if it is not forwarded after all or
+     * the upstream fails it.
      */
-    record Forward(String continuationKey, byte[] replacement) implements Outcome {
+    record Forward(String continuationKey, byte[] replacement, Quota.Reservation reservation)
+        implements Outcome {
+      public Forward {
+        java.util.Objects.requireNonNull(reservation, "reservation");
+      }
+
       Forward(String continuationKey) {
-        this(continuationKey, null);
+        this(continuationKey, null, Quota.Reservation.NONE);
+      }
+
+      Forward(String continuationKey, byte[] replacement) {
+        this(continuationKey, replacement, Quota.Reservation.NONE);
+      }
+
+      Forward(String continuationKey, Quota.Reservation reservation) {
+        this(continuationKey, null, reservation);
       }
     }
 
@@ -161,8 +177,8 @@ final class ToolsCallGate {
       return new Outcome.Forward(continuationKey);
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
-    if (d instanceof CallJudge.Decision.Allow) {
-      return new Outcome.Forward(continuationKey);
+    if (d instanceof CallJudge.Decision.Allow a) {
+      return new Outcome.Forward(continuationKey, a.reservation());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
       return refuse(id, call, r.refusal(), stateless);
@@ -198,12 +214,13 @@ final class ToolsCallGate {
           if (answer != ApprovalChannel.Answer.APPROVED) {
             return refuse(id, call, CallJudge.notApproved(ask, answer), stateless);
           }
-          Refusal late = judge.afterApproval(call, config.sessionId(), ask);
-          if (late != null) {
-            return refuse(id, call, late, stateless);
+          CallJudge.Decision late = judge.afterApproval(call, config.sessionId(), ask);
+          if (late instanceof CallJudge.Decision.Refuse r) {
+            return refuse(id, call, r.refusal(), stateless);
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
-          return new Outcome.Forward(forward);
+          return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
+              ? a.reservation() : Quota.Reservation.NONE);
         }));
   }
 
@@ -240,16 +257,17 @@ final class ToolsCallGate {
         }
         return refuse(id, call, no, stateless);
       }
-      Refusal late = judge.afterApproval(call, config.sessionId(), ask);
-      if (late != null) {
-        return refuse(id, call, late, stateless);
+      CallJudge.Decision late = judge.afterApproval(call, config.sessionId(), ask);
+      if (late instanceof CallJudge.Decision.Refuse r) {
+        return refuse(id, call, r.refusal(), stateless);
       }
       diag("approved " + call.tool() + " (id " + id.raw() + ", held as " + heldId
           + ") out of band; forwarding it");
       if (forward != null) {
         continuations.approved(forward);
       }
-      return new Outcome.Forward(forward);
+      return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
+          ? a.reservation() : Quota.Reservation.NONE);
     }));
   }
 

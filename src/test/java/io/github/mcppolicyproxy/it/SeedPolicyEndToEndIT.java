@@ -94,6 +94,7 @@ class SeedPolicyEndToEndIT {
     assertThat(lines.get(0).path("tool").asText()).isEqualTo("StartAHOReadSetExportJob");
     assertThat(lines.get(0).path("session").asText()).isEqualTo("e2e");
     assertThat(lines.get(0).path("retry_after_seconds").asInt()).isBetween(1, 60);
+    assertThat(lines.get(0).path("scope").asText()).isEqualTo("grant seed"); // from seed.policy.json
     assertThat(lines.get(1).path("code").asText()).isEqualTo("denied");
     assertThat(lines.get(1).path("rule").asText()).isEqualTo("/default");
     assertThat(lines.get(1).toString()).doesNotContain("aws s3 ls"); // no argument values

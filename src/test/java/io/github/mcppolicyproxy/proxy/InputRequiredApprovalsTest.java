@@ -99,7 +99,7 @@ class InputRequiredApprovalsTest {
       PolicyEngine engine = new PolicyEngine(new PolicyLoader().parse("p.json",
           POLICY.getBytes(UTF_8)), CommandInspector.NONE);
       AtomicLong nanos = new AtomicLong();
-      return new ToolsCallGate(new CallJudge(engine, new Quota(nanos::get)), log, c,
+      return new ToolsCallGate(new CallJudge(engine, Quota.inMemory(nanos::get, java.time.Clock.systemUTC())), log, c,
           new Answers(JSON, RefusalStyle.RESULT), config, approvals);
     } catch (Exception e) {
       throw new AssertionError(e);
