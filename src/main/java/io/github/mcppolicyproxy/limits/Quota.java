@@ -85,15 +85,36 @@ public final class Quota {
     return limiter(session, limit).getMetrics().getAvailablePermissions();
   }
 
+  /**
+   * The limiter of {@code limit}'s (scope, counter). Counters outlive policy versions: a reloaded
+   * policy whose limit on a counter has a new {@code max} or {@code window} gets a new limiter that
+   * keeps the count: the calls already taken in the current window are taken again from the new
+   * one (up to its max), and its first window starts now. So lowering a max below what was used
+   * refuses at once until that window ends, and raising it leaves only the difference.
+   */
   private RateLimiter limiter(String session, Limit limit) {
     String key = switch (limit.scope()) {
       case SESSION -> "session|" + session + "|" + limit.counter();
       case GRANT, GLOBAL -> limit.scope().wire() + "|" + limit.counter();
     };
-    return limiters.computeIfAbsent(key, k -> RateLimiter.of(k, RateLimiterConfig.custom()
+    RateLimiter rl = limiters.get(key);
+    if (rl != null && rl.getRateLimiterConfig().getLimitForPeriod() == limit.max()
+        && rl.getRateLimiterConfig().getLimitRefreshPeriod().equals(limit.window())) {
+      return rl;
+    }
+    RateLimiter fresh = RateLimiter.of(key, RateLimiterConfig.custom()
         .limitForPeriod(limit.max())
         .limitRefreshPeriod(limit.window())
         .timeoutDuration(Duration.ZERO)
-        .build(), nanoClock::getAsLong));
+        .build(), nanoClock::getAsLong);
+    if (rl != null) {
+      int used = rl.getRateLimiterConfig().getLimitForPeriod()
+          - Math.max(0, rl.getMetrics().getAvailablePermissions());
+      if (used > 0) {
+        fresh.acquirePermission(Math.min(used, limit.max()));
+      }
+    }
+    limiters.put(key, fresh);
+    return fresh;
   }
 }

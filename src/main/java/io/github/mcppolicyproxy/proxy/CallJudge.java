@@ -93,6 +93,22 @@ public final class CallJudge {
     return o instanceof Quota.Outcome.Exhausted ex ? rateLimited(call, ex, ask.operations()) : null;
   }
 
+  /**
+   * A person approved a call that an older policy version asked about: this version judges it
+   * again. A rule that now refuses it wins; otherwise this version's limits are charged (refused as
+   * rate limited when they have no room). Null to allow.
+   */
+  public Refusal afterApprovalRejudged(ToolCall call, String session) {
+    Verdict v = engine.decide(call);
+    if (v instanceof Verdict.Refuse r) {
+      return r.refusal();
+    }
+    java.util.Map<Limit, Integer> permits = v instanceof Verdict.Ask a ? a.permits()
+        : ((Verdict.Allow) v).permits();
+    Quota.Outcome o = quota.tryReserve(session, permits);
+    return o instanceof Quota.Outcome.Exhausted ex ? rateLimited(call, ex, v.operations()) : null;
+  }
+
   /** The refusal of a call whose approval was declined, timed out or could not be asked. */
   public static Refusal notApproved(Verdict.Ask ask, ApprovalChannel.Answer answer) {
     return switch (answer) {

@@ -47,7 +47,8 @@ final class ToolsCallGate {
     record Hold(CompletableFuture<Outcome> result) implements Outcome {}
   }
 
-  private final CallJudge judge;
+  private final java.util.function.Supplier<CallJudge> judges;
+  private final SessionStats stats;
   private final ViolationLog log;
   private final Continuations continuations;
   private final Answers answers;
@@ -57,10 +58,17 @@ final class ToolsCallGate {
   private final ObjectMapper lenient = new ObjectMapper();
   private final ApprovalChannel approvals;
 
-  ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
-      ProxyConfig config, ApprovalChannel approvals) {
+  /**
+   * @param judges the policy version in force, read once per decision (see
+   *     {@code live.LivePolicy}); a held call is judged again by the version in force when the
+   *     person answers
+   */
+  ToolsCallGate(java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      Continuations continuations, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats) {
     this.approvals = Objects.requireNonNull(approvals, "approvals");
-    this.judge = Objects.requireNonNull(judge, "judge");
+    this.judges = Objects.requireNonNull(judges, "judges");
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.log = Objects.requireNonNull(log, "log");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.answers = Objects.requireNonNull(answers, "answers");
@@ -80,10 +88,29 @@ final class ToolsCallGate {
    * {@code mayHold} is false where a call cannot wait for a person (inside a batch).
    */
   Outcome decide(byte[] frame, int from, int to, Envelope e, boolean mayHold) {
+    stats.seen();
+    CallJudge judge = judges.get(); // one version judges this whole call
+    Outcome o = decide(judge, frame, from, to, e, mayHold);
+    if (o instanceof Outcome.Forward) {
+      stats.forwarded();
+    } else if (o instanceof Outcome.Hold h) {
+      stats.asked();
+      h.result().thenAccept(done -> {
+        if (done instanceof Outcome.Forward) {
+          stats.granted();
+          stats.forwarded();
+        }
+      });
+    }
+    return o;
+  }
+
+  private Outcome decide(CallJudge judge, byte[] frame, int from, int to, Envelope e,
+      boolean mayHold) {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
-      logNotification(frame, from, to);
+      logNotification(judge, frame, from, to);
       return new Outcome.Drop();
     }
     JsonId id = e.id();
@@ -126,8 +153,8 @@ final class ToolsCallGate {
           && continuations.take(continuationKey);
     }
     if (config.requireAudit() && !log.healthy()) {
-      return refuse(id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be written"
-          + " and this proxy runs with --require-audit, so every call is refused until it"
+      return refuse(judge, id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be"
+          + " written and this proxy runs with --require-audit, so every call is refused until it"
           + " recovers"), stateless);
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
@@ -135,7 +162,7 @@ final class ToolsCallGate {
       return new Outcome.Forward(continuationKey);
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
-      return refuse(id, call, r.refusal(), stateless);
+      return refuse(judge, id, call, r.refusal(), stateless);
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
@@ -144,7 +171,7 @@ final class ToolsCallGate {
           : !mayHold ? "a call inside a batch cannot wait for a person"
           : stateless ? "the 2026-07-28 revision has no request the proxy could ask with"
           : "the client did not declare the elicitation capability, so nobody can be asked";
-      return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
           .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
     }
     String forward = continuationKey;
@@ -154,11 +181,14 @@ final class ToolsCallGate {
             Duration.ofSeconds(ask.timeoutSeconds()))
         .thenApply(answer -> {
           if (answer != ApprovalChannel.Answer.APPROVED) {
-            return refuse(id, call, CallJudge.notApproved(ask, answer), stateless);
+            return refuse(judge, id, call, CallJudge.notApproved(ask, answer), stateless);
           }
-          Refusal late = judge.afterApproval(call, config.sessionId(), ask);
+          // judged again by the version in force now: a rule that now denies wins
+          CallJudge now = judges.get();
+          Refusal late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+              : now.afterApprovalRejudged(call, config.sessionId());
           if (late != null) {
-            return refuse(id, call, late, stateless);
+            return refuse(now, id, call, late, stateless);
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
           return new Outcome.Forward(forward);
@@ -166,9 +196,11 @@ final class ToolsCallGate {
   }
 
   /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
-  private Outcome refuse(JsonId id, ToolCall call, Refusal refusal, boolean stateless) {
+  private Outcome refuse(CallJudge judge, JsonId id, ToolCall call, Refusal refusal,
+      boolean stateless) {
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
-    record(id.raw(), call, refusal, enforced);
+    stats.refused(refusal.code());
+    record(judge, id.raw(), call, refusal, enforced);
     diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
         + "): " + refusal.code().wire() + " " + refusal.rule()
         + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
@@ -198,7 +230,7 @@ final class ToolsCallGate {
    * the policy says, because nobody could be told the outcome. Read leniently (a duplicate key or a
    * malformed {@code params} still names what was attempted as best it can).
    */
-  private void logNotification(byte[] frame, int from, int to) {
+  private void logNotification(CallJudge judge, byte[] frame, int from, int to) {
     JsonNode params = null;
     try {
       params = lenient.readTree(frame, from, to - from).get("params");
@@ -209,11 +241,13 @@ final class ToolsCallGate {
     JsonNode args = params == null ? null : params.get("arguments");
     ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
         args != null && args.isObject() ? args : null);
-    record(null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
+    stats.refused(Code.INVALID_REQUEST);
+    record(judge, null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
         + " notification (no id), which cannot be answered, so it was never forwarded"), true);
   }
 
-  private void record(String requestId, ToolCall call, Refusal refusal, boolean enforced) {
+  private void record(CallJudge judge, String requestId, ToolCall call, Refusal refusal,
+      boolean enforced) {
     Policy policy = judge.engine().policy();
     log.append(new Violation(config.clock().instant(), config.sessionId(), requestId, call.tool(),
         refusal, enforced, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),

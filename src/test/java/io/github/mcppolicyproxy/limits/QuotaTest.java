@@ -145,4 +145,54 @@ class QuotaTest {
     assertThat(o).isEqualTo(new Outcome.Exhausted(l, 60));
     assertThat(quota.available("s", l)).isEqualTo(3);
   }
+
+  @Test
+  void aReloadThatLowersTheMaxKeepsTheCountAndRefusesAtOnce() {
+    Limit ten = perMinute("c", 10, Scope.GRANT);
+    for (int i = 0; i < 4; i++) {
+      assertThat(quota.tryReserve("s", one(ten))).isInstanceOf(Outcome.Granted.class);
+    }
+    Limit three = perMinute("c", 3, Scope.GRANT); // the same counter in the next policy version
+    assertThat(quota.available("s", three)).isZero();
+    assertThat(quota.tryReserve("s", one(three))).isEqualTo(new Outcome.Exhausted(three, 60));
+    advance(Duration.ofMinutes(1)); // the window that started at the reload ends
+    assertThat(quota.available("s", three)).isEqualTo(3);
+  }
+
+  @Test
+  void aReloadThatRaisesTheMaxLeavesOnlyTheDifference() {
+    Limit three = perMinute("c", 3, Scope.SESSION);
+    for (int i = 0; i < 3; i++) {
+      quota.tryReserve("s", one(three));
+    }
+    assertThat(quota.tryReserve("s", one(three))).isInstanceOf(Outcome.Exhausted.class);
+    Limit five = perMinute("c", 5, Scope.SESSION);
+    assertThat(quota.available("s", five)).isEqualTo(2);
+    assertThat(quota.tryReserve("s", Map.of(five, 2))).isInstanceOf(Outcome.Granted.class);
+    assertThat(quota.tryReserve("s", one(five))).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void aReloadThatChangesTheWindowKeepsTheCountInAWindowStartingThen() {
+    Limit minute = perMinute("c", 2, Scope.GLOBAL);
+    quota.tryReserve("s", one(minute));
+    quota.tryReserve("s", one(minute));
+    advance(Duration.ofSeconds(50));
+    Limit hour = new Limit("/tools/t/limits/0", "c", Duration.ofHours(1), "hour", 2, Scope.GLOBAL);
+    Outcome o = quota.tryReserve("s", one(hour));
+    assertThat(o).isEqualTo(new Outcome.Exhausted(hour, 3600));
+    advance(Duration.ofMinutes(59));
+    assertThat(quota.tryReserve("s", one(hour))).isInstanceOf(Outcome.Exhausted.class);
+    advance(Duration.ofMinutes(1));
+    assertThat(quota.tryReserve("s", one(hour))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void anUnchangedLimitInANewVersionIsTheSameCount() {
+    Limit v1 = perMinute("c", 3, Scope.SESSION);
+    quota.tryReserve("s", one(v1));
+    Limit v2 = new Limit("/tools/renamed/limits/0", "c", Duration.ofMinutes(1), "minute", 3,
+        Scope.SESSION);
+    assertThat(quota.available("s", v2)).isEqualTo(2);
+  }
 }
