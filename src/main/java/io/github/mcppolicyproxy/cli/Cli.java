@@ -39,6 +39,7 @@ public final class Cli {
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
       cl.addSubcommand(new StandInCommand());
+      cl.addSubcommand(new TailCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
