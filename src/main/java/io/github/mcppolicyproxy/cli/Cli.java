@@ -40,6 +40,7 @@ public final class Cli {
       cl.addSubcommand(new ExplainCommand());
       cl.addSubcommand(new StandInCommand());
       cl.addSubcommand(new TailCommand());
+      cl.addSubcommand(new ScanCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
