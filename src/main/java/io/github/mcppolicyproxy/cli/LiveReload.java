@@ -20,7 +20,10 @@ import java.util.Map;
  * session's count of reloads, and {@code notifications/tools/list_changed} to the client).
  */
 final class LiveReload {
-  /** How often the file's fingerprint is compared, in case a file event is missed. */
+  /**
+   * How often the file's fingerprint is compared, in case a file event is missed; 0 turns the
+   * watcher off (SIGHUP still reloads).
+   */
   static final Duration POLL = Duration.ofMillis(
       Long.getLong("mcp-policy-proxy.policy-poll-ms", 1000));
   /** How long the file must stay unchanged before it is read (an editor's burst of writes). */
@@ -28,7 +31,7 @@ final class LiveReload {
 
   private LiveReload() {}
 
-  /** Starts watching {@code file}; close the result to stop. */
+  /** Starts watching {@code file}; close the result to stop (null: only SIGHUP reloads). */
   static PolicyWatcher start(Path file, LivePolicy live, ProxySession session, SessionStats stats,
       ViolationLog log, ProxyConfig config, Map<String, String> upstreamEnv, Quota quota) {
     PolicyLoader loader = new PolicyLoader();
@@ -38,6 +41,9 @@ final class LiveReload {
     live.onSwap((old, now) -> stats.reloaded());
     live.onSwap(session::policyChanged);
     Sighup.install(() -> reloader.reload("SIGHUP"), config.stderr());
+    if (POLL.isZero() || POLL.isNegative()) {
+      return null;
+    }
     return new PolicyWatcher(file, () -> reloader.reload("file changed"), POLL, QUIET,
         config.stderr()).start();
   }

@@ -240,6 +240,28 @@ class LivePolicyIT {
   }
 
   @Test
+  void sighupReloadsTheFile() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", version(0));
+    List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
+        dir.resolve("violations.jsonl").toString(), "--"));
+    args.addAll(ProxyProcess.standIn("--test-tools"));
+    // the watcher off: only the signal can reload
+    try (ProxyProcess p = ProxyProcess.start(args, Map.of(),
+        List.of("-Dmcp-policy-proxy.policy-poll-ms=0"))) {
+      p.initialize();
+      replace(policy, version(1));
+      Thread.sleep(1500);
+      assertThat(p.callTool(1, "probe", "{}").path("result").path("content").get(0)
+          .path("text").asText()).as("no watcher: still v0").contains("v0");
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      awaitStderr(p, "policy reloaded (SIGHUP)", 1);
+      assertThat(p.callTool(2, "probe", "{}").path("result").path("content").get(0)
+          .path("text").asText()).contains("v1");
+    }
+  }
+
+  @Test
   void aCallHeldForApprovalIsJudgedAgainByTheVersionInForceWhenThePersonAnswers()
       throws Exception {
     Path policy = ProxyProcess.write(dir, "policy.json", """
