@@ -172,9 +172,11 @@ final class Commands {
       }
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
+      // null: the bundled policy, which cannot change; a file is watched (and SIGHUP reloads it)
+      Path policyFile = policy != null ? policy
+          : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr);
       try {
-        loaded = PolicyPreload.load(preload,
-            policy != null ? policy : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr));
+        loaded = PolicyPreload.load(preload, policyFile);
       } catch (PolicyException e) {
         Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
@@ -238,11 +240,10 @@ final class Commands {
       Quota quota = new Quota(System::nanoTime); // counters outlive policy versions
       LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
       SessionStats stats = new SessionStats(config.clock().instant());
-      ProxySession session = new ProxySession(stdin, stdout, child, live, policy != null, log,
+      ProxySession session = new ProxySession(stdin, stdout, child, live, policyFile != null, log,
           config, mapper, stats);
-      // the bundled policy cannot change; a --policy file is watched (and SIGHUP reloads it)
-      PolicyWatcher watcher = policy == null ? null
-          : LiveReload.start(policy, live, session, stats, log, config, System.getenv(), quota);
+      PolicyWatcher watcher = policyFile == null ? null
+          : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
       int code;
       try {
         code = session.run();
