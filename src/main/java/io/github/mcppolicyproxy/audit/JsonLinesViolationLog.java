@@ -244,7 +244,8 @@ public final class JsonLinesViolationLog implements ViolationLog {
     } else {
       o.putNull("retry_after_seconds");
     }
-    o.put("outcome", v.enforced() ? "refused" : "would_refuse");
+    o.put("outcome", v.refusal().code() == io.github.mcppolicyproxy.policy.Code.APPROVAL_HELD
+        ? "held" : v.enforced() ? "refused" : "would_refuse");
     o.put("mode", v.enforced() ? "enforce" : "monitor");
     o.put("arguments_sha256", v.argumentsSha256());
     ArrayNode keys = o.putArray("argument_keys");

@@ -38,6 +38,9 @@ public final class Cli {
       cl.addSubcommand(new DemoCommand());
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
+      cl.addSubcommand(new ApprovalCommands.List());
+      cl.addSubcommand(new ApprovalCommands.Approve());
+      cl.addSubcommand(new ApprovalCommands.Deny());
       cl.addSubcommand(new StandInCommand());
       cl.addSubcommand(new TailCommand());
       cl.addSubcommand(new ScanCommand());

@@ -135,6 +135,9 @@ final class Commands {
             + " and the top-level keys).")
     boolean logArgumentValues;
 
+    @picocli.CommandLine.Mixin
+    ApprovalOptions approval = new ApprovalOptions();
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -212,6 +215,16 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
+      try {
+        route = approval.route(mapper, stderr);
+      } catch (IllegalArgumentException | IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+            + " start: " + e.getMessage(), mapper.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
+        return Cli.EXIT_USAGE;
+      }
       List<String> upstreamCommand =
           StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
       ChildProcess child;
@@ -241,7 +254,7 @@ final class Commands {
       LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
       SessionStats stats = new SessionStats(config.clock().instant());
       ProxySession session = new ProxySession(stdin, stdout, child, live, policyFile != null, log,
-          config, mapper, stats);
+          config, mapper, stats, route);
       PolicyWatcher watcher = policyFile == null ? null
           : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
       int code;

@@ -78,7 +78,7 @@ final class ExplainCommand implements Callable<Integer> {
     Map<String, String> upstreamEnv = env.isEmpty() ? System.getenv() : env;
     PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, upstreamEnv));
     ToolCall call = new ToolCall(tool, arguments);
-    Inspection inspection = tool.equals(PolicyEngine.CALL_AWS)
+    Inspection inspection = policy.carriesAwsCli(tool)
         ? engine.inspector().inspect(call) : new Inspection.None();
 
     out.println("Policy:    " + policy.source() + " (sha256 " + policy.sha256() + ")");

@@ -288,7 +288,8 @@ public final class ClientToServer implements Runnable {
       } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (o instanceof ToolsCallGate.Outcome.Forward f && track(e, out, f.continuationKey())) {
-        out.forward.add(Outgoing.of(slice(frame, from, to), e));
+        out.forward.add(Outgoing.of(f.replacement() != null ? f.replacement()
+            : slice(frame, from, to), e));
       }
       return;
     }

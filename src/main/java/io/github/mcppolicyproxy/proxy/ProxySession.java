@@ -51,11 +51,24 @@ public final class ProxySession {
   private final ObjectMapper mapper;
   private final InFlight inFlight;
   private final Replies replies;
+  private final java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+      approvalRoute;
 
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
+    this(clientIn, clientOut, upstream, judge, log, config, mapper, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param approvalRoute wraps the client's elicitation channel, e.g. with an out-of-band channel
+   *     ({@link io.github.mcppolicyproxy.approval.RoutedApprovals})
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute) {
     this(clientIn, clientOut, upstream, () -> judge, false, log, config, mapper,
-        new SessionStats(config.clock().instant()));
+        new SessionStats(config.clock().instant()), approvalRoute);
   }
 
   /**
@@ -66,10 +79,14 @@ public final class ProxySession {
    *     declares {@code tools.listChanged} (see {@link ListChangedCapability}) and
    *     {@link #policyChanged} may tell the client its tool list changed
    * @param stats what the session did; summarized on stderr and in the log when it ends
+   * @param approvalRoute wraps the client's elicitation channel
    */
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       java.util.function.Supplier<CallJudge> judges, boolean livePolicy, ViolationLog log,
-      ProxyConfig config, ObjectMapper mapper, SessionStats stats) {
+      ProxyConfig config, ObjectMapper mapper, SessionStats stats,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute) {
+    this.approvalRoute = Objects.requireNonNull(approvalRoute, "approvalRoute");
     this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
     this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -95,8 +112,8 @@ public final class ProxySession {
           t.setDaemon(true);
           return t;
         });
-    io.github.mcppolicyproxy.approval.ApprovalChannel approvals =
-        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer);
+    io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
+        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats);
     ListChangedCapability declare = new ListChangedCapability();

@@ -17,6 +17,10 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
+import io.github.mcppolicyproxy.approval.ApprovalForm;
+import io.github.mcppolicyproxy.approval.ApprovalStates;
+import io.github.mcppolicyproxy.approval.OutOfBandApprovals;
+import java.security.SecureRandom;
 import io.github.mcppolicyproxy.policy.Verdict;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,8 +38,16 @@ final class ToolsCallGate {
 
   /** What to do with the message. */
   sealed interface Outcome {
-    /** Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations}). */
-    record Forward(String continuationKey) implements Outcome {}
+    /**
+     * Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations});
+     * {@code replacement}, when not null, is forwarded instead of the received bytes (an approved
+     * retry without the proxy's own input, see {@link InputRequiredApprovals}).
+     */
+    record Forward(String continuationKey, byte[] replacement) implements Outcome {
+      Forward(String continuationKey) {
+        this(continuationKey, null);
+      }
+    }
 
     /** Do not forward it; send the client this frame instead. */
     record Answer(byte[] frame) implements Outcome {}
@@ -57,12 +69,20 @@ final class ToolsCallGate {
   private final ObjectMapper strict;
   private final ObjectMapper lenient = new ObjectMapper();
   private final ApprovalChannel approvals;
+  private final InputRequiredApprovals inputRequired;
 
   /**
    * @param judges the policy version in force, read once per decision (see
    *     {@code live.LivePolicy}); a held call is judged again by the version in force when the
    *     person answers
    */
+  /** A gate whose policy never changes. */
+  ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
+      ProxyConfig config, ApprovalChannel approvals) {
+    this(() -> judge, log, continuations, answers, config, approvals,
+        new SessionStats(config.clock().instant()));
+  }
+
   ToolsCallGate(java.util.function.Supplier<CallJudge> judges, ViolationLog log,
       Continuations continuations, Answers answers, ProxyConfig config, ApprovalChannel approvals,
       SessionStats stats) {
@@ -81,6 +101,8 @@ final class ToolsCallGate {
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength(config.maxFrameBytes()).build())
         .build()).build();
+    this.inputRequired = new InputRequiredApprovals(judges, new ApprovalStates(config.clock(),
+        lenient, new SecureRandom()), replies, config.clock(), config.sessionId());
   }
 
   /**
@@ -147,15 +169,30 @@ final class ToolsCallGate {
     boolean stateless = params.path("_meta").has(REVISION_META);
     String continuationKey = null;
     boolean continuation = false;
-    if (stateless) {
-      continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
-      continuation = (params.has("inputResponses") || params.has("requestState"))
-          && continuations.take(continuationKey);
-    }
     if (config.requireAudit() && !log.healthy()) {
       return refuse(judge, id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be"
           + " written and this proxy runs with --require-audit, so every call is refused until it"
           + " recovers"), stateless);
+    }
+    if (stateless) {
+      continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
+      if (InputRequiredApprovals.answersTheProxy(params)) {
+        return redeemed(judge, id, call, inputRequired.redeem(call, params, frame, from, to),
+            continuationKey);
+      }
+      continuation = (params.has("inputResponses") || params.has("requestState"))
+          && continuations.take(continuationKey);
+    }
+    boolean approvedBefore = continuation && continuations.takeApproved(continuationKey);
+    if (approvedBefore) {
+      // the upstream's own multi round-trip continuing a call a person approved (and that took
+      // its quota then): judged by the rules again, neither charged nor asked again
+      Verdict v = judge.engine().decide(call);
+      if (v instanceof Verdict.Refuse r) {
+        return refuse(judge, id, call, r.refusal(), stateless);
+      }
+      continuations.approved(continuationKey);
+      return new Outcome.Forward(continuationKey);
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
     if (d instanceof CallJudge.Decision.Allow) {
@@ -166,10 +203,22 @@ final class ToolsCallGate {
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
+    OutOfBandApprovals outOfBand = approvals.outOfBand();
+    boolean clientCanAnswer = stateless ? InputRequiredApprovals.clientCanBeAsked(params)
+        : mayHold && approvals.available();
+    if (enforced && outOfBand != null && (approvals.outOfBandFirst() || !clientCanAnswer)) {
+      return holdOutOfBand(judge, id, call, ask, outOfBand, stateless);
+    }
+    if (enforced && stateless && InputRequiredApprovals.clientCanBeAsked(params)) {
+      diag("asking the client's person about " + call.tool() + " (id " + id.raw() + ") with an"
+          + " input-required result (" + ask.rule() + ", valid " + ask.timeoutSeconds() + " s)");
+      return new Outcome.Answer(inputRequired.ask(id, call, ask, params, continuation));
+    }
     if (!enforced || !mayHold || stateless || !approvals.available()) {
       String why = !enforced ? "monitor mode asks nobody"
           : !mayHold ? "a call inside a batch cannot wait for a person"
-          : stateless ? "the 2026-07-28 revision has no request the proxy could ask with"
+          : stateless ? "the request's _meta does not declare the elicitation capability (form"
+              + " mode), so nobody can be asked"
           : "the client did not declare the elicitation capability, so nobody can be asked";
       return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
           .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
@@ -195,6 +244,67 @@ final class ToolsCallGate {
         }));
   }
 
+  /**
+   * Holds {@code call} for a person at another terminal: announced on stderr and in the violation
+   * log; forwarded only on {@code approve ID}, refused on {@code deny ID} or at the timeout.
+   */
+  private Outcome holdOutOfBand(CallJudge judge, JsonId id, ToolCall call, Verdict.Ask ask,
+      OutOfBandApprovals outOfBand, boolean stateless) {
+    String argsSha = Canonical.sha256(call.arguments());
+    java.util.Map.Entry<OutOfBandApprovals.Held, CompletableFuture<OutOfBandApprovals.Decision>> h;
+    try {
+      h = outOfBand.hold(config.sessionId(), call.tool(), ask.operations(), call.arguments(),
+          argsSha, Duration.ofSeconds(ask.timeoutSeconds()));
+    } catch (IOException | RuntimeException e) {
+      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+          .withReason(ask.what() + " needs a person's approval, and the out-of-band approvals"
+              + " directory cannot be used: " + e.getMessage()), stateless);
+    }
+    String heldId = h.getKey().id();
+    diag("HELD " + call.tool() + " (id " + id.raw() + ") for approval as " + heldId + " ("
+        + ask.rule() + ", up to " + ask.timeoutSeconds() + " s): run `mcp-policy-proxy approve "
+        + heldId + "` or `mcp-policy-proxy deny " + heldId + "` (list: mcp-policy-proxy approvals)");
+    record(judge, id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what() + " is held for"
+        + " a person's approval out of band as " + heldId, java.util.OptionalLong.empty(),
+        ask.operations()), true);
+    String forward = stateless
+        ? Continuations.key(call.tool(), argsSha) : null;
+    return new Outcome.Hold(h.getValue().thenApply(decision -> {
+      if (decision.answer() != ApprovalChannel.Answer.APPROVED) {
+        Refusal no = CallJudge.notApproved(ask, decision.answer());
+        if (decision.reason() != null) {
+          no = no.withReason(no.reason() + " (" + decision.reason() + ")");
+        }
+        return refuse(judge, id, call, no, stateless);
+      }
+      // judged again by the version in force now: a rule that now denies wins
+      CallJudge now = judges.get();
+      Refusal late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+          : now.afterApprovalRejudged(call, config.sessionId());
+      if (late != null) {
+        return refuse(now, id, call, late, stateless);
+      }
+      diag("approved " + call.tool() + " (id " + id.raw() + ", held as " + heldId
+          + ") out of band; forwarding it");
+      if (forward != null) {
+        continuations.approved(forward);
+      }
+      return new Outcome.Forward(forward);
+    }));
+  }
+
+  /** The fate of a retry that answered the proxy's own input-required question. */
+  private Outcome redeemed(CallJudge judge, JsonId id, ToolCall call, InputRequiredApprovals.Result r,
+      String continuationKey) {
+    if (r instanceof InputRequiredApprovals.Result.Refuse no) {
+      return refuse(judge, id, call, no.refusal(), true);
+    }
+    diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
+        + " input");
+    continuations.approved(continuationKey);
+    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame());
+  }
+
   /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
   private Outcome refuse(CallJudge judge, JsonId id, ToolCall call, Refusal refusal,
       boolean stateless) {
@@ -211,18 +321,8 @@ final class ToolsCallGate {
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */
   private String question(ToolCall call, Verdict.Ask ask) {
-    String args;
-    try {
-      args = lenient.writeValueAsString(call.arguments());
-    } catch (IOException e) {
-      args = String.valueOf(call.arguments());
-    }
-    if (args.length() > 4000) {
-      args = args.substring(0, 4000) + "... (" + args.length() + " characters)";
-    }
-    return "An AI agent wants to run " + ask.what() + " with these arguments:\n" + args
-        + "\n\nThe policy (" + ask.rule() + ") needs a person's approval for it. Approve this"
-        + " one call? (It is refused if you do not answer within " + ask.timeoutSeconds() + " s.)";
+    return ApprovalForm.question(lenient, ask.what(), call.arguments(), ask.rule(),
+        ask.timeoutSeconds());
   }
 
   /**

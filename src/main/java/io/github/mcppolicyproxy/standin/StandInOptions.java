@@ -16,6 +16,8 @@ import java.util.OptionalInt;
  * @param healthOmicsTool also list {@code StartAHOReadSetExportJob}
  * @param testTools also list and serve the {@code standin_*} fault tools
  * @param pageSize tools per {@code tools/list} page, if paginated
+ * @param successor answer as the AWS MCP Server (the successor behind {@code mcp-proxy-for-aws}):
+ *     tools prefixed {@code aws___}, plus its script, documentation and presigned-URL tools
  */
 public record StandInOptions(
     Optional<Path> record,
@@ -24,7 +26,11 @@ public record StandInOptions(
     boolean experimentalAgentScripts,
     boolean healthOmicsTool,
     boolean testTools,
-    OptionalInt pageSize) {
+    OptionalInt pageSize,
+    boolean successor) {
+
+  /** The prefix of the AWS MCP Server's tools. */
+  public static final String SUCCESSOR_PREFIX = "aws___";
 
   /** The scenarios that {@link Recordings} derives from the recordings' {@code server_env}. */
   public static final List<String> SCENARIOS =
@@ -49,6 +55,7 @@ public record StandInOptions(
     boolean healthOmics = true;
     boolean testTools = false;
     OptionalInt pageSize = OptionalInt.empty();
+    boolean successor = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -63,6 +70,10 @@ public record StandInOptions(
         case "--healthomics-tool" -> healthOmics = true;
         case "--no-healthomics-tool" -> healthOmics = false;
         case "--test-tools" -> testTools = true;
+        case "--successor" -> {
+          successor = true;
+          healthOmics = false; // a server of its own, not part of the AWS MCP Server
+        }
         case "--page-size" -> {
           String text = value(args, ++i, arg);
           try {
@@ -75,7 +86,8 @@ public record StandInOptions(
       }
     }
     readOnly = readOnly || scenario.equals("read-only");
-    return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize);
+    return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize,
+        successor);
   }
 
   private static String value(String[] args, int index, String option) {

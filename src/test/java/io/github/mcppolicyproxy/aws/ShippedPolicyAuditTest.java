@@ -111,9 +111,10 @@ class ShippedPolicyAuditTest {
   @MethodSource("shippedPolicies")
   void noShippedPolicyLetsACredentialOrSecretReadThrough(Path policyFile) throws Exception {
     PolicyEngine engine = engine(policyFile);
+    String tool = cliTool(engine);
     List<String> allowed = new ArrayList<>();
     secretOperations().forEach((key, command) -> {
-      Verdict v = engine.decide(call(command));
+      Verdict v = engine.decide(call(tool, command));
       if (v instanceof Verdict.Allow) {
         allowed.add(key + " (" + command + ")");
       }
@@ -125,19 +126,20 @@ class ShippedPolicyAuditTest {
   @MethodSource("shippedPolicies")
   void readsWithoutSecretsStillPass(Path policyFile) throws Exception {
     PolicyEngine engine = engine(policyFile);
-    assertThat(engine.decide(call("aws ec2 describe-instances"))).isInstanceOf(Verdict.Allow.class);
-    assertThat(engine.decide(call("aws ssm get-parameter --name x"))).isInstanceOf(Verdict.Allow.class);
-    assertThat(engine.decide(call("aws ssm get-parameter --name x --with-decryption")))
+    String tool = cliTool(engine);
+    assertThat(engine.decide(call(tool, "aws ec2 describe-instances"))).isInstanceOf(Verdict.Allow.class);
+    assertThat(engine.decide(call(tool, "aws ssm get-parameter --name x"))).isInstanceOf(Verdict.Allow.class);
+    assertThat(engine.decide(call(tool, "aws ssm get-parameter --name x --with-decryption")))
         .isInstanceOf(Verdict.Refuse.class);
-    assertThat(engine.decide(call("aws ssm get-parameters-by-path --path / --with-decr")))
+    assertThat(engine.decide(call(tool, "aws ssm get-parameters-by-path --path / --with-decr")))
         .isInstanceOf(Verdict.Refuse.class);
-    assertThat(engine.decide(call("aws ssm get-parameter --name x --with-decryption --no-with-decryption")))
+    assertThat(engine.decide(call(tool, "aws ssm get-parameter --name x --with-decryption --no-with-decryption")))
         .isInstanceOf(Verdict.Allow.class);
-    assertThat(engine.decide(call("aws glue get-connection --name c"))).isInstanceOf(Verdict.Refuse.class);
-    assertThat(engine.decide(call("aws glue get-connection --name c --hide-password"))).isInstanceOf(Verdict.Allow.class);
-    assertThat(engine.decide(call("aws eks get-token --cluster-name c --role-arn arn:aws:iam::1:role/r")))
+    assertThat(engine.decide(call(tool, "aws glue get-connection --name c"))).isInstanceOf(Verdict.Refuse.class);
+    assertThat(engine.decide(call(tool, "aws glue get-connection --name c --hide-password"))).isInstanceOf(Verdict.Allow.class);
+    assertThat(engine.decide(call(tool, "aws eks get-token --cluster-name c --role-arn arn:aws:iam::1:role/r")))
         .isInstanceOf(Verdict.Refuse.class);
-    assertThat(engine.decide(call("aws eks update-kubeconfig --name c --assume-role-arn arn:aws:iam::1:role/r")))
+    assertThat(engine.decide(call(tool, "aws eks update-kubeconfig --name c --assume-role-arn arn:aws:iam::1:role/r")))
         .isInstanceOf(Verdict.Refuse.class);
   }
 
@@ -146,8 +148,15 @@ class ShippedPolicyAuditTest {
         new AwsCommandInspector(new AwsDefaults(Optional.of("us-east-1"), Optional.empty()), Set.of()));
   }
 
-  private static ToolCall call(String command) {
+  /** The tool through which the policy lets AWS CLI commands run (the server's or its successor's). */
+  private static String cliTool(PolicyEngine engine) {
+    String tool = engine.alwaysRefused("call_aws") ? "aws___call_aws" : "call_aws";
+    assertThat(engine.alwaysRefused(tool)).as("the policy allows %s", tool).isFalse();
+    return tool;
+  }
+
+  private static ToolCall call(String tool, String command) {
     ObjectNode args = new ObjectMapper().createObjectNode().put("cli_command", command);
-    return new ToolCall("call_aws", args);
+    return new ToolCall(tool, args);
   }
 }
