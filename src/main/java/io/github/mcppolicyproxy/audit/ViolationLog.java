@@ -12,6 +12,14 @@ public interface ViolationLog extends AutoCloseable {
    */
   boolean append(Violation v);
 
+  /**
+   * Records an event that is not a refusal (a reload, a session's summary), under the same rules as
+   * {@link #append}. A log that keeps only refusals may ignore events; it returns true then.
+   */
+  default boolean appendEvent(LogEvent e) {
+    return true;
+  }
+
   /** True while the last write (or reopen) succeeded. */
   boolean healthy();
 

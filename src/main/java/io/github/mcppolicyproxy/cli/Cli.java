@@ -43,6 +43,8 @@ public final class Cli {
       cl.addSubcommand(new ApprovalCommands.Approve());
       cl.addSubcommand(new ApprovalCommands.Deny());
       cl.addSubcommand(new StandInCommand());
+      cl.addSubcommand(new TailCommand());
+      cl.addSubcommand(new ScanCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));

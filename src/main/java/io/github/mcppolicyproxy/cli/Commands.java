@@ -7,10 +7,13 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
 import io.github.mcppolicyproxy.process.ChildProcess;
 import io.github.mcppolicyproxy.process.UpstreamStartException;
-import io.github.mcppolicyproxy.proxy.CallJudge;
+import io.github.mcppolicyproxy.limits.Quota;
+import io.github.mcppolicyproxy.live.LivePolicy;
+import io.github.mcppolicyproxy.live.PolicyWatcher;
 import io.github.mcppolicyproxy.proxy.ProxyConfig;
 import io.github.mcppolicyproxy.proxy.ProxySession;
 import io.github.mcppolicyproxy.proxy.RefusalStyle;
+import io.github.mcppolicyproxy.proxy.SessionStats;
 import io.github.mcppolicyproxy.proxy.UpstreamQueue;
 import java.io.IOException;
 import java.io.InputStream;
@@ -82,6 +85,15 @@ final class Commands {
         description = {"Where refusals are logged as JSON lines; '-' for stderr. Default:",
             "~/.mcp-policy-proxy/violations.jsonl"})
     String violationLog;
+
+    @Option(names = "--violation-log-max-bytes", paramLabel = "N", defaultValue = "0",
+        description = "Rotate the violation log before a record would take it past N bytes"
+            + " (LOG becomes LOG.1, ...); 0 never rotates (default).")
+    long violationLogMaxBytes;
+
+    @Option(names = "--violation-log-keep", paramLabel = "N", defaultValue = "5",
+        description = "How many rotated violation logs to keep (default: ${DEFAULT-VALUE}).")
+    int violationLogKeep;
 
     @Option(names = "--session-id", paramLabel = "ID",
         description = "Names this session in the log and keys its session limits. Default: random.")
@@ -171,9 +183,11 @@ final class Commands {
       }
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
+      // null: the bundled policy, which cannot change; a file is watched (and SIGHUP reloads it)
+      Path policyFile = policy != null ? policy
+          : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr);
       try {
-        loaded = PolicyPreload.load(preload,
-            policy != null ? policy : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr));
+        loaded = PolicyPreload.load(preload, policyFile);
       } catch (PolicyException e) {
         Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
@@ -186,7 +200,11 @@ final class Commands {
       String logSpec = violationLog == null ? Wiring.defaultLogPath() : violationLog;
       ViolationLog log;
       try {
-        log = Wiring.log(logSpec, stderr, mapper, logArgumentValues);
+        log = Wiring.log(logSpec, stderr, mapper, logArgumentValues,
+            new io.github.mcppolicyproxy.audit.LogRotation(violationLogMaxBytes, violationLogKeep));
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        return Cli.EXIT_USAGE;
       } catch (IOException e) {
         String why = "cannot open the violation log " + logSpec + ": "
             + io.github.mcppolicyproxy.errors.Failures.io(e);
@@ -250,8 +268,20 @@ final class Commands {
         quota.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      CallJudge judge = Wiring.judge(loaded, System.getenv(), quota);
-      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, route).run();
+      LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
+      SessionStats stats = new SessionStats(config.clock().instant());
+      ProxySession session = new ProxySession(stdin, stdout, child, live, policyFile != null, log,
+          config, mapper, stats, route);
+      PolicyWatcher watcher = policyFile == null ? null
+          : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
+      int code;
+      try {
+        code = session.run();
+      } finally {
+        if (watcher != null) {
+          watcher.close();
+        }
+      }
       quota.close(); // refunds on their way reach the store before the process exits
       try {
         Runtime.getRuntime().removeShutdownHook(hook);

@@ -19,6 +19,7 @@ final class PolicyPreload {
   private static final Set<String> VALUED = Set.of("--policy", "--violation-log", "--session-id",
       "--refusal-style", "--max-frame-bytes", "--max-pending", "--max-queued-bytes",
       "--shutdown-grace-ms", "--state", "--grant", "--state-fail-mode", "--state-timeout-ms",
+      "--violation-log-max-bytes", "--violation-log-keep",
       "--approval-fallback", "--approval-via", "--approvals-dir");
 
   private final Path path; // null: the bundled policy

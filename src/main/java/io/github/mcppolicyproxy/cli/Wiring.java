@@ -3,6 +3,7 @@ package io.github.mcppolicyproxy.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.audit.JsonLinesViolationLog;
+import io.github.mcppolicyproxy.audit.LogRotation;
 import io.github.mcppolicyproxy.aws.AwsCommandInspector;
 import io.github.mcppolicyproxy.aws.AwsDefaults;
 import io.github.mcppolicyproxy.audit.ViolationLog;
@@ -50,7 +51,7 @@ final class Wiring {
         java.time.Clock.systemUTC(), grant));
   }
 
-  /** The judge for one upstream, counting in {@code quota}. */
+  /** A judge for one policy version; every version of a session shares {@code quota}. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv, Quota quota) {
     return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)), quota);
   }
@@ -96,10 +97,16 @@ final class Wiring {
   /** Opens the violation log: {@code -} is stderr, anything else a file appended to. */
   static ViolationLog log(String spec, PrintStream stderr, ObjectMapper mapper, boolean values)
       throws IOException {
+    return log(spec, stderr, mapper, values, LogRotation.NEVER);
+  }
+
+  /** As {@link #log(String, PrintStream, ObjectMapper, boolean)}, a file rotated as given. */
+  static ViolationLog log(String spec, PrintStream stderr, ObjectMapper mapper, boolean values,
+      LogRotation rotation) throws IOException {
     if ("-".equals(spec)) {
       return JsonLinesViolationLog.toStderr(stderr, mapper, values);
     }
-    return JsonLinesViolationLog.open(Path.of(spec), stderr, mapper, values);
+    return JsonLinesViolationLog.open(Path.of(spec), stderr, mapper, values, rotation);
   }
 
   static String defaultLogPath() {

@@ -117,12 +117,32 @@ public final class SessionLimiters {
     return "session|" + session + "|" + limit.counter();
   }
 
+  /**
+   * The limiter of {@code limit}'s counter. Counters outlive policy versions: a reloaded policy
+   * whose limit on a counter has a new {@code max} or {@code window} gets a new limiter that keeps
+   * the count: the calls already taken in the current window are taken again from the new one (up
+   * to its max), and its first window starts now. So lowering a max below what was used refuses at
+   * once until that window ends, and raising it leaves only the difference.
+   */
   private AtomicRateLimiter limiter(String key, Limit limit) {
-    return limiters.computeIfAbsent(key, k -> (AtomicRateLimiter) RateLimiter.of(k,
-        RateLimiterConfig.custom()
-            .limitForPeriod(limit.max())
-            .limitRefreshPeriod(limit.window())
-            .timeoutDuration(Duration.ZERO)
-            .build(), nanoClock::getAsLong));
+    AtomicRateLimiter rl = limiters.get(key);
+    if (rl != null && rl.getRateLimiterConfig().getLimitForPeriod() == limit.max()
+        && rl.getRateLimiterConfig().getLimitRefreshPeriod().equals(limit.window())) {
+      return rl;
+    }
+    AtomicRateLimiter fresh = (AtomicRateLimiter) RateLimiter.of(key, RateLimiterConfig.custom()
+        .limitForPeriod(limit.max())
+        .limitRefreshPeriod(limit.window())
+        .timeoutDuration(Duration.ZERO)
+        .build(), nanoClock::getAsLong);
+    if (rl != null) {
+      int used = rl.getRateLimiterConfig().getLimitForPeriod() - Math.max(0, available(key, rl));
+      credits.remove(key); // credits belong to the old limiter's cycles
+      if (used > 0) {
+        fresh.acquirePermission(Math.min(used, limit.max()));
+      }
+    }
+    limiters.put(key, fresh);
+    return fresh;
   }
 }

@@ -128,6 +128,22 @@ public final class CallJudge {
     return null;
   }
 
+  /**
+   * A person approved a call that an older policy version asked about: this version judges it
+   * again. A rule that now refuses it wins; otherwise this version's limits are charged (refused as
+   * rate limited when they have no room): an {@link Decision.Allow} with what it took, or a
+   * {@link Decision.Refuse}.
+   */
+  public Decision afterApprovalRejudged(ToolCall call, String session) {
+    Verdict v = engine.decide(call);
+    if (v instanceof Verdict.Refuse r) {
+      return new Decision.Refuse(r.refusal());
+    }
+    Map<Limit, Integer> permits = v instanceof Verdict.Ask a ? a.permits()
+        : ((Verdict.Allow) v).permits();
+    return reserve(call, session, permits, v.operations());
+  }
+
   /** The refusal of a call whose approval was declined, timed out or could not be asked. */
   public static Refusal notApproved(Verdict.Ask ask, ApprovalChannel.Answer answer) {
     return switch (answer) {

@@ -52,6 +52,18 @@ public final class ClientToServer implements Runnable {
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
       Answers answers, ProxyConfig config, ApprovalChannel approvals) {
+    this(in, toServer, toClient, scanner, () -> judge, log, inFlight, answers, config, approvals,
+        new SessionStats(config.clock().instant()));
+  }
+
+  /**
+   * @param judges the policy version in force, read once per call (it may change while running)
+   * @param stats counts what this session did, for its summary
+   */
+  public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
+      EnvelopeScanner scanner, java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      InFlight inFlight, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats) {
     this.in = Objects.requireNonNull(in, "in");
     this.toServer = Objects.requireNonNull(toServer, "toServer");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
@@ -60,7 +72,8 @@ public final class ClientToServer implements Runnable {
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
     this.approvals = Objects.requireNonNull(approvals, "approvals");
-    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config, approvals);
+    this.gate = new ToolsCallGate(judges, log, inFlight.continuations(), answers, config, approvals,
+        stats);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */

@@ -50,7 +50,7 @@ final class InputRequiredApprovals {
     record Forward(byte[] frame) implements Result {}
   }
 
-  private final CallJudge judge;
+  private final java.util.function.Supplier<CallJudge> judges; // the policy version in force
   private final ApprovalStates states;
   private final Replies replies;
   private final Clock clock;
@@ -61,9 +61,9 @@ final class InputRequiredApprovals {
       .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
       .nodeFactory(JsonNodeFactory.withExactBigDecimals(true)).build();
 
-  InputRequiredApprovals(CallJudge judge, ApprovalStates states, Replies replies, Clock clock,
+  InputRequiredApprovals(java.util.function.Supplier<CallJudge> judges, ApprovalStates states, Replies replies, Clock clock,
       String session) {
-    this.judge = Objects.requireNonNull(judge, "judge");
+    this.judges = Objects.requireNonNull(judges, "judges");
     this.states = Objects.requireNonNull(states, "states");
     this.replies = Objects.requireNonNull(replies, "replies");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -117,7 +117,7 @@ final class InputRequiredApprovals {
    * {@code params}). Never forwards anything the state does not vouch for.
    */
   Result redeem(ToolCall call, JsonNode params, byte[] frame, int from, int to) {
-    Verdict v = judge.engine().decide(call); // pure: nothing taken
+    Verdict v = judges.get().engine().decide(call); // pure: nothing taken
     if (v instanceof Verdict.Refuse r) {
       return new Result.Refuse(r.refusal());
     }
@@ -145,6 +145,7 @@ final class InputRequiredApprovals {
               + " asked", OptionalLong.empty(), v.operations()));
     }
     ApprovalStates.Carried carried = ((ApprovalStates.Redemption.Valid) r).carried();
+    CallJudge judge = judges.get();
     CallJudge.Decision d = judge.decide(call, session, carried.continuation());
     if (d instanceof CallJudge.Decision.Refuse no) {
       return new Result.Refuse(no.refusal());
@@ -197,7 +198,7 @@ final class InputRequiredApprovals {
 
   private ApprovalStates.Binding binding(ToolCall call) {
     return new ApprovalStates.Binding(call.tool(), Canonical.sha256(call.arguments()),
-        judge.engine().policy().sha256());
+        judges.get().engine().policy().sha256());
   }
 
   private static Result refuse(Code code, String rule, String reason, Verdict v) {

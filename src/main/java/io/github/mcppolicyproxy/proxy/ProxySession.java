@@ -42,7 +42,10 @@ public final class ProxySession {
   private final InputStream clientIn;
   private final FrameWriter toClient;
   private final Upstream upstream;
-  private final CallJudge judge;
+  private final java.util.function.Supplier<CallJudge> judges;
+  private final SessionStats stats;
+  private final boolean livePolicy;
+  private final java.util.Set<String> listed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ViolationLog log;
   private final ProxyConfig config;
   private final ObjectMapper mapper;
@@ -64,15 +67,36 @@ public final class ProxySession {
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
       java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
           approvalRoute) {
+    this(clientIn, clientOut, upstream, () -> judge, false, log, config, mapper,
+        new SessionStats(config.clock().instant()), approvalRoute);
+  }
+
+  /**
+   * A session whose policy may change while it runs.
+   *
+   * @param judges the policy version in force, read once per decision
+   * @param livePolicy true when {@code judges} can change: the {@code initialize} answer then
+   *     declares {@code tools.listChanged} (see {@link ListChangedCapability}) and
+   *     {@link #policyChanged} may tell the client its tool list changed
+   * @param stats what the session did; summarized on stderr and in the log when it ends
+   * @param approvalRoute wraps the client's elicitation channel
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      java.util.function.Supplier<CallJudge> judges, boolean livePolicy, ViolationLog log,
+      ProxyConfig config, ObjectMapper mapper, SessionStats stats,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute) {
     this.approvalRoute = Objects.requireNonNull(approvalRoute, "approvalRoute");
     this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
     this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
     this.upstream = Objects.requireNonNull(upstream, "upstream");
-    this.judge = Objects.requireNonNull(judge, "judge");
+    this.judges = Objects.requireNonNull(judges, "judges");
+    this.livePolicy = livePolicy;
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending(), judge.quota()::refund,
+    this.inFlight = new InFlight(config.maxPending(), r -> judges.get().quota().refund(r),
         config.refundOnUpstreamFailure());
     this.replies = new Replies(mapper);
   }
@@ -92,11 +116,12 @@ public final class ProxySession {
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
-        toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals);
+        toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats);
+    ListChangedCapability declare = new ListChangedCapability();
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(judge.engine()::alwaysRefused), answers.replies(),
-        config.maxFrameBytes(), config.stderr());
+        new ToolsListFilter(this::hiddenNow), answers.replies(), config.maxFrameBytes(),
+        config.stderr(), livePolicy ? declare::declare : java.util.function.UnaryOperator.identity());
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
     CompletableFuture<String> serverDone = start(s2c, "server-to-client", "upstream");
@@ -128,8 +153,50 @@ public final class ProxySession {
       // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
       // Upstream.stop closes it without waiting
       toServer.close();
+      summarize();
       log.close();
     }
+  }
+
+  /** True for a tool the policy in force hides from {@code tools/list}; remembers every name seen. */
+  private boolean hiddenNow(String tool) {
+    listed.add(tool);
+    return judges.get().engine().alwaysRefused(tool);
+  }
+
+  /**
+   * A new policy version came into force: when a tool the upstream listed is shown under one
+   * version and hidden under the other, tells the client {@code notifications/tools/list_changed}
+   * (through the one client writer), so that it lists again and gets a list filtered by the new
+   * version. Nothing is sent before the client has listed tools.
+   */
+  public void policyChanged(CallJudge old, CallJudge now) {
+    boolean changed = listed.stream().anyMatch(t ->
+        old.engine().alwaysRefused(t) != now.engine().alwaysRefused(t));
+    if (!changed) {
+      return;
+    }
+    try {
+      toClient.write(TOOLS_LIST_CHANGED);
+      config.stderr().println("mcp-policy-proxy: the tools the client may see changed; sent"
+          + " notifications/tools/list_changed");
+    } catch (IOException e) {
+      // the client is gone: the session is ending anyway
+    }
+  }
+
+  private static final byte[] TOOLS_LIST_CHANGED =
+      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** One line on stderr and one {@code session_summary} record in the log. */
+  private void summarize() {
+    java.time.Instant now = config.clock().instant();
+    config.stderr().println("mcp-policy-proxy: session " + config.sessionId() + " ended: "
+        + stats.line(now));
+    io.github.mcppolicyproxy.policy.Policy policy = judges.get().engine().policy();
+    log.appendEvent(new io.github.mcppolicyproxy.audit.LogEvent(now, config.sessionId(),
+        "session_summary", stats.summary(now), policy.source(), policy.sha256()));
   }
 
   /** Requests forwarded and not yet answered (for tests and diagnostics). */

@@ -26,11 +26,21 @@ public final class ServerToClient implements Runnable {
   private final Replies replies;
   private final int maxFrameBytes;
   private final PrintStream stderr;
+  private final java.util.function.UnaryOperator<byte[]> initializeAnswer;
   private volatile boolean clientGone;
 
   public ServerToClient(FrameReader in, FrameWriter toClient, EnvelopeScanner scanner,
       InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
       PrintStream stderr) {
+    this(in, toClient, scanner, inFlight, filter, replies, maxFrameBytes, stderr,
+        java.util.function.UnaryOperator.identity());
+  }
+
+  /** @param initializeAnswer what becomes of the upstream's {@code initialize} answer */
+  public ServerToClient(FrameReader in, FrameWriter toClient, EnvelopeScanner scanner,
+      InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
+      PrintStream stderr, java.util.function.UnaryOperator<byte[]> initializeAnswer) {
+    this.initializeAnswer = Objects.requireNonNull(initializeAnswer, "initializeAnswer");
     this.in = Objects.requireNonNull(in, "in");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
@@ -96,6 +106,10 @@ public final class ServerToClient implements Runnable {
           return;
         }
         refundIfError(p, frame);
+        if (p != null && "initialize".equals(p.method())) {
+          send(initializeAnswer.apply(frame));
+          return;
+        }
         if (p != null && p.continuationKey() != null && asksForInput(frame)) {
           inFlight.continuations().open(p.continuationKey());
         }

@@ -75,7 +75,8 @@ final class ToolsCallGate {
     record Hold(CompletableFuture<Outcome> result) implements Outcome {}
   }
 
-  private final CallJudge judge;
+  private final java.util.function.Supplier<CallJudge> judges;
+  private final SessionStats stats;
   private final ViolationLog log;
   private final Continuations continuations;
   private final Answers answers;
@@ -86,10 +87,24 @@ final class ToolsCallGate {
   private final ApprovalChannel approvals;
   private final InputRequiredApprovals inputRequired;
 
+  /**
+   * @param judges the policy version in force, read once per decision (see
+   *     {@code live.LivePolicy}); a held call is judged again by the version in force when the
+   *     person answers
+   */
+  /** A gate whose policy never changes. */
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
       ProxyConfig config, ApprovalChannel approvals) {
+    this(() -> judge, log, continuations, answers, config, approvals,
+        new SessionStats(config.clock().instant()));
+  }
+
+  ToolsCallGate(java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      Continuations continuations, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats) {
     this.approvals = Objects.requireNonNull(approvals, "approvals");
-    this.judge = Objects.requireNonNull(judge, "judge");
+    this.judges = Objects.requireNonNull(judges, "judges");
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.log = Objects.requireNonNull(log, "log");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.answers = Objects.requireNonNull(answers, "answers");
@@ -102,7 +117,7 @@ final class ToolsCallGate {
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength(config.maxFrameBytes()).build())
         .build()).build();
-    this.inputRequired = new InputRequiredApprovals(judge, new ApprovalStates(config.clock(),
+    this.inputRequired = new InputRequiredApprovals(judges, new ApprovalStates(config.clock(),
         lenient, new SecureRandom()), replies, config.clock(), config.sessionId());
   }
 
@@ -111,10 +126,29 @@ final class ToolsCallGate {
    * {@code mayHold} is false where a call cannot wait for a person (inside a batch).
    */
   Outcome decide(byte[] frame, int from, int to, Envelope e, boolean mayHold) {
+    stats.seen();
+    CallJudge judge = judges.get(); // one version judges this whole call
+    Outcome o = decide(judge, frame, from, to, e, mayHold);
+    if (o instanceof Outcome.Forward) {
+      stats.forwarded();
+    } else if (o instanceof Outcome.Hold h) {
+      stats.asked();
+      h.result().thenAccept(done -> {
+        if (done instanceof Outcome.Forward) {
+          stats.granted();
+          stats.forwarded();
+        }
+      });
+    }
+    return o;
+  }
+
+  private Outcome decide(CallJudge judge, byte[] frame, int from, int to, Envelope e,
+      boolean mayHold) {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
-      logNotification(frame, from, to);
+      logNotification(judge, frame, from, to);
       return new Outcome.Drop();
     }
     JsonId id = e.id();
@@ -152,14 +186,14 @@ final class ToolsCallGate {
     String continuationKey = null;
     boolean continuation = false;
     if (config.requireAudit() && !log.healthy()) {
-      return refuse(id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be written"
-          + " and this proxy runs with --require-audit, so every call is refused until it"
+      return refuse(judge, id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be"
+          + " written and this proxy runs with --require-audit, so every call is refused until it"
           + " recovers"), stateless);
     }
     if (stateless) {
       continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
       if (InputRequiredApprovals.answersTheProxy(params)) {
-        return redeemed(id, call, inputRequired.redeem(call, params, frame, from, to),
+        return redeemed(judge, id, call, inputRequired.redeem(call, params, frame, from, to),
             continuationKey);
       }
       continuation = (params.has("inputResponses") || params.has("requestState"))
@@ -171,7 +205,7 @@ final class ToolsCallGate {
       // its quota then): judged by the rules again, neither charged nor asked again
       Verdict v = judge.engine().decide(call);
       if (v instanceof Verdict.Refuse r) {
-        return refuse(id, call, r.refusal(), stateless);
+        return refuse(judge, id, call, r.refusal(), stateless);
       }
       continuations.approved(continuationKey);
       return new Outcome.Forward(continuationKey);
@@ -181,7 +215,7 @@ final class ToolsCallGate {
       return new Outcome.Forward(continuationKey, a.reservation());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
-      return refuse(id, call, r.refusal(), stateless);
+      return refuse(judge, id, call, r.refusal(), stateless);
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
@@ -189,7 +223,7 @@ final class ToolsCallGate {
     boolean clientCanAnswer = stateless ? InputRequiredApprovals.clientCanBeAsked(params)
         : mayHold && approvals.available();
     if (enforced && outOfBand != null && (approvals.outOfBandFirst() || !clientCanAnswer)) {
-      return holdOutOfBand(id, call, ask, outOfBand, stateless);
+      return holdOutOfBand(judge, id, call, ask, outOfBand, stateless);
     }
     if (enforced && stateless && InputRequiredApprovals.clientCanBeAsked(params)) {
       diag("asking the client's person about " + call.tool() + " (id " + id.raw() + ") with an"
@@ -202,7 +236,7 @@ final class ToolsCallGate {
           : stateless ? "the request's _meta does not declare the elicitation capability (form"
               + " mode), so nobody can be asked"
           : "the client did not declare the elicitation capability, so nobody can be asked";
-      return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
           .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
     }
     String forward = continuationKey;
@@ -212,11 +246,14 @@ final class ToolsCallGate {
             Duration.ofSeconds(ask.timeoutSeconds()))
         .thenApply(answer -> {
           if (answer != ApprovalChannel.Answer.APPROVED) {
-            return refuse(id, call, CallJudge.notApproved(ask, answer), stateless);
+            return refuse(judge, id, call, CallJudge.notApproved(ask, answer), stateless);
           }
-          CallJudge.Decision late = judge.afterApproval(call, config.sessionId(), ask);
+          // judged again by the version in force now: a rule that now denies wins
+          CallJudge now = judges.get();
+          CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+              : now.afterApprovalRejudged(call, config.sessionId());
           if (late instanceof CallJudge.Decision.Refuse r) {
-            return refuse(id, call, r.refusal(), stateless);
+            return refuse(now, id, call, r.refusal(), stateless);
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
           return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
@@ -228,7 +265,7 @@ final class ToolsCallGate {
    * Holds {@code call} for a person at another terminal: announced on stderr and in the violation
    * log; forwarded only on {@code approve ID}, refused on {@code deny ID} or at the timeout.
    */
-  private Outcome holdOutOfBand(JsonId id, ToolCall call, Verdict.Ask ask,
+  private Outcome holdOutOfBand(CallJudge judge, JsonId id, ToolCall call, Verdict.Ask ask,
       OutOfBandApprovals outOfBand, boolean stateless) {
     String argsSha = Canonical.sha256(call.arguments());
     java.util.Map.Entry<OutOfBandApprovals.Held, CompletableFuture<OutOfBandApprovals.Decision>> h;
@@ -236,7 +273,7 @@ final class ToolsCallGate {
       h = outOfBand.hold(config.sessionId(), call.tool(), ask.operations(), call.arguments(),
           argsSha, Duration.ofSeconds(ask.timeoutSeconds()));
     } catch (IOException | RuntimeException e) {
-      return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
           .withReason(ask.what() + " needs a person's approval, and the out-of-band approvals"
               + " directory cannot be used: " + e.getMessage()), stateless);
     }
@@ -244,7 +281,7 @@ final class ToolsCallGate {
     diag("HELD " + call.tool() + " (id " + id.raw() + ") for approval as " + heldId + " ("
         + ask.rule() + ", up to " + ask.timeoutSeconds() + " s): run `mcp-policy-proxy approve "
         + heldId + "` or `mcp-policy-proxy deny " + heldId + "` (list: mcp-policy-proxy approvals)");
-    record(id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what() + " is held for"
+    record(judge, id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what() + " is held for"
         + " a person's approval out of band as " + heldId, java.util.OptionalLong.empty(),
         ask.operations()), true);
     String forward = stateless
@@ -255,11 +292,14 @@ final class ToolsCallGate {
         if (decision.reason() != null) {
           no = no.withReason(no.reason() + " (" + decision.reason() + ")");
         }
-        return refuse(id, call, no, stateless);
+        return refuse(judge, id, call, no, stateless);
       }
-      CallJudge.Decision late = judge.afterApproval(call, config.sessionId(), ask);
+      // judged again by the version in force now: a rule that now denies wins
+      CallJudge now = judges.get();
+      CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+          : now.afterApprovalRejudged(call, config.sessionId());
       if (late instanceof CallJudge.Decision.Refuse r) {
-        return refuse(id, call, r.refusal(), stateless);
+        return refuse(now, id, call, r.refusal(), stateless);
       }
       diag("approved " + call.tool() + " (id " + id.raw() + ", held as " + heldId
           + ") out of band; forwarding it");
@@ -272,10 +312,10 @@ final class ToolsCallGate {
   }
 
   /** The fate of a retry that answered the proxy's own input-required question. */
-  private Outcome redeemed(JsonId id, ToolCall call, InputRequiredApprovals.Result r,
+  private Outcome redeemed(CallJudge judge, JsonId id, ToolCall call, InputRequiredApprovals.Result r,
       String continuationKey) {
     if (r instanceof InputRequiredApprovals.Result.Refuse no) {
-      return refuse(id, call, no.refusal(), true);
+      return refuse(judge, id, call, no.refusal(), true);
     }
     diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
         + " input");
@@ -284,9 +324,11 @@ final class ToolsCallGate {
   }
 
   /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
-  private Outcome refuse(JsonId id, ToolCall call, Refusal refusal, boolean stateless) {
+  private Outcome refuse(CallJudge judge, JsonId id, ToolCall call, Refusal refusal,
+      boolean stateless) {
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
-    record(id.raw(), call, refusal, enforced);
+    stats.refused(refusal.code());
+    record(judge, id.raw(), call, refusal, enforced);
     diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
         + "): " + refusal.code().wire() + " " + refusal.rule()
         + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
@@ -306,7 +348,7 @@ final class ToolsCallGate {
    * the policy says, because nobody could be told the outcome. Read leniently (a duplicate key or a
    * malformed {@code params} still names what was attempted as best it can).
    */
-  private void logNotification(byte[] frame, int from, int to) {
+  private void logNotification(CallJudge judge, byte[] frame, int from, int to) {
     JsonNode params = null;
     try {
       params = lenient.readTree(frame, from, to - from).get("params");
@@ -317,11 +359,13 @@ final class ToolsCallGate {
     JsonNode args = params == null ? null : params.get("arguments");
     ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
         args != null && args.isObject() ? args : null);
-    record(null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
+    stats.refused(Code.INVALID_REQUEST);
+    record(judge, null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
         + " notification (no id), which cannot be answered, so it was never forwarded"), true);
   }
 
-  private void record(String requestId, ToolCall call, Refusal refusal, boolean enforced) {
+  private void record(CallJudge judge, String requestId, ToolCall call, Refusal refusal,
+      boolean enforced) {
     Policy policy = judge.engine().policy();
     log.append(new Violation(config.clock().instant(), config.sessionId(), requestId, call.tool(),
         refusal, enforced, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),

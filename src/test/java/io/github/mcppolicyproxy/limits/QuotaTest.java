@@ -223,4 +223,67 @@ class QuotaTest {
     take("s", one(shared));
     assertThat(quota.peek("s", one(shared))).isInstanceOf(Outcome.Exhausted.class);
   }
+
+  @Test
+  void aReloadThatLowersTheMaxKeepsTheCountAndRefusesAtOnce() {
+    Limit ten = perMinute("c", 10, Scope.SESSION);
+    for (int i = 0; i < 4; i++) {
+      assertThat(take("s", one(ten))).isInstanceOf(Outcome.Granted.class);
+    }
+    Limit three = perMinute("c", 3, Scope.SESSION); // the same counter in the next policy version
+    assertThat(sessions.available("s", three)).isZero();
+    Outcome o = take("s", one(three));
+    assertThat(o).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(((Outcome.Exhausted) o).retryAfterSeconds()).isEqualTo(60);
+    advance(Duration.ofMinutes(1)); // the window that started at the reload ends
+    assertThat(sessions.available("s", three)).isEqualTo(3);
+  }
+
+  @Test
+  void aReloadThatRaisesTheMaxLeavesOnlyTheDifference() {
+    Limit three = perMinute("c", 3, Scope.SESSION);
+    for (int i = 0; i < 3; i++) {
+      take("s", one(three));
+    }
+    assertThat(take("s", one(three))).isInstanceOf(Outcome.Exhausted.class);
+    Limit five = perMinute("c", 5, Scope.SESSION);
+    assertThat(sessions.available("s", five)).isEqualTo(2);
+    assertThat(take("s", Map.of(five, 2))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(five))).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void aReloadThatChangesTheWindowKeepsTheCountInAWindowStartingThen() {
+    Limit minute = perMinute("c", 2, Scope.SESSION);
+    take("s", one(minute));
+    take("s", one(minute));
+    advance(Duration.ofSeconds(50));
+    Limit hour = new Limit("/tools/t/limits/0", "c", Duration.ofHours(1), "hour", 2, Scope.SESSION);
+    Outcome o = take("s", one(hour));
+    assertThat(o).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(((Outcome.Exhausted) o).retryAfterSeconds()).isEqualTo(3600);
+    advance(Duration.ofMinutes(59));
+    assertThat(take("s", one(hour))).isInstanceOf(Outcome.Exhausted.class);
+    advance(Duration.ofMinutes(1));
+    assertThat(take("s", one(hour))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void aReloadThatChangesASharedMaxAppliesToTheCountOfTheCurrentWindow() {
+    Limit ten = perMinute("c", 10, Scope.GRANT);
+    for (int i = 0; i < 4; i++) {
+      assertThat(take("s", one(ten))).isInstanceOf(Outcome.Granted.class);
+    }
+    assertThat(take("s", one(perMinute("c", 4, Scope.GRANT)))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("s", one(perMinute("c", 5, Scope.GRANT)))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void anUnchangedLimitInANewVersionIsTheSameCount() {
+    Limit v1 = perMinute("c", 3, Scope.SESSION);
+    take("s", one(v1));
+    Limit v2 = new Limit("/tools/renamed/limits/0", "c", Duration.ofMinutes(1), "minute", 3,
+        Scope.SESSION);
+    assertThat(sessions.available("s", v2)).isEqualTo(2);
+  }
 }
