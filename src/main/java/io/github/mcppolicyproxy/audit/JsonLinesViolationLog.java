@@ -103,7 +103,32 @@ public final class JsonLinesViolationLog implements ViolationLog {
 
   @Override
   public synchronized boolean append(Violation v) {
-    byte[] line = (json(v) + "\n").getBytes(StandardCharsets.UTF_8);
+    return writeLine((json(v) + "\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public synchronized boolean append(LogEvent e) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("time", e.time().toString());
+    o.put("session", e.session());
+    if (e.requestId() == null) {
+      o.putNull("request_id");
+    } else if (isOneJsonScalar(e.requestId())) {
+      o.putRawValue("request_id", new RawValue(e.requestId()));
+    } else {
+      o.put("request_id", e.requestId());
+    }
+    o.put("tool", e.tool());
+    o.put("code", e.code());
+    e.details().forEach(o::put);
+    try {
+      return writeLine((mapper.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
+    } catch (IOException ex) {
+      throw new IllegalStateException("cannot serialize a log event", ex);
+    }
+  }
+
+  private boolean writeLine(byte[] line) {
     if (path == null) {
       stderr.write(line, 0, line.length);
       stderr.flush();

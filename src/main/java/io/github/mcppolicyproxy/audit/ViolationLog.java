@@ -12,6 +12,14 @@ public interface ViolationLog extends AutoCloseable {
    */
   boolean append(Violation v);
 
+  /**
+   * Records an event that is not a refusal ({@link LogEvent}), with the same durability and fallback
+   * as {@link #append(Violation)}. The default writes nothing and says so (false).
+   */
+  default boolean append(LogEvent e) {
+    return false;
+  }
+
   /** True while the last write (or reopen) succeeded. */
   boolean healthy();
 

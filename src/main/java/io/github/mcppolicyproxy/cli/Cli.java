@@ -38,6 +38,7 @@ public final class Cli {
       cl.addSubcommand(new DemoCommand());
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
+      cl.addSubcommand(new PinCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));

@@ -126,6 +126,17 @@ final class Commands {
             + " and the top-level keys).")
     boolean logArgumentValues;
 
+    @Option(names = "--no-redact-secrets",
+        description = "Pass credentials in tool results on unredacted (default: replaced with a"
+            + " marker; the policy's \"redact_secrets\": false does the same).")
+    boolean noRedactSecrets;
+
+    @Option(names = "--pins", paramLabel = "FILE",
+        description = {"Tool definitions pinned by 'mcp-policy-proxy pin'; a tool whose definition",
+            "differs is refused (tool_changed). Default: POLICY.pins.json beside the policy,",
+            "when it exists."})
+    Path pins;
+
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
     List<String> command = new ArrayList<>();
@@ -184,6 +195,15 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
+      CallJudge judge = Wiring.judge(loaded, System.getenv());
+      io.github.mcppolicyproxy.integrity.ToolIntegrity integrity;
+      try {
+        integrity = PinSetup.integrity(judge, policy, pins, !noRedactSecrets, log, config, mapper);
+      } catch (IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        return Cli.EXIT_USAGE;
+      }
       List<String> upstreamCommand = command.isEmpty() ? DEFAULT_UPSTREAM : command;
       ChildProcess child;
       try {
@@ -208,8 +228,7 @@ final class Commands {
         log.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      CallJudge judge = Wiring.judge(loaded, System.getenv());
-      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper).run();
+      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, integrity).run();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
 final class PolicyPreload {
   private static final Set<String> VALUED = Set.of("--policy", "--violation-log", "--session-id",
       "--refusal-style", "--max-frame-bytes", "--max-pending", "--max-queued-bytes",
-      "--shutdown-grace-ms");
+      "--shutdown-grace-ms", "--pins");
 
   private final Path path; // null: the bundled policy
   private final CompletableFuture<Object> result;

@@ -26,6 +26,14 @@ final class UpstreamProbe {
   /** The names of the tools {@code command} offers. */
   static List<String> toolNames(List<String> command, ObjectMapper mapper, PrintStream stderr,
       Duration timeout) throws IOException, UpstreamStartException, InterruptedException {
+    List<String> names = new ArrayList<>();
+    tools(command, mapper, stderr, timeout).forEach(t -> names.add(t.path("name").asText()));
+    return names;
+  }
+
+  /** The tools {@code command} offers, as listed ({@code tools/list} elements, every page). */
+  static List<JsonNode> tools(List<String> command, ObjectMapper mapper, PrintStream stderr,
+      Duration timeout) throws IOException, UpstreamStartException, InterruptedException {
     ChildProcess child = ChildProcess.start(command, Map.of(), stderr);
     try {
       FrameWriter to = new FrameWriter(child.stdin());
@@ -52,18 +60,18 @@ final class UpstreamProbe {
           + "\"version\":\"1\"}}", deadline);
       to.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
           .getBytes(StandardCharsets.UTF_8));
-      List<String> names = new ArrayList<>();
+      List<JsonNode> tools = new ArrayList<>();
       String cursor = null;
       int id = 1;
       do {
         JsonNode r = call(to, from, mapper, id++, "tools/list",
             cursor == null ? "{}" : "{\"cursor\":" + mapper.writeValueAsString(cursor) + "}",
             deadline);
-        r.path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));
+        r.path("result").path("tools").forEach(tools::add);
         JsonNode next = r.path("result").path("nextCursor");
         cursor = next.isTextual() && !next.asText().isEmpty() ? next.asText() : null;
       } while (cursor != null && id < 1000);
-      return names;
+      return tools;
     } finally {
       child.stop(Duration.ofMillis(500));
     }

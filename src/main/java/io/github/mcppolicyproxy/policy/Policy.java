@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param hide names or globs removed from {@code tools/list} and denied when called
  * @param tools entries by tool name or glob, in file order
  * @param operations entries by AWS {@code service:Operation} or glob, in file order; empty if absent
+ * @param redactSecrets replace credentials in tool results before the client sees them (default true)
+ * @param pinTools refuse tools whose definition changed after it was first seen (default true)
  */
 public record Policy(
     String source,
@@ -27,7 +29,17 @@ public record Policy(
     Optional<Entry> allTools,
     Map<Glob, Entry> tools,
     boolean hasOperations,
-    Map<Glob, Entry> operations) {
+    Map<Glob, Entry> operations,
+    boolean redactSecrets,
+    boolean pinTools) {
+
+  /** A policy with redaction and pinning on (their defaults). */
+  public Policy(String source, String sha256, String version, Action defaultAction, Mode mode,
+      List<Glob> hide, Optional<Entry> allTools, Map<Glob, Entry> tools, boolean hasOperations,
+      Map<Glob, Entry> operations) {
+    this(source, sha256, version, defaultAction, mode, hide, allTools, tools, hasOperations,
+        operations, true, true);
+  }
 
   /** What an entry (or the default) does with a call. */
   public enum Action {

@@ -43,7 +43,7 @@ public final class PolicyLoader {
 
   private static final Set<String> TOP = Set.of(
       "$schema", "description", "version", "default", "mode", "hide", "all_tools", "tools",
-      "operations");
+      "operations", "redact_secrets", "pin_tools");
   private static final Set<String> ENTRY = Set.of(
       "description", "action", "reason", "limits", "require", "deny_if", "approval",
       "arguments_schema");
@@ -177,7 +177,10 @@ public final class PolicyLoader {
         problem("", "must be a JSON object, found " + kind(root));
         return null;
       }
-      unknown(root, "", TOP, "version, default, mode, hide, all_tools, tools, operations");
+      unknown(root, "", TOP, "version, default, mode, hide, all_tools, tools, operations,"
+          + " redact_secrets, pin_tools");
+      boolean redact = flag(root, "redact_secrets");
+      boolean pin = flag(root, "pin_tools");
       JsonNode v = root.get("version");
       if (v == null) {
         problem("/version", "is required: \"1\"");
@@ -225,7 +228,20 @@ public final class PolicyLoader {
         return null;
       }
       return new Policy(source, sha, "1", def, mode, hide, allTools, tools, hasOperations,
-          operations);
+          operations, redact, pin);
+    }
+
+    /** An optional boolean member, true when absent. */
+    boolean flag(JsonNode root, String name) {
+      JsonNode n = root.get(name);
+      if (n == null) {
+        return true;
+      }
+      if (!n.isBoolean()) {
+        problem("/" + name, "must be true or false, found " + kind(n));
+        return true;
+      }
+      return n.asBoolean();
     }
 
     Map<Glob, Entry> entries(JsonNode node, String pointer, boolean operations) {

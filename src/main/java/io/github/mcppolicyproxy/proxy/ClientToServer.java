@@ -3,6 +3,7 @@ package io.github.mcppolicyproxy.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
 import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
@@ -52,6 +53,13 @@ public final class ClientToServer implements Runnable {
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
       Answers answers, ProxyConfig config, ApprovalChannel approvals) {
+    this(in, toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals, null);
+  }
+
+  /** @param integrity refuses calls to tools whose definition changed (null: none) */
+  public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
+      EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
+      Answers answers, ProxyConfig config, ApprovalChannel approvals, ToolIntegrity integrity) {
     this.in = Objects.requireNonNull(in, "in");
     this.toServer = Objects.requireNonNull(toServer, "toServer");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
@@ -60,7 +68,8 @@ public final class ClientToServer implements Runnable {
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
     this.approvals = Objects.requireNonNull(approvals, "approvals");
-    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config, approvals);
+    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config, approvals,
+        integrity);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -274,7 +283,8 @@ public final class ClientToServer implements Runnable {
         h.result().whenComplete((done, ex) -> release(held, e, done, ex));
       } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
-      } else if (o instanceof ToolsCallGate.Outcome.Forward f && track(e, out, f.continuationKey())) {
+      } else if (o instanceof ToolsCallGate.Outcome.Forward f
+          && track(e, out, f.continuationKey(), f.tool())) {
         out.forward.add(Outgoing.of(slice(frame, from, to), e));
       }
       return;
@@ -309,7 +319,7 @@ public final class ClientToServer implements Runnable {
       } else if (done instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (done instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey())) {
+          && track(e, out, f.continuationKey(), f.tool())) {
         forward(Outgoing.of(held, e), out);
       }
       for (byte[] a : out.answers) {
@@ -324,12 +334,12 @@ public final class ClientToServer implements Runnable {
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */
   private boolean track(Envelope e, Out out) {
-    return track(e, out, null);
+    return track(e, out, null, null);
   }
 
-  private boolean track(Envelope e, Out out, String continuationKey) {
+  private boolean track(Envelope e, Out out, String continuationKey, String tool) {
     if (e.kind() == Envelope.Kind.REQUEST
-        && !inFlight.add(e.id(), e.method(), continuationKey)) {
+        && !inFlight.add(e.id(), e.method(), continuationKey, tool)) {
       out.answers.add(replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
           + config.maxPending() + ") are waiting for the upstream server; retry later"));
       return false;

@@ -14,9 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InFlight {
   /**
    * A forwarded request: its id as received and its method; for a {@code tools/call} of the
-   * 2026-07-28 revision, the key under which an {@code input_required} answer opens a continuation.
+   * 2026-07-28 revision, the key under which an {@code input_required} answer opens a continuation;
+   * for a {@code tools/call}, the tool's name (else null).
    */
-  public record Pending(JsonId id, String method, String continuationKey) {}
+  public record Pending(JsonId id, String method, String continuationKey, String tool) {
+    public Pending(JsonId id, String method, String continuationKey) {
+      this(id, method, continuationKey, null);
+    }
+  }
 
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Continuations continuations = new Continuations();
@@ -34,10 +39,15 @@ public final class InFlight {
 
   /** Records a forwarded request that may open a continuation under {@code continuationKey}. */
   public boolean add(JsonId id, String method, String continuationKey) {
+    return add(id, method, continuationKey, null);
+  }
+
+  /** Records a forwarded {@code tools/call} of {@code tool}. */
+  public boolean add(JsonId id, String method, String continuationKey, String tool) {
     if (pending.size() >= max && !pending.containsKey(id.key())) {
       return false;
     }
-    pending.put(id.key(), new Pending(id, method, continuationKey));
+    pending.put(id.key(), new Pending(id, method, continuationKey, tool));
     return true;
   }
 

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.integrity.Redactor;
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
+import io.github.mcppolicyproxy.integrity.ToolPins;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
@@ -14,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -44,9 +48,22 @@ public final class ProxySession {
   private final ObjectMapper mapper;
   private final InFlight inFlight;
   private final Replies replies;
+  private final ToolIntegrity integrity;
 
+  /** A session whose tool integrity follows the policy: redaction on, pins kept in memory. */
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
+    this(clientIn, clientOut, upstream, judge, log, config, mapper, new ToolIntegrity(
+        new Redactor(), () -> judge.engine().policy().redactSecrets(), new ToolPins(Map.of()),
+        () -> judge.engine().policy().pinTools(), log, config.clock(), config.sessionId(),
+        config.stderr(), mapper));
+  }
+
+  /** @param integrity redaction of results and pinned tool definitions for this session */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
+      ToolIntegrity integrity) {
+    this.integrity = Objects.requireNonNull(integrity, "integrity");
     this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
     this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -72,12 +89,13 @@ public final class ProxySession {
         });
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals =
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer);
+    integrity.upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
-        toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals);
+        toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals, integrity);
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(judge.engine()::alwaysRefused), answers.replies(),
-        config.maxFrameBytes(), config.stderr());
+        new ToolsListFilter(name -> judge.engine().alwaysRefused(name) || integrity.changed(name)),
+        answers.replies(), config.maxFrameBytes(), config.stderr(), integrity);
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
     CompletableFuture<String> serverDone = start(s2c, "server-to-client", "upstream");

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.audit.Canonical;
 import io.github.mcppolicyproxy.audit.Violation;
 import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
@@ -34,8 +35,15 @@ final class ToolsCallGate {
 
   /** What to do with the message. */
   sealed interface Outcome {
-    /** Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations}). */
-    record Forward(String continuationKey) implements Outcome {}
+    /**
+     * Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations});
+     * {@code tool} names the tool called, when known.
+     */
+    record Forward(String continuationKey, String tool) implements Outcome {
+      Forward(String continuationKey) {
+        this(continuationKey, null);
+      }
+    }
 
     /** Do not forward it; send the client this frame instead. */
     record Answer(byte[] frame) implements Outcome {}
@@ -56,9 +64,11 @@ final class ToolsCallGate {
   private final ObjectMapper strict;
   private final ObjectMapper lenient = new ObjectMapper();
   private final ApprovalChannel approvals;
+  private final ToolIntegrity integrity;
 
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
-      ProxyConfig config, ApprovalChannel approvals) {
+      ProxyConfig config, ApprovalChannel approvals, ToolIntegrity integrity) {
+    this.integrity = integrity; // null: no tool integrity (pins) in this session
     this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.judge = Objects.requireNonNull(judge, "judge");
     this.log = Objects.requireNonNull(log, "log");
@@ -130,9 +140,13 @@ final class ToolsCallGate {
           + " and this proxy runs with --require-audit, so every call is refused until it"
           + " recovers"), stateless);
     }
+    Refusal changed = integrity == null ? null : integrity.refusal(call.tool());
+    if (changed != null) {
+      return refuse(id, call, changed, stateless);
+    }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
     if (d instanceof CallJudge.Decision.Allow) {
-      return new Outcome.Forward(continuationKey);
+      return new Outcome.Forward(continuationKey, call.tool());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
       return refuse(id, call, r.refusal(), stateless);
@@ -161,7 +175,7 @@ final class ToolsCallGate {
             return refuse(id, call, late, stateless);
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
-          return new Outcome.Forward(forward);
+          return new Outcome.Forward(forward, call.tool());
         }));
   }
 
@@ -174,7 +188,7 @@ final class ToolsCallGate {
         + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
             .findFirst().orElse(""));
     return enforced ? new Outcome.Answer(answers.refusal(id, refusal, stateless))
-        : new Outcome.Forward(null);
+        : new Outcome.Forward(null, call.tool());
   }
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */

@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param healthOmicsTool also list {@code StartAHOReadSetExportJob}
  * @param testTools also list and serve the {@code standin_*} fault tools
  * @param pageSize tools per {@code tools/list} page, if paginated
+ * @param descriptions tool descriptions replaced from the start ({@code --describe TOOL=TEXT})
  */
 public record StandInOptions(
     Optional<Path> record,
@@ -24,7 +25,8 @@ public record StandInOptions(
     boolean experimentalAgentScripts,
     boolean healthOmicsTool,
     boolean testTools,
-    OptionalInt pageSize) {
+    OptionalInt pageSize,
+    java.util.Map<String, String> descriptions) {
 
   /** The scenarios that {@link Recordings} derives from the recordings' {@code server_env}. */
   public static final List<String> SCENARIOS =
@@ -38,6 +40,7 @@ public record StandInOptions(
     if (pageSize.isPresent() && pageSize.getAsInt() < 1) {
       throw new IllegalArgumentException("--page-size must be at least 1, was " + pageSize.getAsInt());
     }
+    descriptions = java.util.Map.copyOf(descriptions);
   }
 
   /** Parses the stand-in's arguments; throws {@link IllegalArgumentException} on any unknown or malformed one. */
@@ -49,6 +52,7 @@ public record StandInOptions(
     boolean healthOmics = true;
     boolean testTools = false;
     OptionalInt pageSize = OptionalInt.empty();
+    java.util.Map<String, String> descriptions = new java.util.HashMap<>();
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -63,6 +67,14 @@ public record StandInOptions(
         case "--healthomics-tool" -> healthOmics = true;
         case "--no-healthomics-tool" -> healthOmics = false;
         case "--test-tools" -> testTools = true;
+        case "--describe" -> {
+          String text = value(args, ++i, arg);
+          int eq = text.indexOf('=');
+          if (eq < 1) {
+            throw new IllegalArgumentException("--describe needs TOOL=DESCRIPTION, not \"" + text + "\"");
+          }
+          descriptions.put(text.substring(0, eq), text.substring(eq + 1));
+        }
         case "--page-size" -> {
           String text = value(args, ++i, arg);
           try {
@@ -75,7 +87,8 @@ public record StandInOptions(
       }
     }
     readOnly = readOnly || scenario.equals("read-only");
-    return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize);
+    return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize,
+        descriptions);
   }
 
   private static String value(String[] args, int index, String option) {
