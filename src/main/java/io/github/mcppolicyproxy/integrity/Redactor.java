@@ -67,14 +67,20 @@ public final class Redactor {
 
   /** One open object or array on the way down: the path segment that leads into it. */
   private static final class Level {
-    final String segment;
+    final String key; // the member name that leads into it, or null for an array element
+    final int keyIndex; // the array index that leads into it
     final boolean array;
-    int index;
-    String name;
+    int index; // of the next element, in an array
+    String name; // of the current member, in an object
 
-    Level(String segment, boolean array) {
-      this.segment = segment;
+    Level(Level parent, boolean array) {
+      this.key = parent == null || parent.array ? null : parent.name;
+      this.keyIndex = parent == null ? -1 : parent.index - 1;
       this.array = array;
+    }
+
+    String segment() {
+      return key != null ? escape(key) : Integer.toString(keyIndex);
     }
   }
 
@@ -144,21 +150,27 @@ public final class Redactor {
         t = p.nextToken();
         continue;
       }
-      String segment = parent == null ? null
-          : parent.array ? Integer.toString(parent.index++) : escape(parent.name);
+      if (parent != null && parent.array) {
+        parent.index++;
+      }
       if (t.isStructStart()) {
-        stack.add(new Level(segment, t == JsonToken.START_ARRAY));
+        stack.add(new Level(parent, t == JsonToken.START_ARRAY));
       } else {
         boolean secretName = parent != null && !parent.array && SecretText.isSecretName(parent.name);
         if (t == JsonToken.VALUE_STRING) {
           int start = (int) p.currentTokenLocation().getByteOffset();
-          String s = p.getText();
+          // most strings hold no trigger: look at the parser's buffer before making a String
+          boolean triggered = secretName
+              || Triggers.in(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+          String s = triggered ? p.getText() : null;
           int end = (int) p.currentLocation().getByteOffset();
-          if (secretName && !s.isEmpty() && !s.equals(SecretText.MARKER)) {
+          if (!triggered) {
+            // nothing here
+          } else if (secretName && !s.isEmpty() && !s.equals(SecretText.MARKER)) {
             cuts.add(new Cut(start, end, MARKER_JSON));
-            found.add(new Redaction(path(root, stack, segment), "secret_field"));
+            found.add(new Redaction(path(root, stack), "secret_field"));
           } else if (!secretName) {
-            String r = string(s, path(root, stack, segment), depth, found);
+            String r = string(s, path(root, stack), depth, found);
             if (r != null) {
               cuts.add(new Cut(start, end, quote(r)));
             }
@@ -169,7 +181,7 @@ public final class Redactor {
           p.getText();
           int end = (int) p.currentLocation().getByteOffset();
           cuts.add(new Cut(start, end, MARKER_JSON));
-          found.add(new Redaction(path(root, stack, segment), "secret_field"));
+          found.add(new Redaction(path(root, stack), "secret_field"));
         }
         if (stack.isEmpty()) {
           return;
@@ -222,13 +234,15 @@ public final class Redactor {
     return false;
   }
 
-  private static String path(String root, List<Level> stack, String segment) {
+  /** The path of the scalar just read, inside the innermost level of {@code stack}. */
+  private static String path(String root, List<Level> stack) {
     StringBuilder b = new StringBuilder(root);
     for (int i = 1; i < stack.size(); i++) {
-      b.append('/').append(stack.get(i).segment);
+      b.append('/').append(stack.get(i).segment());
     }
     if (!stack.isEmpty()) {
-      b.append('/').append(segment);
+      Level in = stack.get(stack.size() - 1);
+      b.append('/').append(in.array ? Integer.toString(in.index - 1) : escape(in.name));
     }
     return b.toString();
   }

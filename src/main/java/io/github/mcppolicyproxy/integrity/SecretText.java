@@ -45,6 +45,9 @@ final class SecretText {
    * {@code privateKey}, {@code clientSecret}, compared without case, {@code _} and {@code -}.
    */
   static boolean isSecretName(String name) {
+    if (name.length() < 6 || !Triggers.in(name)) {
+      return false; // the common case, without allocating
+    }
     String n = name.toLowerCase(Locale.ROOT).replace("_", "").replace("-", "");
     return n.endsWith("secretaccesskey") || n.endsWith("secretkey") || n.endsWith("sessiontoken")
         || n.endsWith("securitytoken") || n.endsWith("password") || n.endsWith("passwd")

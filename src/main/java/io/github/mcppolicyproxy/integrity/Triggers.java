@@ -13,29 +13,52 @@ final class Triggers {
       "authorizationtoken", "passw", "private", "iqojb3jpz2lu", "fwogzxivyxdz", "fqogzxivyxdz",
       "aqodyxdz", "eyjwyxlsb2fkijoi", "qvdtomv5sndzwgxz"};
 
+  /** The words by their first (lower-case ASCII) letter; null for a letter no word starts with. */
+  private static final String[][] BY_FIRST = new String[128][];
+
+  static {
+    for (String w : WORDS) {
+      String[] old = BY_FIRST[w.charAt(0)];
+      String[] grown = old == null ? new String[1] : java.util.Arrays.copyOf(old, old.length + 1);
+      grown[grown.length - 1] = w;
+      BY_FIRST[w.charAt(0)] = grown;
+    }
+  }
+
   private Triggers() {}
 
   /** True when {@code b[from, to)} may hold something to redact. */
   static boolean in(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {
       int c = b[i];
-      if (c == '\\' && i + 1 < to && b[i + 1] == 'u') {
-        return true;
+      if (c == '\\') {
+        if (i + 1 < to && b[i + 1] == 'u') {
+          return true;
+        }
+        continue;
+      }
+      if (c < 'A') {
+        continue;
       }
       if (c == 'A' && i + 4 < to && b[i + 2] == 'I' && b[i + 3] == 'A'
           && (b[i + 1] == 'K' || b[i + 1] == 'S') && upperOrDigit(b[i + 4])) {
         return true;
       }
-      int lower = c | 0x20;
-      if (lower >= 'a' && lower <= 's' && firstLetter(lower)) {
-        for (String w : WORDS) {
-          if (w.charAt(0) == lower && word(b, i, to, w)) {
+      String[] words = BY_FIRST[(c | 0x20) & 0x7f];
+      if (words != null) {
+        for (String w : words) {
+          if (word(b, i, to, w)) {
             return true;
           }
         }
       }
     }
     return false;
+  }
+
+  /** True when {@code c[off, off + len)} may hold something to redact. */
+  static boolean in(char[] c, int off, int len) {
+    return in(java.nio.CharBuffer.wrap(c, off, len));
   }
 
   /** True when {@code s} may hold something to redact. */
@@ -43,28 +66,29 @@ final class Triggers {
     int to = s.length();
     for (int i = 0; i < to; i++) {
       char c = s.charAt(i);
-      if (c == '\\' && i + 1 < to && s.charAt(i + 1) == 'u') {
-        return true;
+      if (c == '\\') {
+        if (i + 1 < to && s.charAt(i + 1) == 'u') {
+          return true;
+        }
+        continue;
+      }
+      if (c < 'A') {
+        continue;
       }
       if (c == 'A' && i + 4 < to && s.charAt(i + 2) == 'I' && s.charAt(i + 3) == 'A'
           && (s.charAt(i + 1) == 'K' || s.charAt(i + 1) == 'S') && upperOrDigit(s.charAt(i + 4))) {
         return true;
       }
-      int lower = c | 0x20;
-      if (c < 0x80 && lower >= 'a' && lower <= 's' && firstLetter(lower)) {
-        for (String w : WORDS) {
-          if (w.charAt(0) == lower && word(s, i, to, w)) {
+      String[] words = c < 0x80 ? BY_FIRST[(c | 0x20) & 0x7f] : null;
+      if (words != null) {
+        for (String w : words) {
+          if (word(s, i, to, w)) {
             return true;
           }
         }
       }
     }
     return false;
-  }
-
-  private static boolean firstLetter(int lower) {
-    return lower == 's' || lower == 'a' || lower == 'p' || lower == 'i' || lower == 'f'
-        || lower == 'e' || lower == 'q';
   }
 
   private static boolean upperOrDigit(int c) {
