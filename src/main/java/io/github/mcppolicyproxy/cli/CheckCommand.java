@@ -25,7 +25,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code check POLICY [-- COMMAND...]}: validates a policy file (every problem, with JSON Pointer and
  * line:column) and warns about rules that can never match; with an upstream command, compares the
- * {@code tools} keys with the tools that upstream really offers.
+ * {@code tools} keys with the tools that upstream really offers and warns about tool definitions
+ * that may hide instructions ({@link io.github.mcppolicyproxy.integrity.HiddenInstructions}).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Validates POLICY and warns about rules that can never match. With COMMAND, starts"
@@ -66,16 +67,20 @@ final class CheckCommand implements Callable<Integer> {
           + " rules never apply (add \"call_aws\": {} to tools)");
     }
     if (!command.isEmpty()) {
-      List<String> tools;
+      List<String> tools = new ArrayList<>();
+      List<com.fasterxml.jackson.databind.JsonNode> listed;
       try {
-        tools = UpstreamProbe.toolNames(command, Wiring.mapper(), parent.stderr(),
+        listed = UpstreamProbe.tools(command, Wiring.mapper(), parent.stderr(),
             Duration.ofSeconds(60));
+        listed.forEach(t -> tools.add(t.path("name").asText()));
       } catch (IOException | UpstreamStartException e) {
         out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
             + e.getMessage());
         return Cli.EXIT_USAGE;
       }
       out.println("upstream offers " + tools.size() + " tools: " + String.join(", ", tools));
+      new io.github.mcppolicyproxy.integrity.HiddenInstructions().scan(listed)
+          .forEach(f -> warnings.add("hidden instruction? " + f));
       for (Map.Entry<Glob, Entry> e : policy.tools().entrySet()) {
         if (tools.stream().noneMatch(e.getKey()::matches)) {
           warnings.add(policyFile + ": " + e.getKey().pointer() + ": no tool of this upstream is "

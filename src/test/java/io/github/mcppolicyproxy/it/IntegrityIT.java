@@ -258,4 +258,22 @@ class IntegrityIT {
       assertThat(p.stderr()).contains("no pin file at").contains("nothing was started");
     }
   }
+
+  @Test
+  void checkWarnsAboutHiddenInstructionsInTheUpstreamsDescriptions() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", ALLOW_ALL);
+    List<String> args = new ArrayList<>(List.of("check", policy.toString(), "--"));
+    args.addAll(ProxyProcess.standIn("--test-tools", "--describe", "standin_echo=" + POISON
+        + " \u200b"));
+    try (ProxyProcess p = ProxyProcess.start(args)) {
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
+      StringBuilder out = new StringBuilder();
+      p.stdoutLines().forEach(l -> out.append(new String(l, StandardCharsets.UTF_8)).append('\n'));
+      assertThat(out.toString()).contains(
+          "warning: hidden instruction? tool standin_echo /description: HTML-like tag <IMPORTANT>",
+          "names the credential or configuration file ~/.aws/credentials",
+          "invisible character U+200B");
+      assertThat(out.toString()).doesNotContain("tool call_aws /description");
+    }
+  }
 }
