@@ -94,7 +94,8 @@ public final class ProxySession {
         toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals, integrity);
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(name -> judge.engine().alwaysRefused(name) || integrity.changed(name)),
+        new ToolsListFilter(name -> judge.engine().alwaysRefused(name) || (integrity.changed(name)
+            && judge.engine().policy().mode() == io.github.mcppolicyproxy.policy.Policy.Mode.ENFORCE)),
         answers.replies(), config.maxFrameBytes(), config.stderr(), integrity);
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
