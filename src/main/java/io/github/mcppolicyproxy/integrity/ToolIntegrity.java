@@ -147,9 +147,13 @@ public final class ToolIntegrity {
         + " accepts it with mcp-policy-proxy pin");
   }
 
-  /** Sees a notification from the upstream: on {@code tools/list_changed}, lists the tools itself. */
+  /**
+   * Sees a notification from the upstream: on {@code tools/list_changed}, lists the tools itself,
+   * once something is pinned to compare with (before that, the client's own first list pins; and an
+   * upstream announcing a change right after {@code initialize} sees no extra request).
+   */
   public void notification(Envelope e) {
-    if (e.hasMethod(LIST_CHANGED) && pinning.getAsBoolean()) {
+    if (e.hasMethod(LIST_CHANGED) && pinning.getAsBoolean() && !pins.isEmpty()) {
       request(null);
     }
   }

@@ -91,6 +91,11 @@ public final class ToolPins {
     return changed.get(tool);
   }
 
+  /** True while nothing is pinned (no list seen, no pin file). */
+  public boolean isEmpty() {
+    return pins.isEmpty();
+  }
+
   /** The pins now held, by tool name. */
   public Map<String, Pin> pins() {
     return Map.copyOf(pins);
