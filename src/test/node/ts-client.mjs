@@ -5,7 +5,8 @@
 // Usage: node ts-client.mjs --scenario NAME [--protocol VERSION] [--transcript FILE]
 //          [--root DIR] -- cmd [args...]
 // Scenarios: handshake, everything, filesystem, v2server-legacy (transparency: the same frames with
-// and without the proxy) and enforcement (what a client sees of a policy that refuses calls).
+// and without the proxy), enforcement (what a client sees of a policy that refuses calls) and
+// standin (the built-in stand-in behind the seed policy).
 // Prints one JSON line on stdout: {"scenario":...,"protocolVersion":...,"steps":[...]}.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -20,7 +21,7 @@ import { splitCommand, parseOptions } from './lib/lines.mjs';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const { options, command } = splitCommand(process.argv.slice(2));
 const opts = parseOptions(options);
-const scenarios = { handshake, everything, filesystem, 'v2server-legacy': v2serverLegacy, enforcement };
+const scenarios = { handshake, everything, filesystem, 'v2server-legacy': v2serverLegacy, enforcement, standin };
 const scenario = scenarios[opts.scenario];
 if (!scenario) throw new Error(`unknown --scenario ${opts.scenario}; one of ${Object.keys(scenarios)}`);
 
@@ -188,6 +189,19 @@ async function listAllTools() {
     cursor = page.nextCursor;
   } while (cursor);
   return names;
+}
+
+async function standin() {
+  // The built-in stand-in (`mcp-policy-proxy stand-in`) behind the proxy with the seed policy: the
+  // README's way to try the proxy in a client without AWS. Reports what the client saw.
+  await step('tools/list', listAllTools);
+  const call = (name, args) => client.callTool({ name, arguments: args })
+    .catch((e) => ({ thrown: String(e.message ?? e) }));
+  await step('StartAHOReadSetExportJob', () => call('StartAHOReadSetExportJob', {
+    sequence_store_id: '1234567890', destination_s3_uri: 's3://genomics-exports/run-1/',
+    role_arn: 'arn:aws:iam::123456789012:role/OmicsExport', read_set_ids: ['rs-1'],
+  }));
+  await step('call_aws (denied)', () => call('call_aws', { cli_command: 'aws s3api delete-bucket --bucket prod-data' }));
 }
 
 async function enforcement() {

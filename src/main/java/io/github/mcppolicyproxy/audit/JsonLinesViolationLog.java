@@ -141,8 +141,8 @@ public final class JsonLinesViolationLog implements ViolationLog {
       return true;
     } catch (IOException | RuntimeException e) {
       if (healthy) {
-        stderr.println("mcp-policy-proxy: violation log " + path + " cannot be written (" + e
-            + "); refusals go to stderr until it recovers");
+        stderr.println("mcp-policy-proxy: violation log " + path + " cannot be written ("
+            + describe(e) + "); refusals go to stderr until it recovers");
       }
       healthy = false;
       byte[] marked = (UNWRITTEN_MARKER + new String(line, StandardCharsets.UTF_8))
@@ -201,8 +201,8 @@ public final class JsonLinesViolationLog implements ViolationLog {
       recovered();
     } catch (IOException | RuntimeException e) {
       if (healthy) {
-        stderr.println("mcp-policy-proxy: violation log " + path + " cannot be written (" + e
-            + "); refusals go to stderr until it recovers");
+        stderr.println("mcp-policy-proxy: violation log " + path + " cannot be written ("
+            + describe(e) + "); refusals go to stderr until it recovers");
       }
       healthy = false;
     }
@@ -280,5 +280,11 @@ public final class JsonLinesViolationLog implements ViolationLog {
       }
     }
     out = null;
+  }
+
+  /** A failure in words: the file and what is wrong with it, never a Java class name. */
+  private static String describe(Exception e) {
+    return e instanceof IOException x ? io.github.mcppolicyproxy.errors.Failures.io(x)
+        : "internal error: " + e.getClass().getSimpleName();
   }
 }

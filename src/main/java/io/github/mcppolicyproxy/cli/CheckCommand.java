@@ -5,6 +5,7 @@ import io.github.mcppolicyproxy.policy.Glob;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyEngine;
 import io.github.mcppolicyproxy.policy.PolicyException;
+import io.github.mcppolicyproxy.policy.PolicyLint;
 import io.github.mcppolicyproxy.policy.PolicyLoader;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
@@ -58,7 +59,7 @@ final class CheckCommand implements Callable<Integer> {
           + " in " + policyFile);
       return Cli.EXIT_USAGE;
     }
-    List<String> warnings = new ArrayList<>();
+    List<String> warnings = new ArrayList<>(PolicyLint.warnings(policy));
     PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, Map.of()));
     boolean callAwsAllowed = !engine.alwaysRefused(PolicyEngine.CALL_AWS)
         || policy.mode() == Policy.Mode.MONITOR;
@@ -73,7 +74,11 @@ final class CheckCommand implements Callable<Integer> {
         listed = UpstreamProbe.tools(command, Wiring.mapper(), parent.stderr(),
             Duration.ofSeconds(60));
         listed.forEach(t -> tools.add(t.path("name").asText()));
-      } catch (IOException | UpstreamStartException e) {
+      } catch (IOException e) {
+        out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
+            + io.github.mcppolicyproxy.errors.Failures.io(e));
+        return Cli.EXIT_USAGE;
+      } catch (UpstreamStartException e) {
         out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
             + e.getMessage());
         return Cli.EXIT_USAGE;

@@ -39,6 +39,7 @@ public final class Cli {
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
       cl.addSubcommand(new PinCommand());
+      cl.addSubcommand(new StandInCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
@@ -51,6 +52,11 @@ public final class Cli {
       stderr.println("Try 'mcp-policy-proxy --help'.");
       return EXIT_USAGE;
     });
+    java.util.Optional<String> typo = MistypedCommand.find(args, cl);
+    if (typo.isPresent()) {
+      stderr.println("mcp-policy-proxy: " + typo.get());
+      return EXIT_USAGE;
+    }
     return cl.execute(args);
   }
 }

@@ -2,10 +2,6 @@ package io.github.mcppolicyproxy.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mcppolicyproxy.audit.ViolationLog;
-import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
-import io.github.mcppolicyproxy.jsonrpc.FrameReader;
-import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
-import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
@@ -78,7 +74,8 @@ final class Commands {
     private final PrintStream stderr;
 
     @Option(names = "--policy", paramLabel = "FILE",
-        description = "Policy file (JSON). Default: the bundled config/aws-api-mcp-server.policy.json.")
+        description = {"Policy file (JSON). Default: ~/.mcp-policy-proxy/policy.json, created from the",
+            "bundled config/aws-api-mcp-server.policy.json on first start."})
     Path policy;
 
     @Option(names = "--violation-log", paramLabel = "FILE",
@@ -154,6 +151,10 @@ final class Commands {
       return stdout;
     }
 
+    InputStream stdin() {
+      return stdin;
+    }
+
     PrintStream stderr() {
       return stderr;
     }
@@ -171,19 +172,28 @@ final class Commands {
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
       try {
-        loaded = PolicyPreload.load(preload, policy);
+        loaded = PolicyPreload.load(preload,
+            policy != null ? policy : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr));
       } catch (PolicyException e) {
         Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, Wiring.summary(e),
+            Wiring.details(e, mapper), StartFailure.WAIT_FOR_FIRST);
         return Cli.EXIT_USAGE;
       }
+      io.github.mcppolicyproxy.policy.PolicyLint.warnings(loaded)
+          .forEach(w -> stderr.println("mcp-policy-proxy: warning: " + w));
       String logSpec = violationLog == null ? Wiring.defaultLogPath() : violationLog;
       ViolationLog log;
       try {
         log = Wiring.log(logSpec, stderr, mapper, logArgumentValues);
       } catch (IOException e) {
-        stderr.println("mcp-policy-proxy: cannot open the violation log " + logSpec + ": " + e
-            + "; nothing was started.");
+        String why = "cannot open the violation log " + logSpec + ": "
+            + io.github.mcppolicyproxy.errors.Failures.io(e);
+        stderr.println("mcp-policy-proxy: " + why + "; nothing was started.");
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+            + " start: " + why, mapper.createObjectNode().put("violation_log", logSpec),
+            StartFailure.WAIT_FOR_FIRST);
         return Cli.EXIT_USAGE;
       }
       ProxyConfig config;
@@ -204,7 +214,8 @@ final class Commands {
         log.close();
         return Cli.EXIT_USAGE;
       }
-      List<String> upstreamCommand = command.isEmpty() ? DEFAULT_UPSTREAM : command;
+      List<String> upstreamCommand =
+          StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
       ChildProcess child;
       try {
         child = ChildProcess.start(upstreamCommand, Map.of(), stderr);
@@ -239,33 +250,17 @@ final class Commands {
 
     /**
      * The upstream could not start: answer the client's requests (its initialize, typically) with an
-     * error for a short while, so it shows a reason rather than a dead pipe.
+     * error, so it shows a reason rather than a dead pipe.
      */
     private void answerWhileUnavailable(String why, ProxyConfig config, ObjectMapper mapper) {
-      Replies replies = new Replies(mapper);
-      FrameWriter out = new FrameWriter(stdout);
-      EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
-      Thread t = new Thread(() -> {
-        FrameReader in = new FrameReader(stdin, config.maxFrameBytes());
-        try {
-          in.forEach(frame -> {
-            Envelope e = scanner.scan(frame);
-            if (e.kind() == Envelope.Kind.REQUEST) {
-              out.write(replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE,
-                  "The upstream MCP server could not be started: " + why));
-            }
-          });
-        } catch (IOException e) {
-          // the client went away
-        }
-      }, "unavailable");
-      t.setDaemon(true);
-      t.start();
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      new StartFailure(stdin, stdout, stderr, mapper, config.maxFrameBytes()).answer(
+          Replies.UPSTREAM_UNAVAILABLE, "The upstream MCP server could not be started: " + why,
+          null, StartFailure.WAIT_FOR_FIRST);
+    }
+
+    private StartFailure startFailure(ObjectMapper mapper) {
+      return new StartFailure(stdin, stdout, stderr, mapper, maxFrameBytes > 0 ? maxFrameBytes
+          : ProxyConfig.DEFAULT_MAX_FRAME_BYTES);
     }
   }
 }

@@ -67,7 +67,8 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       arguments = mapper.readTree(args);
     } catch (IOException e) {
-      parent.stderr().println("error: --args is not JSON: " + e.getMessage());
+      parent.stderr().println("error: --args is not JSON: "
+          + io.github.mcppolicyproxy.errors.Failures.io(e));
       return Cli.EXIT_USAGE;
     }
     if (arguments == null || !arguments.isObject()) {

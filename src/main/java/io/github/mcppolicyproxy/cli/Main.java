@@ -9,17 +9,24 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The entry point. Takes stdout for the protocol before anything else can write to it: from here
- * on {@code System.out} is stderr, and only the proxy's frame writer holds the real stdout.
+ * The entry point. Takes stdout (or the descriptor the launcher reserved for frames, see {@link
+ * ProtocolChannel}) for the protocol before anything else can write to it: from here on {@code
+ * System.out} is stderr, and only the proxy's frame writer holds the protocol stream.
  */
 public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    OutputStream protocolOut =
-        new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 64 * 1024);
     PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
         StandardCharsets.UTF_8);
+    OutputStream protocolOut;
+    try {
+      protocolOut = new BufferedOutputStream(ProtocolChannel.open(), 64 * 1024);
+    } catch (IllegalStateException e) {
+      stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+      System.exit(Cli.EXIT_USAGE);
+      return;
+    }
     System.setOut(stderr);
     System.setErr(stderr);
     int code = new Cli(new FileInputStream(FileDescriptor.in), protocolOut, stderr)

@@ -50,7 +50,13 @@ final class PolicyPreload {
     }
     Path path;
     try {
-      path = policy == null ? null : Path.of(policy);
+      if (policy == null) {
+        // The user's default file, once it exists; its first start creates it (DefaultPolicyFile).
+        Path user = DefaultPolicyFile.forThisUser();
+        path = java.nio.file.Files.isRegularFile(user) ? user : null;
+      } else {
+        path = Path.of(policy);
+      }
     } catch (RuntimeException e) {
       return null; // an invalid path: the real load reports it
     }

@@ -34,7 +34,7 @@ final class UpstreamProbe {
   /** The tools {@code command} offers, as listed ({@code tools/list} elements, every page). */
   static List<JsonNode> tools(List<String> command, ObjectMapper mapper, PrintStream stderr,
       Duration timeout) throws IOException, UpstreamStartException, InterruptedException {
-    ChildProcess child = ChildProcess.start(command, Map.of(), stderr);
+    ChildProcess child = ChildProcess.start(StandInCommand.expandSelf(command), Map.of(), stderr);
     try {
       FrameWriter to = new FrameWriter(child.stdin());
       BlockingQueue<JsonNode> from = new LinkedBlockingQueue<>();

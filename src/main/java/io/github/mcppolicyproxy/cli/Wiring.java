@@ -48,6 +48,26 @@ final class Wiring {
     }
   }
 
+  /** One line for a client: the file and its first problem (all of them are on stderr). */
+  static String summary(PolicyException e) {
+    java.util.List<io.github.mcppolicyproxy.policy.PolicyProblem> all = e.problems();
+    String first = all.isEmpty() ? "it is not usable" : all.get(0).toString();
+    return "The policy proxy cannot start: the policy does not load: " + first
+        + (all.size() > 1 ? " (and " + (all.size() - 1) + " more; the proxy's stderr lists them)"
+            : "");
+  }
+
+  /** The file and every problem, as the error's data. */
+  static com.fasterxml.jackson.databind.JsonNode details(PolicyException e, ObjectMapper mapper) {
+    com.fasterxml.jackson.databind.node.ObjectNode data = mapper.createObjectNode();
+    if (!e.problems().isEmpty()) {
+      data.put("policy", e.problems().get(0).file());
+    }
+    com.fasterxml.jackson.databind.node.ArrayNode problems = data.putArray("problems");
+    e.problems().forEach(p -> problems.add(p.toString()));
+    return data;
+  }
+
   /** Reads call_aws commands, with the upstream's region and profile as defaults. */
   static CommandInspector inspector(Policy policy, Map<String, String> upstreamEnv) {
     java.util.Set<String> params = new java.util.HashSet<>();

@@ -47,39 +47,39 @@ public final class PolicyEngine {
   /** The rules' verdict on {@code call}. Never throws for any call. */
   public Verdict decide(ToolCall call) {
     String tool = call.tool();
+    // A call_aws call is read whatever the policy says of it, so that every refusal (and every
+    // monitor-mode record) names the operations of a command that parses.
+    Inspection found = tool.equals(CALL_AWS) ? inspect(call) : new Inspection.None();
+    List<Command> commands = found instanceof Inspection.Commands c ? c.commands() : List.of();
+    List<String> operations =
+        commands.stream().flatMap(x -> x.operations().stream()).distinct().toList();
     for (Glob g : policy.hide()) {
       if (g.matches(tool)) {
-        return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", List.of());
+        return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", operations);
       }
     }
     RuleIndex.Match toolMatch = tools.lookup(tool);
     List<Entry> toolEntries = toolMatch.entries();
     List<Entry> entries = new ArrayList<>(toolEntries);
     policy.allTools().ifPresent(entries::add);
-    for (Entry e : entries) {
-      if (e.action() == Action.DENY) {
-        return refuse(Code.DENIED, e.pointer(), tool + " is denied" + because(e), List.of());
-      }
+    // the most specific deny speaks: the tool's own entry before a glob, any of them before all_tools
+    Entry deny = toolMatch.deny() != null ? toolMatch.deny()
+        : policy.allTools().filter(e -> e.action() == Action.DENY).orElse(null);
+    if (deny != null) {
+      return refuse(Code.DENIED, deny.pointer(), tool + " is denied" + because(deny), operations);
     }
     if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
       return refuse(Code.DENIED, "/default",
-          tool + " is not allowed by the policy (no rule allows it; default: deny)", List.of());
+          tool + " is not allowed by the policy (no rule allows it; default: deny)", operations);
     }
 
-    List<Command> commands = List.of();
-    List<String> operations = List.of();
     Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
     List<Entry> opDeciders = new ArrayList<>();
     if (tool.equals(CALL_AWS) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
-      Inspection found = inspector.inspect(call);
       if (found instanceof Inspection.Unparseable u) {
         return refuse(Code.UNPARSEABLE_COMMAND, policy.hasOperations() ? "/operations" : "/default",
             "the AWS command could not be understood, so it cannot be judged: " + u.reason(),
             List.of());
-      }
-      if (found instanceof Inspection.Commands c) {
-        commands = c.commands();
-        operations = commands.stream().flatMap(x -> x.operations().stream()).distinct().toList();
       }
       if (policy.hasOperations()) {
         for (Command command : commands) {
@@ -90,11 +90,9 @@ public final class PolicyEngine {
             if (m.decider() != null) {
               opDeciders.add(m.decider());
             }
-            for (Entry e : matched) {
-              if (e.action() == Action.DENY) {
-                return refuse(Code.DENIED, e.pointer(),
-                    "AWS operation " + op + " is denied" + because(e), operations);
-              }
+            if (m.deny() != null) {
+              return refuse(Code.DENIED, m.deny().pointer(),
+                  "AWS operation " + op + " is denied" + because(m.deny()), operations);
             }
             if (matched.isEmpty() && policy.defaultAction() == Action.DENY) {
               return refuse(Code.DENIED, "/default", "AWS operation " + op
@@ -222,6 +220,16 @@ public final class PolicyEngine {
       }
     }
     return out;
+  }
+
+  /** The inspector's reading; a defect in it is an unparseable command (refused where it matters). */
+  private Inspection inspect(ToolCall call) {
+    try {
+      return inspector.inspect(call);
+    } catch (RuntimeException e) {
+      // the inspector's contract is never to throw; if it does, judge as if it could not read
+      return new Inspection.Unparseable("the command reader failed on it");
+    }
   }
 
   /** The inspector this engine reads {@code call_aws} commands with. */

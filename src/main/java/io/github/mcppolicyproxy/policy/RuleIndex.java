@@ -43,10 +43,11 @@ final class RuleIndex {
    * @param entries every entry whose key matches, in file order
    * @param decider the matching entry with the most specific key (an exact name, else the glob
    *     with the most literal characters; the first in file order on a tie), or null
+   * @param deny the denying entry with the most specific key (its reason is the one shown), or null
    */
-  record Match(List<Entry> entries, Entry decider) {}
+  record Match(List<Entry> entries, Entry decider, Entry deny) {}
 
-  private static final Match NONE = new Match(List.of(), null);
+  private static final Match NONE = new Match(List.of(), null, null);
 
   /** Every entry whose key matches {@code name}, and the one that decides allow vs approval. */
   Match lookup(String name) {
@@ -67,13 +68,18 @@ final class RuleIndex {
     }
     List<Entry> entries = new ArrayList<>(hits.size());
     Rule best = null;
+    Rule deny = null;
     for (Rule r : hits) {
       entries.add(r.entry());
       if (best == null || r.glob().specificity() > best.glob().specificity()) {
         best = r;
       }
+      if (r.entry().action() == Policy.Action.DENY
+          && (deny == null || r.glob().specificity() > deny.glob().specificity())) {
+        deny = r;
+      }
     }
-    return new Match(entries, best.entry());
+    return new Match(entries, best.entry(), deny == null ? null : deny.entry());
   }
 
   private static List<Rule> collect(List<Rule> rules, String name, String folded, List<Rule> hits) {

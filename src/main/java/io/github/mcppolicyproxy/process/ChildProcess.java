@@ -49,10 +49,22 @@ public final class ChildProcess implements Upstream {
    */
   public static ChildProcess start(List<String> command, Map<String, String> extraEnv,
       PrintStream stderr) throws UpstreamStartException {
-    if (command.isEmpty()) {
-      throw new UpstreamStartException("no upstream command given", 127);
-    }
+    return start(command, extraEnv, stderr, CommandLocator.forThisProcess());
+  }
+
+  /**
+   * Starts {@code command}, its program found by {@code locator} (which says on {@code stderr}
+   * where, when not on the PATH).
+   *
+   * @throws UpstreamStartException when the command cannot be found or started
+   */
+  public static ChildProcess start(List<String> command, Map<String, String> extraEnv,
+      PrintStream stderr, CommandLocator locator) throws UpstreamStartException {
+    CommandLocator.Located located = locator.locate(command);
+    located.note().ifPresent(n -> stderr.println("mcp-policy-proxy: " + n));
+    command = located.command();
     ProcessBuilder pb = new ProcessBuilder(Argv.forChild(command));
+    pb.environment().putAll(located.env());
     pb.environment().putAll(extraEnv);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
     pb.redirectOutput(ProcessBuilder.Redirect.PIPE);

@@ -109,7 +109,7 @@ public final class ClientToServer implements Runnable {
     JsonId id = env.kind() == Envelope.Kind.REQUEST ? env.id() : null;
     if (id != null) {
       toClient.write(replies.error(id, Replies.INTERNAL_ERROR, "Internal error in the policy proxy;"
-          + " the request was not forwarded: " + e));
+          + " the request was not forwarded (the proxy's stderr has the details)"));
     }
   }
 
@@ -340,8 +340,11 @@ public final class ClientToServer implements Runnable {
   private boolean track(Envelope e, Out out, String continuationKey, String tool) {
     if (e.kind() == Envelope.Kind.REQUEST
         && !inFlight.add(e.id(), e.method(), continuationKey, tool)) {
-      out.answers.add(replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
-          + config.maxPending() + ") are waiting for the upstream server; retry later"));
+      InFlight.Closed gone = inFlight.closed();
+      out.answers.add(gone != null
+          ? replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE, gone.message(), gone.data())
+          : replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
+              + config.maxPending() + ") are waiting for the upstream server; retry later"));
       return false;
     }
     return true;

@@ -23,7 +23,13 @@ public final class InFlight {
     }
   }
 
+  /** Why requests can no longer be forwarded (the upstream is gone), for the error answering them. */
+  public record Closed(String message, com.fasterxml.jackson.databind.JsonNode data) {}
+
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private Closed closed; // guarded by this: once set, nothing more is recorded
+  private boolean everAdded; // guarded by this
+  private int refusedAfterClose; // guarded by this
   private final Continuations continuations = new Continuations();
   private final int max;
 
@@ -42,13 +48,49 @@ public final class InFlight {
     return add(id, method, continuationKey, null);
   }
 
-  /** Records a forwarded {@code tools/call} of {@code tool}. */
-  public boolean add(JsonId id, String method, String continuationKey, String tool) {
+  /**
+   * Records a forwarded request (of {@code tool}, for a {@code tools/call}) that may open a
+   * continuation under {@code continuationKey}; false when the table is full or {@link #close
+   * closed} (see {@link #closed()} for which).
+   */
+  public synchronized boolean add(JsonId id, String method, String continuationKey, String tool) {
+    if (closed != null) {
+      refusedAfterClose++;
+      return false;
+    }
     if (pending.size() >= max && !pending.containsKey(id.key())) {
       return false;
     }
     pending.put(id.key(), new Pending(id, method, continuationKey, tool));
+    everAdded = true;
     return true;
+  }
+
+  /**
+   * The upstream is gone: from now on {@link #add} refuses, so that a request is either returned
+   * here (to be answered by the caller) or refused to its sender, never lost in between.
+   */
+  public synchronized List<Pending> close(String message,
+      com.fasterxml.jackson.databind.JsonNode data) {
+    if (closed == null) {
+      closed = new Closed(message, data);
+    }
+    return drain();
+  }
+
+  /** Why the table was closed, or null while requests are still forwarded. */
+  public synchronized Closed closed() {
+    return closed;
+  }
+
+  /** True once any request was recorded (the client has spoken). */
+  public synchronized boolean everAdded() {
+    return everAdded;
+  }
+
+  /** How many requests were refused because the table was closed. */
+  public synchronized int refusedAfterClose() {
+    return refusedAfterClose;
   }
 
   /** Removes and returns the request that {@code id} answers, or null if none is waiting. */

@@ -38,6 +38,10 @@ import java.util.concurrent.TimeoutException;
  */
 public final class ProxySession {
   private static final Duration DRAIN_AFTER_STOP = Duration.ofSeconds(1);
+  /** After the upstream died: how long to wait for a client that has sent no request yet. */
+  static final Duration WAIT_FOR_FIRST = Duration.ofSeconds(10);
+  /** After the upstream died: how long more requests are answered once the client has spoken. */
+  static final Duration AFTER_ANSWER = Duration.ofMillis(250);
 
   private final InputStream clientIn;
   private final FrameWriter toClient;
@@ -108,6 +112,13 @@ public final class ProxySession {
         toServer.close();
         int code = upstream.stop(config.shutdownGrace());
         await(serverDone, DRAIN_AFTER_STOP);
+        // What it never answered (it died, say) is still answered, but never at the price of
+        // hanging on a client that no longer reads: the write gets a bounded time.
+        await(CompletableFuture.runAsync(() -> answerPending(code), r -> {
+          Thread t = new Thread(r, "answer-pending");
+          t.setDaemon(true);
+          t.start();
+        }).thenApply(x -> "answered"), DRAIN_AFTER_STOP);
         return code == 0 || code == 143 || code == 137 ? 0 : code;
       }
       OptionalInt exited = upstream.awaitExit(config.shutdownGrace());
@@ -115,6 +126,7 @@ public final class ProxySession {
       upstream.stop(Duration.ZERO); // its descendants go too
       answerPending(code);
       config.stderr().println("mcp-policy-proxy: upstream exited with code " + code);
+      lingerForRequests(clientDone);
       return code;
     } finally {
       // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
@@ -129,11 +141,27 @@ public final class ProxySession {
     return inFlight.size();
   }
 
-  private void answerPending(int code) {
-    List<InFlight.Pending> waiting = inFlight.drain();
-    if (waiting.isEmpty()) {
-      return;
+  /**
+   * The upstream is gone, but the client may have a request on its way (an initialize sent as the
+   * upstream died at start): the client pump stays up to answer it with the exit's error, until the
+   * client closes, {@link #AFTER_ANSWER} after such an answer, or {@link #WAIT_FOR_FIRST} when the
+   * client has not sent a request at all ({@link #AFTER_ANSWER} once it has).
+   */
+  private void lingerForRequests(CompletableFuture<String> clientDone) throws InterruptedException {
+    long now = System.nanoTime();
+    long end = now + (inFlight.everAdded() ? AFTER_ANSWER : WAIT_FOR_FIRST).toNanos();
+    int refused = inFlight.refusedAfterClose();
+    while (!clientDone.isDone() && now < end) {
+      await(clientDone, Duration.ofNanos(Math.min(end - now, 50_000_000L)));
+      now = System.nanoTime();
+      if (inFlight.refusedAfterClose() != refused) {
+        refused = inFlight.refusedAfterClose();
+        end = Math.min(end, now + AFTER_ANSWER.toNanos());
+      }
     }
+  }
+
+  private void answerPending(int code) {
     List<String> tail = upstream.stderrTail();
     ObjectNode data = mapper.createObjectNode();
     data.put("exit_code", code);
@@ -141,7 +169,8 @@ public final class ProxySession {
     tail.forEach(lines::add);
     String message = "The upstream MCP server exited with code " + code + " before answering"
         + (tail.isEmpty() ? "" : "; its last stderr lines: " + String.join(" | ", tail));
-    for (InFlight.Pending p : waiting) {
+    // closing and draining is one step: a request the client pump records later is refused there
+    for (InFlight.Pending p : inFlight.close(message, data)) {
       try {
         toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
       } catch (IOException e) {

@@ -15,7 +15,12 @@ public final class ProxyJar {
     return jar;
   }
 
+  /**
+   * The java that runs the proxy: the {@code proxy.java} system property when set ({@code mvn
+   * -Pjlink verify} points it at the container's jlink runtime), else this JVM's.
+   */
   public static String java() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = System.getProperty("proxy.java", "");
+    return java.isBlank() ? Path.of(System.getProperty("java.home"), "bin", "java").toString() : java;
   }
 }

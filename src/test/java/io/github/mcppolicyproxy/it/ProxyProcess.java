@@ -70,6 +70,13 @@ final class ProxyProcess implements AutoCloseable {
     return new ProxyProcess(pb.start());
   }
 
+  /** Starts any command (a launcher, say) with extra environment, driven the same way. */
+  static ProxyProcess command(List<String> command, Map<String, String> env) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command);
+    pb.environment().putAll(env);
+    return new ProxyProcess(pb.start());
+  }
+
   static ProxyProcess start(List<String> args) throws IOException {
     return start(args, Map.of(), List.of());
   }
@@ -179,6 +186,21 @@ final class ProxyProcess implements AutoCloseable {
         + "\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}");
     send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
     return r;
+  }
+
+  /** initialize, waiting up to {@code timeout} for its answer (a JVM upstream on a loaded machine). */
+  JsonNode initialize(Duration timeout) throws IOException, InterruptedException {
+    send("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+        + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}");
+    long end = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < end) {
+      JsonNode n = JSON.readTree(nextLine(Duration.ofNanos(Math.max(1, end - System.nanoTime()))));
+      if (!n.has("method") && n.path("id").isInt() && n.path("id").asInt() == 0) {
+        send("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        return n;
+      }
+    }
+    throw new AssertionError("no answer to initialize within " + timeout + "; stderr:\n" + stderr());
   }
 
   JsonNode callTool(int id, String tool, String arguments) throws IOException, InterruptedException {

@@ -49,7 +49,7 @@ public final class ProxyUnderTest {
     }
     Path policy = write(workDir.resolve("allow.policy.json"), ALLOW_ALL_POLICY);
     Path violations = violationLog(workDir);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = io.github.mcppolicyproxy.it.ProxyJar.java();
     return new ProxyUnderTest(
         List.of(java, "-jar", jar.toString(), "--policy", policy.toString(), "--violation-log", violations.toString(), "--"),
         "java -jar " + jar);
@@ -66,7 +66,7 @@ public final class ProxyUnderTest {
       throw new IllegalStateException(jar + " does not hold the proxy: run `mvn package` first");
     }
     Path policy = write(workDir.resolve("policy.json"), policyJson);
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = io.github.mcppolicyproxy.it.ProxyJar.java();
     List<String> prefix = new java.util.ArrayList<>(List.of(java));
     prefix.addAll(List.of(jvmOptions));
     prefix.addAll(List.of("-jar", jar.toString(), "--policy", policy.toString(),

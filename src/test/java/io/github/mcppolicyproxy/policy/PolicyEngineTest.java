@@ -282,7 +282,7 @@ class PolicyEngineTest {
   }
 
   @Test
-  void commandsAreNotInspectedUnderDefaultAllowWithoutOperations() {
+  void anUnparseableCommandIsAllowedUnderDefaultAllowWithoutOperations() {
     PolicyEngine e = engine("{\"version\":\"1\",\"default\":\"allow\"}");
 
     assertThat(e.decide(call("call_aws", "{\"cli_command\":\"?? x\"}"))).isInstanceOf(Verdict.Allow.class);
@@ -350,5 +350,63 @@ class PolicyEngineTest {
     assertThat(refusal(e.decide(call("anything", "{\"dry_run\":false}"))).rule())
         .isEqualTo("/all_tools/deny_if/0");
     assertThat(e.decide(call("anything", "{\"dry_run\":true}"))).isInstanceOf(Verdict.Allow.class);
+  }
+
+  @Test
+  void theMostSpecificMatchingDenySpeaksWhateverTheFileOrder() {
+    PolicyEngine e = engine("""
+        {"version":"1","default":"allow","tools":{"call_aws":{},
+           "r*":{"action":"deny","reason":"nothing starting with r"},
+           "rm*":{"action":"deny","reason":"no removals"},
+           "rm_all":{"action":"deny","reason":"rm_all wipes the disk"}},
+         "operations":{"*:Delete*":{"action":"deny","reason":"no deletions"},
+           "s3:Delete*":{"action":"deny","reason":"no S3 deletions"},
+           "s3:DeleteBucket":{"action":"deny","reason":"buckets hold the lab's data"}}}""");
+
+    Refusal tool = refusal(e.decide(call("rm_all", "{}")));
+    assertThat(tool.rule()).isEqualTo("/tools/rm_all");
+    assertThat(tool.reason()).isEqualTo("rm_all is denied: rm_all wipes the disk");
+    assertThat(refusal(e.decide(call("rm_x", "{}"))).reason()).endsWith("no removals");
+
+    Refusal bucket = refusal(e.decide(call("call_aws", "{\"cli_command\":\"s3:DeleteBucket\"}")));
+    assertThat(bucket.rule()).isEqualTo("/operations/s3:DeleteBucket");
+    assertThat(bucket.reason()).isEqualTo("AWS operation s3:DeleteBucket is denied: buckets hold the"
+        + " lab's data");
+    assertThat(refusal(e.decide(call("call_aws", "{\"cli_command\":\"s3:DeleteObject\"}")))
+        .rule()).isEqualTo("/operations/s3:Delete*");
+    assertThat(refusal(e.decide(call("call_aws", "{\"cli_command\":\"ec2:DeleteVpc\"}")))
+        .reason()).endsWith("no deletions");
+  }
+
+  @Test
+  void aToolsOwnDenySpeaksBeforeAllTools() {
+    PolicyEngine e = engine("""
+        {"version":"1","default":"allow","all_tools":{"action":"deny","reason":"closed"},
+         "tools":{"x":{"action":"deny","reason":"x is broken"}}}""");
+
+    assertThat(refusal(e.decide(call("x", "{}"))).rule()).isEqualTo("/tools/x");
+    assertThat(refusal(e.decide(call("y", "{}"))).rule()).isEqualTo("/all_tools");
+  }
+
+  @Test
+  void refusalsOfCallAwsNameTheParsedOperationsAlsoWithoutAnOperationsBlock() {
+    String args = "{\"cli_command\":[\"s3:ListBuckets\",\"omics:StartReadSetExportJob --x 1\"]}";
+    List<String> both = List.of("s3:ListBuckets", "omics:StartReadSetExportJob");
+
+    PolicyEngine hidden = engine("""
+        {"version":"1","default":"allow","hide":["call_aws"]}""");
+    assertThat(refusal(hidden.decide(call("call_aws", args))).operations()).isEqualTo(both);
+    PolicyEngine denied = engine("""
+        {"version":"1","default":"allow","tools":{"call_aws":{"action":"deny"}}}""");
+    assertThat(refusal(denied.decide(call("call_aws", args))).operations()).isEqualTo(both);
+    PolicyEngine byDefault = engine("""
+        {"version":"1","default":"deny","mode":"monitor"}""");
+    assertThat(refusal(byDefault.decide(call("call_aws", args))).operations()).isEqualTo(both);
+    PolicyEngine predicate = engine("""
+        {"version":"1","default":"allow","tools":{"call_aws":{"deny_if":[
+          {"path":"args.cli_command","op":"contains","value":"s3:ListBuckets"}]}}}""");
+    assertThat(refusal(predicate.decide(call("call_aws", args))).operations()).isEqualTo(both);
+    assertThat(predicate.decide(call("call_aws", "{\"cli_command\":\"ec2:DescribeVpcs\"}"))
+        .operations()).containsExactly("ec2:DescribeVpcs");
   }
 }

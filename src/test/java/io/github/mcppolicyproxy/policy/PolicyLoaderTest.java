@@ -355,4 +355,126 @@ class PolicyLoaderTest {
     assertThatThrownBy(() -> loader.load(f))
         .hasMessage(f + ": /default: \"maybe\" is not one of \"allow\" or \"deny\" (line 1, column 16)");
   }
+
+  @Test
+  void aToolPredicateWhosePathDoesNotStartAtArgsIsRefusedNamingTheRoot() {
+    List<PolicyProblem> all = problems("""
+        {"version":"1","default":"deny",
+         "all_tools":{"require":[{"path":"region","op":"eq","value":"us-east-1"}]},
+         "tools":{"put":{"deny_if":[{"path":"bucket","op":"eq","value":"prod"},
+                                    {"path":"params.bucket","op":"exists"},
+                                    {"path":"args","op":"exists"},
+                                    {"path":"args.bucket.name","op":"eq","value":"x"}]}}}""");
+
+    assertThat(all).extracting(PolicyProblem::pointer).containsExactly(
+        "/all_tools/require/0/path", "/tools/put/deny_if/0/path", "/tools/put/deny_if/1/path");
+    assertThat(all.get(1).message()).isEqualTo("\"bucket\" can never match: on a tool a path starts"
+        + " with \"args.\" (the call's arguments), e.g. \"args.bucket\"; did you mean \"args.bucket\"?");
+    assertThat(all.get(0).message()).contains("\"region\" exists only for entries under \"operations\"");
+    assertThat(all.get(2).line()).isEqualTo(4);
+  }
+
+  @Test
+  void anOperationPredicateOutsideParamsRegionProfileAndArgsIsRefusedNamingTheValidRoots()
+      throws PolicyException {
+    List<PolicyProblem> all = problems("""
+        {"version":"1","default":"deny","operations":{"omics:StartReadSetExportJob":{
+          "require":[{"path":"destination","op":"regex","value":"s3://mine/.*"},
+                     {"path":"params","op":"exists"},
+                     {"path":"params.--destination","op":"exists"},
+                     {"path":"params.destination.bucket","op":"eq","value":"x"},
+                     {"path":"region.name","op":"eq","value":"us-east-1"}]}}}""");
+
+    assertThat(all).extracting(PolicyProblem::pointer).containsExactly(
+        "/operations/omics:StartReadSetExportJob/require/0/path",
+        "/operations/omics:StartReadSetExportJob/require/1/path",
+        "/operations/omics:StartReadSetExportJob/require/2/path",
+        "/operations/omics:StartReadSetExportJob/require/3/path",
+        "/operations/omics:StartReadSetExportJob/require/4/path");
+    assertThat(all.get(0).message()).contains("can never match", "\"params.NAME\"", "\"region\"",
+        "\"profile\"", "\"args.\"", "did you mean \"params.destination\"?");
+    assertThat(all.get(2).message()).contains("\"params.destination\" for --destination");
+    assertThat(all.get(3).message()).contains("nothing follows \"params.destination\"");
+    assertThat(all.get(4).message()).contains("\"region\" is a single value");
+
+    Policy ok = load("""
+        {"version":"1","default":"deny","operations":{"omics:*":{
+          "require":[{"path":"params.destination","op":"regex","value":"s3://mine/.*"},
+                     {"path":"region","op":"in","value":["us-east-1"]},
+                     {"path":"profile","op":"neq","value":"admin"},
+                     {"path":"args.cli_command","op":"exists"}]}}}""");
+    assertThat(ok.operations().values().iterator().next().require()).hasSize(4);
+  }
+
+  @Test
+  void emptyOrNestedChoicesAndArrayOperandsOfEqAreRefusedBecauseTheyCanNeverDecide() {
+    List<PolicyProblem> all = problems("""
+        {"version":"1","default":"deny","tools":{"x":{"deny_if":[
+          {"path":"args.a","op":"in","value":[]},
+          {"path":"args.a","op":"not_in","value":[]},
+          {"path":"args.a","op":"in","value":[["a","b"]]},
+          {"path":"args.a","op":"eq","value":["a"]},
+          {"path":"args.a","op":"neq","value":["a"]},
+          {"path":"args.a","op":"in","value":["a",{"k":1}]}]}}}""");
+
+    assertThat(all).extracting(PolicyProblem::pointer).containsExactly(
+        "/tools/x/deny_if/0/value", "/tools/x/deny_if/1/value", "/tools/x/deny_if/2/value",
+        "/tools/x/deny_if/3/value", "/tools/x/deny_if/4/value");
+    assertThat(all.get(0).message()).startsWith("an empty list for in matches no value");
+    assertThat(all.get(1).message()).startsWith("an empty list for not_in excludes no value");
+    assertThat(all.get(2).message()).contains("an array choice never matches");
+    assertThat(all.get(3).message()).contains("eq never matches; use in");
+    assertThat(all.get(4).message()).contains("use not_in");
+  }
+
+  @Test
+  void toolKeysAndHideEntriesWithSurroundingWhiteSpaceAreRefused() {
+    List<PolicyProblem> all = problems("""
+        {"version":"1","default":"allow","hide":["secret_* "],
+         "tools":{" call_aws":{"action":"deny"},"ok_tool":{}}}""");
+
+    assertThat(all).extracting(PolicyProblem::pointer).containsExactly("/hide/0", "/tools/ call_aws");
+    assertThat(all.get(1).message()).contains("never matches", "write \"call_aws\"");
+  }
+
+  @Test
+  void approvalOnAnEntryThatDoesNotAskAndArgumentsSchemaOnAnOperationAreRefused() {
+    List<PolicyProblem> all = problems("""
+        {"version":"1","default":"deny",
+         "tools":{"a":{"action":"deny","approval":{"timeout_seconds":30}}},
+         "operations":{"s3:Put*":{"arguments_schema":{"type":"object"}}}}""");
+
+    assertThat(all).extracting(PolicyProblem::pointer)
+        .containsExactly("/tools/a/approval", "/operations/s3:Put*/arguments_schema");
+    assertThat(all.get(1).message()).contains("applies to tools only");
+  }
+
+  @Test
+  void anEmptyFileSaysItIsEmpty() {
+    assertThat(onlyProblem("").message()).startsWith("is empty");
+  }
+
+  @Test
+  void aMissingFileSaysSoWithoutAJavaExceptionName(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.json");
+
+    assertThatThrownBy(() -> loader.load(missing))
+        .hasMessage(missing + ": /: cannot be read: no such file")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception"));
+  }
+
+  @Test
+  void aDirectoryGivenAsThePolicyIsNamedWithoutAJavaExceptionName(@TempDir Path dir) {
+    assertThatThrownBy(() -> loader.load(dir))
+        .hasMessageStartingWith(dir + ": /: cannot be read: ")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("Exception"));
+  }
+
+  @Test
+  void invalidJsonNeverMentionsTheParsersRedactedSource() {
+    PolicyProblem p = onlyProblem("{\"version\":\"1\", \"default\": 'deny'}");
+
+    assertThat(p.message()).startsWith("is not valid JSON:").doesNotContain("REDACTED")
+        .doesNotContain("StreamReadFeature").doesNotContain("Source:");
+  }
 }
