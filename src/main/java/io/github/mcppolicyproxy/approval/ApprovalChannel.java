@@ -41,6 +41,19 @@ public interface ApprovalChannel {
     return false;
   }
 
+  /**
+   * Where a call goes that the client cannot be asked about ({@code --approval-fallback
+   * out-of-band}), or every call with {@link #outOfBandFirst}; null when there is no such channel.
+   */
+  default OutOfBandApprovals outOfBand() {
+    return null;
+  }
+
+  /** True when the operator sends every approval out of band ({@code --approval-via out-of-band}). */
+  default boolean outOfBandFirst() {
+    return false;
+  }
+
   /** Whether a person can be asked now. */
   boolean available();
 

@@ -66,12 +66,7 @@ public final class ElicitationApprovals implements ApprovalChannel {
     frame.put("method", "elicitation/create");
     ObjectNode params = frame.putObject("params");
     params.put("message", question);
-    ObjectNode schema = params.putObject("requestedSchema");
-    schema.put("type", "object");
-    schema.putObject("properties").putObject("approve").put("type", "boolean")
-        .put("title", "Approve this call")
-        .put("description", "Allow the agent to run exactly this call once");
-    schema.putArray("required").add("approve");
+    params.set("requestedSchema", ApprovalForm.schema(mapper));
     try {
       toClient.write(mapper.writeValueAsBytes(frame));
     } catch (IOException e) {
@@ -106,10 +101,7 @@ public final class ElicitationApprovals implements ApprovalChannel {
     }
     Answer a = Answer.DECLINED;
     try {
-      JsonNode result = mapper.readTree(frame).path("result");
-      if ("accept".equals(result.path("action").asText())
-          && result.path("content").path("approve").asBoolean(false)
-          && result.path("content").path("approve").isBoolean()) {
+      if (ApprovalForm.approves(mapper.readTree(frame).path("result"))) {
         a = Answer.APPROVED;
       }
     } catch (IOException | RuntimeException ex) {

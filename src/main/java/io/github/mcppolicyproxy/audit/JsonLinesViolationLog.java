@@ -40,13 +40,15 @@ public final class JsonLinesViolationLog implements ViolationLog {
   private final PrintStream stderr;
   private final ObjectMapper mapper;
   private final boolean recordValues;
+  private final LogRotation rotation;
   private FileChannel out; // null while closed (or for the stderr log)
   private Object fileKey;
   private boolean healthy = true;
 
   private JsonLinesViolationLog(Path path, PrintStream stderr, ObjectMapper mapper,
-      boolean recordValues) {
+      boolean recordValues, LogRotation rotation) {
     this.path = path;
+    this.rotation = Objects.requireNonNull(rotation, "rotation");
     this.stderr = Objects.requireNonNull(stderr, "stderr");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
     this.recordValues = recordValues;
@@ -59,8 +61,14 @@ public final class JsonLinesViolationLog implements ViolationLog {
    */
   public static JsonLinesViolationLog open(Path path, PrintStream stderr, ObjectMapper mapper,
       boolean recordValues) throws IOException {
+    return open(path, stderr, mapper, recordValues, LogRotation.NEVER);
+  }
+
+  /** As {@link #open(Path, PrintStream, ObjectMapper, boolean)}, rotated by size as given. */
+  public static JsonLinesViolationLog open(Path path, PrintStream stderr, ObjectMapper mapper,
+      boolean recordValues, LogRotation rotation) throws IOException {
     JsonLinesViolationLog log = new JsonLinesViolationLog(
-        Objects.requireNonNull(path, "path"), stderr, mapper, recordValues);
+        Objects.requireNonNull(path, "path"), stderr, mapper, recordValues, rotation);
     log.reopen();
     return log;
   }
@@ -68,7 +76,7 @@ public final class JsonLinesViolationLog implements ViolationLog {
   /** A log that writes its lines to stderr ({@code --violation-log -}). */
   public static JsonLinesViolationLog toStderr(PrintStream stderr, ObjectMapper mapper,
       boolean recordValues) {
-    return new JsonLinesViolationLog(null, stderr, mapper, recordValues);
+    return new JsonLinesViolationLog(null, stderr, mapper, recordValues, LogRotation.NEVER);
   }
 
   private void reopen() throws IOException {
@@ -102,33 +110,17 @@ public final class JsonLinesViolationLog implements ViolationLog {
   }
 
   @Override
-  public synchronized boolean append(Violation v) {
-    return writeLine((json(v) + "\n").getBytes(StandardCharsets.UTF_8));
+  public boolean append(Violation v) {
+    return appendLine(json(v));
   }
 
   @Override
-  public synchronized boolean append(LogEvent e) {
-    ObjectNode o = mapper.createObjectNode();
-    o.put("time", e.time().toString());
-    o.put("session", e.session());
-    if (e.requestId() == null) {
-      o.putNull("request_id");
-    } else if (isOneJsonScalar(e.requestId())) {
-      o.putRawValue("request_id", new RawValue(e.requestId()));
-    } else {
-      o.put("request_id", e.requestId());
-    }
-    o.put("tool", e.tool());
-    o.put("code", e.code());
-    e.details().forEach(o::put);
-    try {
-      return writeLine((mapper.writeValueAsString(o) + "\n").getBytes(StandardCharsets.UTF_8));
-    } catch (IOException ex) {
-      throw new IllegalStateException("cannot serialize a log event", ex);
-    }
+  public boolean appendEvent(LogEvent e) {
+    return appendLine(json(e));
   }
 
-  private boolean writeLine(byte[] line) {
+  private synchronized boolean appendLine(String json) {
+    byte[] line = (json + "\n").getBytes(StandardCharsets.UTF_8);
     if (path == null) {
       stderr.write(line, 0, line.length);
       stderr.flush();
@@ -136,6 +128,9 @@ public final class JsonLinesViolationLog implements ViolationLog {
     }
     try {
       ensureOpen();
+      if (rotation.due(out.size(), line.length)) {
+        rotate();
+      }
       write(line);
       recovered();
       return true;
@@ -153,6 +148,17 @@ public final class JsonLinesViolationLog implements ViolationLog {
       }
       return false;
     }
+  }
+
+  /**
+   * Between two records, under this log's lock: {@code LOG.(keep-1)} becomes {@code LOG.keep} (the
+   * oldest is dropped), ..., {@code LOG} becomes {@code LOG.1}, and a new empty {@code LOG} is
+   * opened. Every record is whole in exactly one file.
+   */
+  private void rotate() throws IOException {
+    closeQuietly();
+    rotation.shift(path);
+    reopen();
   }
 
   /** Writes the whole line or, failing that, cuts the file back to where it was. */
@@ -238,7 +244,11 @@ public final class JsonLinesViolationLog implements ViolationLog {
     } else {
       o.putNull("retry_after_seconds");
     }
-    o.put("outcome", v.enforced() ? "refused" : "would_refuse");
+    if (v.refusal().scope() != null) {
+      o.put("scope", v.refusal().scope()); // whose count refused: session, grant NAME, global
+    }
+    o.put("outcome", v.refusal().code() == io.github.mcppolicyproxy.policy.Code.APPROVAL_HELD
+        ? "held" : v.enforced() ? "refused" : "would_refuse");
     o.put("mode", v.enforced() ? "enforce" : "monitor");
     o.put("arguments_sha256", v.argumentsSha256());
     ArrayNode keys = o.putArray("argument_keys");
@@ -252,6 +262,34 @@ public final class JsonLinesViolationLog implements ViolationLog {
       return mapper.writeValueAsString(o);
     } catch (IOException e) {
       throw new IllegalStateException("cannot serialize a violation record", e);
+    }
+  }
+
+  /** The JSON line for {@code e}, without its line end. */
+  public String json(LogEvent e) {
+    ObjectNode o = mapper.createObjectNode();
+    o.put("time", e.time().toString());
+    o.put("session", e.session());
+    if (e.aboutACall()) {
+      if (e.requestId() == null) {
+        o.putNull("request_id");
+      } else if (isOneJsonScalar(e.requestId())) {
+        o.putRawValue("request_id", new RawValue(e.requestId()));
+      } else {
+        o.put("request_id", e.requestId());
+      }
+      o.put("tool", e.tool());
+    }
+    o.put("event", e.event());
+    e.details().forEach((k, v) -> o.set(k, mapper.valueToTree(v)));
+    if (e.policySource() != null || e.policySha256() != null) {
+      o.put("policy", e.policySource());
+      o.put("policy_sha256", e.policySha256());
+    }
+    try {
+      return mapper.writeValueAsString(o);
+    } catch (IOException ex) {
+      throw new IllegalStateException("cannot serialize a log event", ex);
     }
   }
 

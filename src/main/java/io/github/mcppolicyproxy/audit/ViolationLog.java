@@ -13,11 +13,11 @@ public interface ViolationLog extends AutoCloseable {
   boolean append(Violation v);
 
   /**
-   * Records an event that is not a refusal ({@link LogEvent}), with the same durability and fallback
-   * as {@link #append(Violation)}. The default writes nothing and says so (false).
+   * Records an event that is not a refusal (a reload, a session's summary), under the same rules as
+   * {@link #append}. A log that keeps only refusals may ignore events; it returns true then.
    */
-  default boolean append(LogEvent e) {
-    return false;
+  default boolean appendEvent(LogEvent e) {
+    return true;
   }
 
   /** True while the last write (or reopen) succeeded. */

@@ -1,6 +1,5 @@
 package io.github.mcppolicyproxy.aws;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,12 +12,10 @@ import java.util.Optional;
  *
  * <p>Parameter values are kept literally: a value the CLI would load from a file
  * ({@code file://}, {@code fileb://}) is the string {@code file://...}, not the file's content.
- * The CLI accepts any unambiguous prefix of an operation parameter ({@code --dest} for
- * {@code --destination}); {@code params} keeps the names as typed, and {@link #paramValues(String)}
- * is the lookup that accounts for prefixes. Without the service model the number of values an
- * option takes is unknown, so every word up to the next option counts as one of its values: the
- * positional outfile of a streaming operation ({@code aws s3api get-object --bucket b --key k
- * out.txt}) shows up as a further value of the option before it, an over-approximation.
+ * Parameters are keyed by their full CLI names, as the CLI's argparse resolved them: an
+ * abbreviation ({@code --dest}) is its option ({@code destination}), the last of repeated options
+ * wins, {@code --no-x} after {@code --x} removes {@code x}. {@code --cli-input-json} is a parameter
+ * like any other: the server never sends what it holds.
  *
  * @param cliService          service as typed, e.g. {@code s3api}, {@code s3}, {@code configservice}
  * @param cliOperation        operation as typed, e.g. {@code start-read-set-export-job}, {@code cp};
@@ -28,10 +25,9 @@ import java.util.Optional;
  *                            (as the upstream does), else the default; a few global services have a
  *                            fixed region
  * @param profile             effective profile: {@code --profile}, else the default
- * @param params              every {@code --name value...} after the operation, key without dashes,
- *                            values in order; flags map to an empty list; keys from an inline
- *                            {@code --cli-input-json} are added in kebab case (and as written)
- * @param positionals         non-option arguments after the operation ({@code s3 cp SRC DST})
+ * @param params              every parameter the operation runs with, by full CLI name without
+ *                            dashes, values in order; flags map to an empty list
+ * @param positionals         positional arguments ({@code s3 cp SRC DST}, a streaming outfile)
  * @param globalOptions       names of global options seen, e.g. {@code region}, {@code endpoint-url},
  *                            {@code debug}; also {@code generate-cli-skeleton} when present
  * @param globalOptionValues  the value of each global option that takes one, e.g.
@@ -74,25 +70,18 @@ public record AwsCommand(
   }
 
   /**
-   * Every value the CLI could bind to the parameter {@code --name}: the values of {@code name}
-   * itself and of every typed name that is a proper prefix of it (the CLI's argparse accepts
-   * unambiguous prefixes). An over-approximation, which is the safe side for a policy. Empty when
-   * the parameter is absent or a flag.
+   * The values of the parameter {@code --name} (its full CLI name: the parser resolves the
+   * abbreviations the CLI accepts, {@code --dest} is {@code destination}). Empty when the parameter
+   * is absent or a flag.
    */
   public List<String> paramValues(String name) {
     Objects.requireNonNull(name, "name");
-    List<String> values = new ArrayList<>();
-    params.forEach((typed, v) -> {
-      if (name.startsWith(typed)) {
-        values.addAll(v);
-      }
-    });
-    return List.copyOf(values);
+    return params.getOrDefault(name, List.of());
   }
 
-  /** Whether {@code --name} (or a prefix of it the CLI could expand to it) was given. */
+  /** Whether {@code --name} (by its full CLI name) was given. */
   public boolean hasParam(String name) {
     Objects.requireNonNull(name, "name");
-    return params.keySet().stream().anyMatch(typed -> name.equals(typed) || name.startsWith(typed));
+    return params.containsKey(name);
   }
 }

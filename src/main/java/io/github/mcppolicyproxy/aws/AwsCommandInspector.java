@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.policy.CommandInspector;
+import io.github.mcppolicyproxy.policy.Entry;
+import io.github.mcppolicyproxy.policy.Glob;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,13 +20,16 @@ import java.util.Set;
  * facts its predicates see: {@code params.NAME} (a string, an array when given several values,
  * {@code true} for a flag), {@code region} and {@code profile}.
  *
- * <p>The CLI accepts any unambiguous prefix of a parameter name, so {@code params.destination}
- * also sees {@code --dest}: every parameter name that a policy predicate names is looked up with
- * {@link AwsCommand#paramValues(String)}, which counts prefixes.
+ * <p>Parameters are reported by their full CLI names, as the CLI resolved abbreviations
+ * ({@code params.destination} also for {@code --dest}). A command with {@code --region *} is what
+ * the server runs: {@code account:ListRegions}, then the command once in every region (each a
+ * command of its own, with its own predicates and quota permits; see {@link RegionWildcard}).
  */
 public final class AwsCommandInspector implements CommandInspector {
  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+ private static final String LIST_REGIONS = "account:ListRegions";
  private final AwsCliParser parser;
+ private final AwsDefaults defaults;
  private final Set<String> predicateParams;
 
  /**
@@ -32,7 +37,8 @@ public final class AwsCommandInspector implements CommandInspector {
   * @param predicateParams the names after {@code params.} in the policy's predicates
   */
  public AwsCommandInspector(AwsDefaults defaults, Set<String> predicateParams) {
-  this.parser = new AwsCliParser(Objects.requireNonNull(defaults, "defaults"));
+  this.defaults = Objects.requireNonNull(defaults, "defaults");
+  this.parser = new AwsCliParser(defaults);
   this.predicateParams = Set.copyOf(predicateParams);
  }
 
@@ -55,15 +61,36 @@ public final class AwsCommandInspector implements CommandInspector {
   }
   List<Command> commands = new ArrayList<>(texts.size());
   for (int i = 0; i < texts.size(); i++) {
-   AwsParseResult r = parser.parse(texts.get(i));
-   if (r instanceof AwsParseResult.Unparseable u) {
-    return new Inspection.Unparseable((texts.size() > 1 ? "command " + (i + 1) + ": " : "")
-      + u.reason());
+   String text = texts.get(i);
+   String where = texts.size() > 1 ? "command " + (i + 1) + ": " : "";
+   List<String> runs = List.of(text);
+   if (RegionWildcard.applies(text)) {
+    // the server lists the account's regions, then runs the command in each of them
+    ObjectNode listing = NODES.objectNode();
+    listing.putObject("params");
+    defaults.customizationRegion().ifPresent(r -> listing.put("region", r)); // a boto3 session: AWS_DEFAULT_REGION
+    RegionWildcard.listingProfile(text).or(defaults::profile).ifPresent(p -> listing.put("profile", p));
+    listing.putArray("operations").add(LIST_REGIONS);
+    commands.add(new Command(text, List.of(LIST_REGIONS), listing));
+    runs = RegionWildcard.expand(text, CliModel.get().regions());
    }
-   AwsCommand c = ((AwsParseResult.Parsed) r).command();
-   commands.add(new Command(texts.get(i), c.operationKeys(), facts(c)));
+   for (String run : runs) {
+    AwsParseResult r = parser.parse(run);
+    if (r instanceof AwsParseResult.Unparseable u) {
+     return new Inspection.Unparseable(where + u.reason()
+       + (runs.size() > 1 ? " (in the command as the server runs it for --region *: " + run + ")" : ""));
+    }
+    AwsCommand c = ((AwsParseResult.Parsed) r).command();
+    commands.add(new Command(run, c.operationKeys(), facts(c)));
+   }
   }
   return new Inspection.Commands(commands);
+ }
+
+ /** Rules may name a service by its CLI word or botocore name as well as its IAM prefix. */
+ @Override
+ public Map<Glob, Entry> operationRules(Map<Glob, Entry> rules) {
+  return AwsRuleKeys.withIamPrefixes(rules);
  }
 
  private ObjectNode facts(AwsCommand c) {
@@ -71,11 +98,6 @@ public final class AwsCommandInspector implements CommandInspector {
   ObjectNode params = facts.putObject("params");
   for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
    params.set(e.getKey(), value(e.getValue()));
-  }
-  for (String name : predicateParams) {
-   if (c.hasParam(name)) {
-    params.set(name, value(c.paramValues(name)));
-   }
   }
   c.region().ifPresent(r -> facts.put("region", r));
   c.profile().ifPresent(p -> facts.put("profile", p));

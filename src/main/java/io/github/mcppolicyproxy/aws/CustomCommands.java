@@ -7,15 +7,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The AWS CLI's customizations (commands that are not one API operation) other than {@code s3},
- * mapped to the API operations (IAM actions) they perform.
+ * The AWS CLI's customizations (commands that are not one API operation) that the upstream server
+ * runs, mapped to the API operations (IAM actions) they perform for the options given.
  *
- * <p>Source: aws-cli 1.45 {@code awscli/customizations} (every {@code NAME =} and
- * {@code command_table[...] =}) and the upstream server's ALLOWED_CUSTOM_OPERATIONS. Lists are what
- * each command can call in its ordinary run, so a policy that denies any of them denies the command.
- * Commands that run local programs or only touch local configuration are refused with a reason.
- * A custom command of these services that is not listed here is mapped mechanically (PascalCase),
- * like any API operation: the CLI would call it through the same name if it were one.
+ * <p>Sources: aws-cli 1.45 {@code awscli/customizations} (what each command calls) and the
+ * upstream server's ALLOWED_CUSTOM_OPERATIONS (which customizations it runs at all). Lists are
+ * what each command can call in its ordinary run, so a policy that denies any of them denies the
+ * command; options that make a command call more (an assumed role, an upload bucket) add those
+ * calls. A customization that is not listed here is refused: its calls would be a guess.
  */
 final class CustomCommands {
 
@@ -28,19 +27,21 @@ final class CustomCommands {
       Map.entry("codeartifact login", List.of("codeartifact:GetAuthorizationToken",
           "codeartifact:GetRepositoryEndpoint", "sts:GetServiceBearerToken")),
       Map.entry("rds generate-db-auth-token", List.of("rds-db:connect")),
-      Map.entry("cloudformation package", List.of("s3:PutObject")),
+      Map.entry("cloudformation package", List.of("s3:HeadObject", "s3:PutObject")),
       Map.entry("cloudformation deploy", List.of("cloudformation:DescribeStacks", "cloudformation:CreateChangeSet",
           "cloudformation:DescribeChangeSet", "cloudformation:ExecuteChangeSet")),
-      Map.entry("cloudtrail validate-logs", List.of("cloudtrail:DescribeTrails", "s3:ListObjects", "s3:GetObject")),
-      Map.entry("configservice subscribe", List.of("s3:CreateBucket", "sns:CreateTopic",
+      Map.entry("cloudtrail validate-logs", List.of("cloudtrail:DescribeTrails", "s3:GetBucketLocation",
+          "s3:ListObjects", "s3:GetObject")),
+      Map.entry("configservice subscribe", List.of("s3:HeadBucket", "s3:CreateBucket", "sns:CreateTopic",
           "config:PutConfigurationRecorder", "config:PutDeliveryChannel", "config:StartConfigurationRecorder")),
       Map.entry("configservice get-status", List.of("config:DescribeConfigurationRecorderStatus",
           "config:DescribeDeliveryChannelStatus")),
       Map.entry("datapipeline list-runs", List.of("datapipeline:QueryObjects", "datapipeline:DescribeObjects")),
-      Map.entry("datapipeline create-default-roles", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy",
+      Map.entry("datapipeline create-default-roles", List.of("iam:GetRole", "iam:GetPolicy", "iam:CreateRole", "iam:AttachRolePolicy",
           "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile")),
-      Map.entry("dlm create-default-role", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy")),
-      Map.entry("emr create-default-roles", List.of("iam:GetRole", "iam:CreateRole", "iam:AttachRolePolicy",
+      Map.entry("dlm create-default-role", List.of("iam:GetRole", "iam:GetPolicy", "iam:CreateRole",
+          "iam:AttachRolePolicy")),
+      Map.entry("emr create-default-roles", List.of("iam:GetRole", "iam:GetPolicy", "iam:CreateRole", "iam:AttachRolePolicy",
           "iam:GetInstanceProfile", "iam:CreateInstanceProfile", "iam:AddRoleToInstanceProfile")),
       Map.entry("emr create-cluster", List.of("elasticmapreduce:RunJobFlow")),
       Map.entry("emr describe-cluster", List.of("elasticmapreduce:DescribeCluster",
@@ -50,14 +51,15 @@ final class CustomCommands {
       Map.entry("emr modify-cluster-attributes", List.of("elasticmapreduce:SetVisibleToAllUsers",
           "elasticmapreduce:SetTerminationProtection", "elasticmapreduce:SetKeepJobFlowAliveWhenNoSteps",
           "elasticmapreduce:SetUnhealthyNodeReplacement")),
-      Map.entry("emr install-applications", List.of("elasticmapreduce:AddJobFlowSteps")),
-      Map.entry("emr add-steps", List.of("elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr install-applications", List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr add-steps", List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:AddJobFlowSteps")),
       Map.entry("emr add-instance-groups", List.of("elasticmapreduce:AddInstanceGroups")),
-      Map.entry("emr restore-from-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
-      Map.entry("emr create-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
-      Map.entry("emr schedule-hbase-backup", List.of("elasticmapreduce:AddJobFlowSteps")),
-      Map.entry("emr disable-hbase-backups", List.of("elasticmapreduce:AddJobFlowSteps")),
-      Map.entry("emr-containers update-role-trust-policy", List.of("iam:GetRole", "iam:UpdateAssumeRolePolicy")),
+      Map.entry("emr restore-from-hbase-backup", List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr create-hbase-backup", List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr schedule-hbase-backup", List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr disable-hbase-backups", List.of("elasticmapreduce:DescribeCluster", "elasticmapreduce:AddJobFlowSteps")),
+      Map.entry("emr-containers update-role-trust-policy", List.of("sts:GetCallerIdentity", "eks:DescribeCluster",
+          "iam:GetRole", "iam:UpdateAssumeRolePolicy")),
       Map.entry("gamelift upload-build", List.of("gamelift:CreateBuild", "gamelift:RequestUploadCredentials",
           "s3:PutObject")),
       Map.entry("gamelift get-game-session-log", List.of("gamelift:GetGameSessionLogUrl")),
@@ -74,8 +76,22 @@ final class CustomCommands {
       Map.entry("servicecatalog generate provisioning-artifact", List.of("s3:PutObject",
           "servicecatalog:CreateProvisioningArtifact")));
 
+  /** The customizations the server runs (its ALLOWED_CUSTOM_OPERATIONS); others it refuses. */
+  private static final Set<String> RUN_BY_SERVER = Set.of(
+      "s3 ls", "s3 website", "s3 sync", "s3 cp", "s3 mv", "s3 rm", "s3 mb", "s3 rb", "s3 presign",
+      "cloudformation package", "cloudformation deploy", "cloudfront sign", "cloudtrail validate-logs",
+      "codeartifact login", "codecommit credential-helper", "datapipeline list-runs",
+      "datapipeline create-default-roles", "dlm create-default-role", "ecr get-login", "ecr get-login-password",
+      "ecr-public get-login-password", "ecs deploy", "eks update-kubeconfig", "eks get-token",
+      "emr add-instance-groups", "emr describe-cluster", "emr terminate-clusters", "emr modify-cluster-attributes",
+      "emr install-applications", "emr create-cluster", "emr add-steps", "emr restore-from-hbase-backup",
+      "emr create-hbase-backup", "emr schedule-hbase-backup", "emr disable-hbase-backups", "emr create-default-roles",
+      "emr-containers update-role-trust-policy", "gamelift upload-build", "gamelift get-game-session-log",
+      "rds generate-db-auth-token", "servicecatalog generate", "deploy push", "deploy register", "deploy deregister",
+      "configservice subscribe", "configservice get-status");
+
   /** Commands with a second word (aws servicecatalog generate product). */
-  private static final Set<String> NESTED = Set.of("servicecatalog generate", "codecommit credential-helper");
+  private static final Set<String> NESTED = Set.of("servicecatalog generate");
 
   private static final Map<String, String> REFUSED = Map.ofEntries(
       Map.entry("configure", "aws configure reads and changes the local CLI configuration and credentials; it is not an API call"),
@@ -103,22 +119,59 @@ final class CustomCommands {
     return Optional.ofNullable(REFUSED.get(cliService + " " + cliOperation));
   }
 
+  /** Whether the server runs this customization at all. */
+  static boolean isRunByServer(String cliService, String cliOperation) {
+    return RUN_BY_SERVER.contains(cliService + " " + cliOperation);
+  }
+
   /** Whether {@code service operation} takes a further command word. */
   static boolean isNested(String cliService, String cliOperation) {
     return NESTED.contains(cliService + " " + cliOperation);
   }
 
-  /** The operations of a known customization ({@code operation} may be two words), if it is one. */
-  static Optional<List<AwsOperation>> operations(String cliService, String cliOperation) {
-    List<String> keys = OPERATIONS.get(cliService + " " + cliOperation);
+  /**
+   * The operations of a customization ({@code operation} may be two words) with these parameters
+   * (by their full CLI names, as the CLI resolved them), in the order it calls them.
+   *
+   * @throws UnparseableCommandException when the customization is not known
+   */
+  static List<AwsOperation> operations(String cliService, String cliOperation, Map<String, List<String>> params)
+      throws UnparseableCommandException {
+    String command = cliService + " " + cliOperation;
+    List<String> keys = OPERATIONS.get(command);
     if (keys == null) {
-      return Optional.empty();
+      throw new UnparseableCommandException("aws " + command + " is an AWS CLI customization whose API calls the proxy"
+          + " does not know; use the API operations it stands for");
+    }
+    List<String> calls = new ArrayList<>(keys);
+    switch (command) {
+      case "eks get-token" -> {
+        if (params.containsKey("role-arn")) {
+          calls.add(0, "sts:AssumeRole");
+        }
+      }
+      case "eks update-kubeconfig" -> {
+        if (params.containsKey("assume-role-arn")) {
+          calls.add(0, "sts:AssumeRole");
+        }
+      }
+      case "cloudformation deploy" -> {
+        if (params.containsKey("no-execute-changeset")) {
+          calls.remove("cloudformation:ExecuteChangeSet");
+        }
+        if (params.containsKey("s3-bucket")) {
+          calls.add(0, "s3:PutObject");
+          calls.add(0, "s3:HeadObject");
+        }
+      }
+      default -> {
+      }
     }
     List<AwsOperation> ops = new ArrayList<>();
-    for (String key : keys) {
+    for (String key : calls) {
       ops.add(AwsOperation.of(key));
     }
-    return Optional.of(ops);
+    return ops;
   }
 
   /** Number of mapped and refused commands; for the report of coverage. */

@@ -1,83 +1,25 @@
 package io.github.mcppolicyproxy.aws;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The high-level {@code aws s3} commands: their options (so that positionals can be told from
- * option values) and the S3 API operations each performs.
- *
- * <p>Option tables: aws-cli 1.45 {@code awscli/customizations/s3/subcommands.py} (ARG_TABLE of
- * each command, TRANSFER_ARGS) and the sync strategies ({@code --delete}, {@code --exact-timestamps},
- * {@code --size-only}). An option not in the table makes the command unparseable, because its arity,
- * and therefore which words are the paths, would be a guess.
+ * The API operations each high-level {@code aws s3} command performs for its paths and options
+ * (aws-cli 1.45 {@code awscli/customizations/s3/subcommands.py}); the options themselves are read
+ * with the command's argparse table from {@link CliModel}.
  */
 final class S3Commands {
 
-  /** How many words an option takes, as argparse's {@code nargs}. */
-  enum Arity { FLAG, ONE, OPTIONAL, TWO, ONE_OR_MORE }
-
-  private static final Map<String, Arity> TRANSFER = new HashMap<>();
-  private static final Map<String, Map<String, Arity>> TABLES = new HashMap<>();
   /** Positional paths each command takes: {min, max}. */
   private static final Map<String, int[]> PATHS = Map.of(
       "ls", new int[] {0, 1}, "website", new int[] {1, 1}, "presign", new int[] {1, 1},
       "cp", new int[] {2, 2}, "mv", new int[] {2, 2}, "sync", new int[] {2, 2},
       "rm", new int[] {1, 1}, "mb", new int[] {1, 1}, "rb", new int[] {1, 1});
 
-  static {
-    for (String flag : List.of("dryrun", "quiet", "follow-symlinks", "no-follow-symlinks", "no-guess-mime-type",
-        "only-show-errors", "no-progress", "ignore-glacier-warnings", "force-glacier-transfer")) {
-      TRANSFER.put(flag, Arity.FLAG);
-    }
-    for (String one : List.of("include", "exclude", "acl", "sse-c-key", "sse-kms-key-id", "sse-c-copy-source-key",
-        "storage-class", "website-redirect", "content-type", "cache-control", "content-disposition",
-        "content-encoding", "content-language", "expires", "source-region", "page-size", "checksum-mode",
-        "checksum-algorithm")) {
-      TRANSFER.put(one, Arity.ONE);
-    }
-    for (String optional : List.of("sse", "sse-c", "sse-c-copy-source", "request-payer")) {
-      TRANSFER.put(optional, Arity.OPTIONAL);
-    }
-    TRANSFER.put("grants", Arity.ONE_OR_MORE);
-
-    Map<String, Arity> cp = new HashMap<>(TRANSFER);
-    cp.putAll(Map.of("metadata", Arity.ONE, "metadata-directive", Arity.ONE, "expected-size", Arity.ONE,
-        "recursive", Arity.FLAG, "case-conflict", Arity.ONE));
-    Map<String, Arity> mv = new HashMap<>(TRANSFER);
-    mv.putAll(Map.of("metadata", Arity.ONE, "metadata-directive", Arity.ONE, "recursive", Arity.FLAG,
-        "validate-same-s3-paths", Arity.FLAG, "case-conflict", Arity.ONE));
-    Map<String, Arity> sync = new HashMap<>(TRANSFER);
-    sync.putAll(Map.of("metadata", Arity.ONE, "metadata-directive", Arity.ONE, "case-conflict", Arity.ONE,
-        "delete", Arity.FLAG, "exact-timestamps", Arity.FLAG, "size-only", Arity.FLAG));
-    TABLES.put("cp", cp);
-    TABLES.put("mv", mv);
-    TABLES.put("sync", sync);
-    TABLES.put("rm", Map.of("dryrun", Arity.FLAG, "quiet", Arity.FLAG, "recursive", Arity.FLAG,
-        "request-payer", Arity.OPTIONAL, "include", Arity.ONE, "exclude", Arity.ONE,
-        "only-show-errors", Arity.FLAG, "page-size", Arity.ONE));
-    TABLES.put("ls", Map.of("recursive", Arity.FLAG, "page-size", Arity.ONE, "human-readable", Arity.FLAG,
-        "summarize", Arity.FLAG, "request-payer", Arity.OPTIONAL, "bucket-name-prefix", Arity.ONE,
-        "bucket-region", Arity.ONE));
-    TABLES.put("website", Map.of("index-document", Arity.ONE, "error-document", Arity.ONE));
-    TABLES.put("presign", Map.of("expires-in", Arity.ONE));
-    TABLES.put("mb", Map.of("tags", Arity.TWO));
-    TABLES.put("rb", Map.of("force", Arity.FLAG));
-  }
-
   private S3Commands() {
-  }
-
-  static boolean isKnown(String command) {
-    return TABLES.containsKey(command);
-  }
-
-  static Map<String, Arity> options(String command) {
-    return TABLES.get(command);
   }
 
   /**
@@ -88,6 +30,9 @@ final class S3Commands {
   static List<AwsOperation> operations(String command, List<String> paths, Set<String> options)
       throws UnparseableCommandException {
     int[] range = PATHS.get(command);
+    if (range == null) {
+      throw new UnparseableCommandException("\"" + command + "\" is not an aws s3 command the proxy knows");
+    }
     if (paths.size() < range[0] || paths.size() > range[1]) {
       throw new UnparseableCommandException("aws s3 " + command + " takes "
           + (range[0] == range[1] ? String.valueOf(range[0]) : range[0] + " to " + range[1])

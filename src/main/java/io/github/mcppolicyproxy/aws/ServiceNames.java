@@ -1,89 +1,33 @@
 package io.github.mcppolicyproxy.aws;
 
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * Maps the service word of a CLI command to the IAM service prefix that policies name.
+ * The IAM service prefix of a CLI service, which operation keys use ({@code s3api} is {@code s3},
+ * {@code accessanalyzer} is {@code access-analyzer}, {@code location} is {@code geo}).
  *
- * <p>Two layers differ from the CLI word. (1) aws-cli renames three botocore services
- * ({@code utils.rename_command}): {@code s3 -> s3api}, {@code config -> configservice},
- * {@code codedeploy -> deploy}, and adds a hidden alias {@code runtime.sagemaker} for
- * {@code sagemaker-runtime}. (2) The IAM prefix (Service Authorization Reference) differs from the
- * botocore service name for the services in {@link #IAM_PREFIX}. Every CLI word not in the table is
- * its own IAM prefix, which holds for most services (ec2, iam, sts, omics, logs, events, ce,
- * cognito-idp, lambda, ...). Sources: aws-cli 1.45 {@code awscli/customizations} (renames, checked in
- * its source) and the IAM Service Authorization Reference (prefixes written down from it, not
- * machine-checked in this build, which has no network). A missing entry means a policy on the
- * IAM prefix does not see that service's operations: add entries as they are found.
+ * <p>The prefix is botocore's {@code signingName} (the name SigV4 signs with, which IAM uses as the
+ * action prefix), taken from the service models in {@link CliModel}, except for the few services
+ * whose IAM prefix is neither ({@link #OVERRIDES}, from the IAM Service Authorization Reference).
+ * Policies may name a service by any of its names (CLI word, botocore name, signing name, endpoint
+ * prefix, IAM prefix): see {@link AwsRuleKeys}.
  */
 final class ServiceNames {
 
-  /** CLI service word to IAM prefix, where they differ. */
-  private static final Map<String, String> IAM_PREFIX = Map.ofEntries(
-      Map.entry("s3api", "s3"),
-      Map.entry("s3control", "s3"),
-      Map.entry("s3outposts", "s3-outposts"),
-      Map.entry("configservice", "config"),
-      Map.entry("deploy", "codedeploy"),
-      Map.entry("elb", "elasticloadbalancing"),
-      Map.entry("elbv2", "elasticloadbalancing"),
-      Map.entry("emr", "elasticmapreduce"),
-      Map.entry("efs", "elasticfilesystem"),
-      Map.entry("stepfunctions", "states"),
-      Map.entry("opensearch", "es"),
-      Map.entry("opensearchserverless", "aoss"),
-      Map.entry("resourcegroupstaggingapi", "tag"),
-      Map.entry("sesv2", "ses"),
-      Map.entry("pinpoint-email", "ses"),
-      Map.entry("pinpoint-sms-voice-v2", "sms-voice"),
-      Map.entry("apigatewayv2", "apigateway"),
-      Map.entry("apigatewaymanagementapi", "execute-api"),
-      Map.entry("dynamodbstreams", "dynamodb"),
-      Map.entry("kinesisanalyticsv2", "kinesisanalytics"),
-      Map.entry("kinesis-video-archived-media", "kinesisvideo"),
-      Map.entry("kinesis-video-media", "kinesisvideo"),
-      Map.entry("kinesis-video-signaling", "kinesisvideo"),
-      Map.entry("lex-models", "lex"),
-      Map.entry("lex-runtime", "lex"),
-      Map.entry("lexv2-models", "lex"),
-      Map.entry("lexv2-runtime", "lex"),
-      Map.entry("iot-data", "iot"),
-      Map.entry("iotevents-data", "iotevents"),
-      Map.entry("mediastore-data", "mediastore"),
-      Map.entry("sagemaker-runtime", "sagemaker"),
-      Map.entry("runtime.sagemaker", "sagemaker"),
-      Map.entry("sagemaker-a2i-runtime", "sagemaker"),
-      Map.entry("sagemaker-featurestore-runtime", "sagemaker"),
-      Map.entry("sagemaker-edge", "sagemaker"),
-      Map.entry("bedrock-runtime", "bedrock"),
-      Map.entry("bedrock-agent", "bedrock"),
-      Map.entry("bedrock-agent-runtime", "bedrock"),
-      Map.entry("meteringmarketplace", "aws-marketplace"),
-      Map.entry("marketplace-catalog", "aws-marketplace"),
-      Map.entry("marketplace-entitlement", "aws-marketplace"),
-      Map.entry("timestream-query", "timestream"),
-      Map.entry("timestream-write", "timestream"),
-      Map.entry("cloudhsmv2", "cloudhsm"),
-      Map.entry("cloudsearchdomain", "cloudsearch"),
-      Map.entry("connect-contact-lens", "connect"),
-      Map.entry("appconfigdata", "appconfig"),
-      Map.entry("personalize-runtime", "personalize"),
-      Map.entry("personalize-events", "personalize"),
-      Map.entry("qldb-session", "qldb"),
-      Map.entry("mwaa", "airflow"),
-      Map.entry("docdb", "rds"),
-      Map.entry("neptune", "rds"),
-      Map.entry("alexaforbusiness", "a4b"),
-      Map.entry("sso-admin", "sso"),
-      Map.entry("sso-oidc", "sso-oauth"),
-      Map.entry("migrationhub-config", "mgh"),
-      Map.entry("servicecatalog-appregistry", "servicecatalog"));
+  /** CLI service word to IAM prefix where the signing name is not the IAM prefix. */
+  private static final Map<String, String> OVERRIDES = Map.of(
+      "resourcegroupstaggingapi", "tag",
+      "iot-data", "iot",
+      "iotevents-data", "iotevents",
+      "mturk", "mechanicalturk");
 
   /**
    * Services whose endpoint lives in one fixed region; the upstream overrides any region for them
-   * (aws_api_mcp_server/core/aws/regions.py GLOBAL_SERVICE_REGIONS, keyed by botocore name, which
-   * equals the CLI word for all of these).
+   * (aws_api_mcp_server/core/aws/regions.py GLOBAL_SERVICE_REGIONS, keyed by botocore name).
    */
   private static final Map<String, String> FIXED_REGION = Map.of(
       "devicefarm", "us-west-2",
@@ -98,23 +42,40 @@ final class ServiceNames {
   private ServiceNames() {
   }
 
-  /** The IAM service prefix for a CLI service word. */
-  static String iamPrefix(String cliService) {
-    return IAM_PREFIX.getOrDefault(cliService, cliService);
+  /** The IAM service prefix of a service of the model. */
+  static String iamPrefix(CliModel.Service service) {
+    String override = OVERRIDES.get(service.cliName());
+    if (override != null) {
+      return override;
+    }
+    return service.signingName().orElse(service.cliName());
   }
 
-  /** Whether the word is a known alias that does not have the usual kebab shape. */
-  static boolean isIrregularAlias(String cliService) {
-    return cliService.equals("runtime.sagemaker");
+  /** Every name a policy may use for this service: CLI word, botocore name, signing name, endpoint prefix, IAM prefix. */
+  static Set<String> aliases(CliModel.Service service) {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(iamPrefix(service));
+    names.add(service.cliName());
+    service.botocoreName().ifPresent(names::add);
+    service.signingName().ifPresent(names::add);
+    service.endpointPrefix().ifPresent(names::add);
+    return names;
   }
 
-  /** The region the upstream forces for this service's API operations, if any. */
-  static Optional<String> fixedRegion(String cliService) {
-    return Optional.ofNullable(FIXED_REGION.get(cliService));
+  /** Every IAM prefix an operation key can have (API services and the prefixes customizations call). */
+  static Set<String> allIamPrefixes() {
+    Set<String> out = new TreeSet<>();
+    for (CliModel.Service s : CliModel.get().services().values()) {
+      if (s.botocoreName().isPresent()) {
+        out.add(iamPrefix(s));
+      }
+    }
+    out.add("rds-db");
+    return out;
   }
 
-  /** Number of table entries; for the report of coverage. */
-  static int size() {
-    return IAM_PREFIX.size();
+  /** The region the upstream forces for this botocore service's API operations, if any. */
+  static Optional<String> fixedRegion(String botocoreService) {
+    return Optional.ofNullable(FIXED_REGION.get(botocoreService));
   }
 }

@@ -1,5 +1,7 @@
 package io.github.mcppolicyproxy.cli;
 
+import io.github.mcppolicyproxy.aws.AwsRuleKeys;
+import io.github.mcppolicyproxy.policy.AwsCliTools;
 import io.github.mcppolicyproxy.policy.Entry;
 import io.github.mcppolicyproxy.policy.Glob;
 import io.github.mcppolicyproxy.policy.Policy;
@@ -61,12 +63,23 @@ final class CheckCommand implements Callable<Integer> {
     }
     List<String> warnings = new ArrayList<>(PolicyLint.warnings(policy));
     PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, Map.of()));
-    boolean callAwsAllowed = !engine.alwaysRefused(PolicyEngine.CALL_AWS)
-        || policy.mode() == Policy.Mode.MONITOR;
-    if (policy.hasOperations() && !callAwsAllowed) {
-      warnings.add(policyFile + ": /operations: no rule allows the tool call_aws, so these operation"
-          + " rules never apply (add \"call_aws\": {} to tools)");
+    List<String> cliTools = AwsCliTools.wellKnown(policy.awsCliTools());
+    boolean monitor = policy.mode() == Policy.Mode.MONITOR;
+    if (policy.hasOperations() && !monitor && cliTools.stream().allMatch(engine::alwaysRefused)) {
+      warnings.add(policyFile + ": /operations: no rule allows a tool that carries AWS CLI commands ("
+          + String.join(", ", cliTools) + "), so these operation rules never apply (add \"call_aws\":"
+          + " {} or \"aws___call_aws\": {} to tools)");
     }
+    for (Glob g : policy.operations().keySet()) {
+      int colon = g.text().indexOf(':');
+      if (colon > 0 && !AwsRuleKeys.isKnownService(g.text().substring(0, colon))) {
+        warnings.add(policyFile + ": " + g.pointer() + ": no AWS service is named \""
+            + g.text().substring(0, colon) + "\" (by IAM prefix or AWS CLI name), so this rule never"
+            + " matches");
+      }
+    }
+    List<String> scriptTools = new ArrayList<>(List.of(AwsCliTools.RUN_SCRIPT, "aws___"
+        + AwsCliTools.RUN_SCRIPT));
     if (!command.isEmpty()) {
       List<String> tools = new ArrayList<>();
       List<com.fasterxml.jackson.databind.JsonNode> listed;
@@ -86,6 +99,8 @@ final class CheckCommand implements Callable<Integer> {
       out.println("upstream offers " + tools.size() + " tools: " + String.join(", ", tools));
       new io.github.mcppolicyproxy.integrity.HiddenInstructions().scan(listed)
           .forEach(f -> warnings.add("hidden instruction? " + f));
+      tools.stream().filter(AwsCliTools::runsScripts).filter(t -> !scriptTools.contains(t))
+          .forEach(scriptTools::add);
       for (Map.Entry<Glob, Entry> e : policy.tools().entrySet()) {
         if (tools.stream().noneMatch(e.getKey()::matches)) {
           warnings.add(policyFile + ": " + e.getKey().pointer() + ": no tool of this upstream is "
@@ -104,6 +119,15 @@ final class CheckCommand implements Callable<Integer> {
         out.println("always refused (and hidden from tools/list): " + String.join(", ", denied));
       }
     }
+    if (policy.hasOperations()) {
+      for (String t : scriptTools) {
+        if (!engine.alwaysRefused(t)) {
+          warnings.add(policyFile + ": " + t + " is allowed, but it runs a script that this proxy"
+              + " cannot read, so the operation rules do not apply to what it does; deny it"
+              + " (\"" + t + "\": {\"action\": \"deny\", \"reason\": \"...\"})");
+        }
+      }
+    }
     for (String w : warnings) {
       out.println("warning: " + w);
     }
@@ -116,7 +140,8 @@ final class CheckCommand implements Callable<Integer> {
 
   /** For a tool named like a HealthOmics operation in front of the AWS API server: the operation. */
   private static String hint(String key, List<String> tools) {
-    if (!tools.contains(PolicyEngine.CALL_AWS) || Glob.isGlob(key)) {
+    String cliTool = tools.stream().filter(AwsCliTools::isWellKnownCliTool).findFirst().orElse(null);
+    if (cliTool == null || Glob.isGlob(key)) {
       return "";
     }
     String op = key;
@@ -125,7 +150,7 @@ final class CheckCommand implements Callable<Integer> {
       op = key.replace("AHO", "");
       service = "omics";
     }
-    return "; this upstream runs AWS operations through call_aws: to limit this operation, use"
-        + " \"operations\": {\"" + service + ":" + op + "\": ...} and allow \"call_aws\"";
+    return "; this upstream runs AWS operations through " + cliTool + ": to limit this operation,"
+        + " use \"operations\": {\"" + service + ":" + op + "\": ...} and allow \"" + cliTool + "\"";
   }
 }

@@ -39,7 +39,13 @@ public final class Cli {
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
       cl.addSubcommand(new PinCommand());
+      cl.addSubcommand(new CountersCommand());
+      cl.addSubcommand(new ApprovalCommands.List());
+      cl.addSubcommand(new ApprovalCommands.Approve());
+      cl.addSubcommand(new ApprovalCommands.Deny());
       cl.addSubcommand(new StandInCommand());
+      cl.addSubcommand(new TailCommand());
+      cl.addSubcommand(new ScanCommand());
     }
     cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));

@@ -7,10 +7,13 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
 import io.github.mcppolicyproxy.process.ChildProcess;
 import io.github.mcppolicyproxy.process.UpstreamStartException;
-import io.github.mcppolicyproxy.proxy.CallJudge;
+import io.github.mcppolicyproxy.limits.Quota;
+import io.github.mcppolicyproxy.live.LivePolicy;
+import io.github.mcppolicyproxy.live.PolicyWatcher;
 import io.github.mcppolicyproxy.proxy.ProxyConfig;
 import io.github.mcppolicyproxy.proxy.ProxySession;
 import io.github.mcppolicyproxy.proxy.RefusalStyle;
+import io.github.mcppolicyproxy.proxy.SessionStats;
 import io.github.mcppolicyproxy.proxy.UpstreamQueue;
 import java.io.IOException;
 import java.io.InputStream;
@@ -83,6 +86,15 @@ final class Commands {
             "~/.mcp-policy-proxy/violations.jsonl"})
     String violationLog;
 
+    @Option(names = "--violation-log-max-bytes", paramLabel = "N", defaultValue = "0",
+        description = "Rotate the violation log before a record would take it past N bytes"
+            + " (LOG becomes LOG.1, ...); 0 never rotates (default).")
+    long violationLogMaxBytes;
+
+    @Option(names = "--violation-log-keep", paramLabel = "N", defaultValue = "5",
+        description = "How many rotated violation logs to keep (default: ${DEFAULT-VALUE}).")
+    int violationLogKeep;
+
     @Option(names = "--session-id", paramLabel = "ID",
         description = "Names this session in the log and keys its session limits. Default: random.")
     String sessionId;
@@ -133,6 +145,16 @@ final class Commands {
             "differs is refused (tool_changed). Default: POLICY.pins.json beside the policy,",
             "when it exists."})
     Path pins;
+    @picocli.CommandLine.Mixin
+    StateOptions state = new StateOptions();
+
+    @Option(names = "--no-refund",
+        description = "Keep the permits of calls the upstream answered with a JSON-RPC error or"
+            + " died before answering (default: they are given back).")
+    boolean noRefund;
+
+    @picocli.CommandLine.Mixin
+    ApprovalOptions approval = new ApprovalOptions();
 
     @Parameters(paramLabel = "COMMAND", arity = "0..*",
         description = "The upstream MCP server and its arguments, after '--'.")
@@ -171,9 +193,11 @@ final class Commands {
       }
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
+      // null: the bundled policy, which cannot change; a file is watched (and SIGHUP reloads it)
+      Path policyFile = policy != null ? policy
+          : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr);
       try {
-        loaded = PolicyPreload.load(preload,
-            policy != null ? policy : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr));
+        loaded = PolicyPreload.load(preload, policyFile);
       } catch (PolicyException e) {
         Wiring.report(e, stderr, "mcp-policy-proxy: ");
         stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
@@ -186,7 +210,11 @@ final class Commands {
       String logSpec = violationLog == null ? Wiring.defaultLogPath() : violationLog;
       ViolationLog log;
       try {
-        log = Wiring.log(logSpec, stderr, mapper, logArgumentValues);
+        log = Wiring.log(logSpec, stderr, mapper, logArgumentValues,
+            new io.github.mcppolicyproxy.audit.LogRotation(violationLogMaxBytes, violationLogKeep));
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        return Cli.EXIT_USAGE;
       } catch (IOException e) {
         String why = "cannot open the violation log " + logSpec + ": "
             + io.github.mcppolicyproxy.errors.Failures.io(e);
@@ -200,18 +228,37 @@ final class Commands {
       try {
         config = new ProxyConfig(sessionId == null ? UUID.randomUUID().toString() : sessionId,
             maxFrameBytes, maxPending, maxQueuedBytes, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
-            requireAudit, logArgumentValues, Clock.systemUTC(), stderr);
+            requireAudit, logArgumentValues, Clock.systemUTC(), stderr, !noRefund);
       } catch (IllegalArgumentException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
       }
-      CallJudge judge = Wiring.judge(loaded, System.getenv());
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
+      try {
+        route = approval.route(mapper, stderr);
+      } catch (IllegalArgumentException | IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+            + " start: " + e.getMessage(), mapper.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
+        return Cli.EXIT_USAGE;
+      }
+      io.github.mcppolicyproxy.limits.Quota quota;
+      try {
+        quota = state.quota(loaded, policy, System.getenv(), stderr);
+      } catch (IllegalArgumentException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage());
+        log.close();
+        return Cli.EXIT_USAGE;
+      }
+      LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
       io.github.mcppolicyproxy.integrity.ToolIntegrity integrity;
       try {
-        integrity = PinSetup.integrity(judge, policy, pins, !noRedactSecrets, log, config, mapper);
+        integrity = PinSetup.integrity(live, policy, pins, !noRedactSecrets, log, config, mapper);
       } catch (IOException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
         log.close();
+        quota.close();
         return Cli.EXIT_USAGE;
       }
       List<String> upstreamCommand =
@@ -223,6 +270,7 @@ final class Commands {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         answerWhileUnavailable(e.getMessage(), config, mapper);
         log.close();
+        quota.close();
         return e.exitCode();
       }
       stderr.println("mcp-policy-proxy: policy " + loaded.source() + " (sha256 "
@@ -237,9 +285,23 @@ final class Commands {
           Thread.currentThread().interrupt();
         }
         log.close();
+        quota.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      int code = new ProxySession(stdin, stdout, child, judge, log, config, mapper, integrity).run();
+      SessionStats stats = new SessionStats(config.clock().instant());
+      ProxySession session = new ProxySession(stdin, stdout, child, live, policyFile != null, log,
+          config, mapper, stats, route, integrity);
+      PolicyWatcher watcher = policyFile == null ? null
+          : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
+      int code;
+      try {
+        code = session.run();
+      } finally {
+        if (watcher != null) {
+          watcher.close();
+        }
+      }
+      quota.close(); // refunds on their way reach the store before the process exits
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -52,7 +52,7 @@ final class DefaultPolicyFile {
         Files.deleteIfExists(tmp);
       }
       stderr.println("mcp-policy-proxy: created the policy file " + file + " from the bundled config/"
-          + PolicyLoader.BUILTIN_DEFAULT + "; edit it and restart to change what is allowed"
+          + PolicyLoader.BUILTIN_DEFAULT + "; edit it to change what is allowed (the proxy reloads it)"
           + " (or pass --policy FILE)");
       return file;
     } catch (IOException | RuntimeException e) {

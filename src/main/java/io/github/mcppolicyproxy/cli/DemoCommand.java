@@ -117,7 +117,8 @@ final class DemoCommand implements Callable<Integer> {
     out.println();
     clientWrites.close();
     proxy.join(5000);
-    out.println("Violation log (" + logFile + "), one JSON object per refusal:");
+    out.println("Violation log (" + logFile + "), one JSON object per refusal, then the"
+        + " session's summary:");
     for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
       out.println("  " + line);
     }

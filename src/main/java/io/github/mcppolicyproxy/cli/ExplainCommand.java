@@ -78,7 +78,7 @@ final class ExplainCommand implements Callable<Integer> {
     Map<String, String> upstreamEnv = env.isEmpty() ? System.getenv() : env;
     PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, upstreamEnv));
     ToolCall call = new ToolCall(tool, arguments);
-    Inspection inspection = tool.equals(PolicyEngine.CALL_AWS)
+    Inspection inspection = policy.carriesAwsCli(tool)
         ? engine.inspector().inspect(call) : new Inspection.None();
 
     out.println("Policy:    " + policy.source() + " (sha256 " + policy.sha256() + ")");
@@ -102,7 +102,7 @@ final class ExplainCommand implements Callable<Integer> {
     }
     Verdict v = engine.decide(call);
     // A fresh session: limits have room unless one call alone exceeds them.
-    Refusal refusal = new CallJudge(engine, new Quota(System::nanoTime)).judge(call, "explain");
+    Refusal refusal = new CallJudge(engine, Quota.inMemory(System::nanoTime, java.time.Clock.systemUTC())).judge(call, "explain");
     if (v instanceof Verdict.Ask a) {
       out.println("Decision:  NEEDS APPROVAL (rule " + a.rule() + ", timeout " + a.timeoutSeconds()
           + " s): the proxy asks the person at the client (elicitation) and holds the call; without"

@@ -19,14 +19,16 @@ final class PinSetup {
   private PinSetup() {}
 
   /**
-   * The tool integrity of a proxy session. Pins start from {@code pins} (or the default pin file
+   * The tool integrity of a proxy session; whether it redacts and pins follows the policy in force
+   * ({@code judges}). Pins start from {@code pins} (or the default pin file
    * beside {@code policyPath}, when it exists) unless the policy turns pinning off.
    *
    * @throws IOException when {@code pins} was named and is missing, or a pin file cannot be read
    */
-  static ToolIntegrity integrity(CallJudge judge, Path policyPath, Path pins, boolean redact,
+  static ToolIntegrity integrity(java.util.function.Supplier<CallJudge> judges, Path policyPath,
+      Path pins, boolean redact,
       ViolationLog log, ProxyConfig config, ObjectMapper mapper) throws IOException {
-    Policy policy = judge.engine().policy();
+    Policy policy = judges.get().engine().policy();
     Map<String, ToolPins.Pin> initial = Map.of();
     if (policy.pinTools()) {
       Path file = pins != null ? pins : PinFile.defaultFor(policyPath);
@@ -41,8 +43,8 @@ final class PinSetup {
       }
     }
     return new ToolIntegrity(new Redactor(),
-        () -> redact && judge.engine().policy().redactSecrets(), new ToolPins(initial),
-        () -> judge.engine().policy().pinTools(), log, config.clock(), config.sessionId(),
+        () -> redact && judges.get().engine().policy().redactSecrets(), new ToolPins(initial),
+        () -> judges.get().engine().policy().pinTools(), log, config.clock(), config.sessionId(),
         config.stderr(), mapper);
   }
 }

@@ -18,7 +18,9 @@ import java.util.concurrent.ExecutionException;
 final class PolicyPreload {
   private static final Set<String> VALUED = Set.of("--policy", "--violation-log", "--session-id",
       "--refusal-style", "--max-frame-bytes", "--max-pending", "--max-queued-bytes",
-      "--shutdown-grace-ms", "--pins");
+      "--shutdown-grace-ms", "--state", "--grant", "--state-fail-mode", "--state-timeout-ms",
+      "--violation-log-max-bytes", "--violation-log-keep",
+      "--approval-fallback", "--approval-via", "--approvals-dir", "--pins");
 
   private final Path path; // null: the bundled policy
   private final CompletableFuture<Object> result;

@@ -26,12 +26,11 @@ final class UpstreamProbe {
   /** The names of the tools {@code command} offers. */
   static List<String> toolNames(List<String> command, ObjectMapper mapper, PrintStream stderr,
       Duration timeout) throws IOException, UpstreamStartException, InterruptedException {
-    List<String> names = new ArrayList<>();
-    tools(command, mapper, stderr, timeout).forEach(t -> names.add(t.path("name").asText()));
-    return names;
+    return tools(command, mapper, stderr, timeout).stream().map(t -> t.path("name").asText())
+        .toList();
   }
 
-  /** The tools {@code command} offers, as listed ({@code tools/list} elements, every page). */
+  /** The tools {@code command} offers, as its {@code tools/list} answers give them (all pages). */
   static List<JsonNode> tools(List<String> command, ObjectMapper mapper, PrintStream stderr,
       Duration timeout) throws IOException, UpstreamStartException, InterruptedException {
     ChildProcess child = ChildProcess.start(StandInCommand.expandSelf(command), Map.of(), stderr);

@@ -3,6 +3,7 @@ package io.github.mcppolicyproxy.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.audit.JsonLinesViolationLog;
+import io.github.mcppolicyproxy.audit.LogRotation;
 import io.github.mcppolicyproxy.aws.AwsCommandInspector;
 import io.github.mcppolicyproxy.aws.AwsDefaults;
 import io.github.mcppolicyproxy.audit.ViolationLog;
@@ -37,8 +38,22 @@ final class Wiring {
 
   /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
-    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)),
-        new Quota(System::nanoTime));
+    // in memory (the demo never touches the user's state), the grant named as the proxy names it
+    String grant;
+    try {
+      String source = policy.source(); // a path, or builtin:NAME for a bundled policy
+      grant = new StateOptions().grant(Map.of(), Path.of(source.substring(
+          Math.max(source.lastIndexOf('/'), source.lastIndexOf(':')) + 1)));
+    } catch (IllegalArgumentException e) { // an odd source name: any grant will do in memory
+      grant = "default";
+    }
+    return judge(policy, upstreamEnv, Quota.inMemory(System::nanoTime,
+        java.time.Clock.systemUTC(), grant));
+  }
+
+  /** A judge for one policy version; every version of a session shares {@code quota}. */
+  static CallJudge judge(Policy policy, Map<String, String> upstreamEnv, Quota quota) {
+    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)), quota);
   }
 
   /** Prints every problem of a policy that did not load, one a line, after {@code prefix}. */
@@ -82,10 +97,16 @@ final class Wiring {
   /** Opens the violation log: {@code -} is stderr, anything else a file appended to. */
   static ViolationLog log(String spec, PrintStream stderr, ObjectMapper mapper, boolean values)
       throws IOException {
+    return log(spec, stderr, mapper, values, LogRotation.NEVER);
+  }
+
+  /** As {@link #log(String, PrintStream, ObjectMapper, boolean)}, a file rotated as given. */
+  static ViolationLog log(String spec, PrintStream stderr, ObjectMapper mapper, boolean values,
+      LogRotation rotation) throws IOException {
     if ("-".equals(spec)) {
       return JsonLinesViolationLog.toStderr(stderr, mapper, values);
     }
-    return JsonLinesViolationLog.open(Path.of(spec), stderr, mapper, values);
+    return JsonLinesViolationLog.open(Path.of(spec), stderr, mapper, values, rotation);
   }
 
   static String defaultLogPath() {

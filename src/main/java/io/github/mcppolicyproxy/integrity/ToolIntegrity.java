@@ -84,7 +84,7 @@ public final class ToolIntegrity {
       d.put("path", r.path());
       d.put("kind", r.kind());
       d.put("reason", "a secret in the result was replaced with " + SecretText.MARKER);
-      log.append(new LogEvent(clock.instant(), session, id == null ? null : id.raw(), tool,
+      log.appendEvent(LogEvent.about(clock.instant(), session, id == null ? null : id.raw(), tool,
           Code.REDACTED.wire(), d));
     }
     if (o.changed()) {
@@ -121,8 +121,8 @@ public final class ToolIntegrity {
         d.put("listed_sha256", ch.listed().sha256());
         d.put("reason", "the tool's definition differs from its pin; it is removed from tools/list"
             + " and its calls are refused until `mcp-policy-proxy pin` accepts it");
-        log.append(new LogEvent(clock.instant(), session, null, ch.tool(), Code.TOOL_CHANGED.wire(),
-            d));
+        log.appendEvent(LogEvent.about(clock.instant(), session, null, ch.tool(),
+            Code.TOOL_CHANGED.wire(), d));
         diag("tool " + ch.tool() + " changed its definition (sha256 "
             + ch.pinned().sha256().substring(0, 12) + " -> " + ch.listed().sha256().substring(0, 12)
             + "): removed from tools/list, its calls are refused (tool_changed)");

@@ -1,99 +1,85 @@
 package io.github.mcppolicyproxy.limits;
 
+import io.github.mcppolicyproxy.limits.store.MemoryStore;
 import io.github.mcppolicyproxy.policy.Limit;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
-import java.time.Duration;
-import java.util.HashMap;
+import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
- * The counts behind the policy's limits: one non-blocking Resilience4j {@link RateLimiter} per
- * (scope, counter), with {@code session} limiters keyed by session and {@code grant}/{@code global}
- * limiters shared by every session of this process.
- *
- * <p>A reservation is all or nothing: permits are taken only when every limit has room, so a
- * refused call uses up nothing. Windows are fixed cycles of the window's length counted from the
- * limiter's first use (Resilience4j's AtomicRateLimiter). Thread-safe; time comes from the
- * injected nano clock, so tests never sleep.
+ * The counts behind the policy's limits. A call's permits (limit → count) are reserved all or
+ * nothing: a refused call takes nothing from any limit. {@code session} limits live in this
+ * process; {@code grant} and {@code global} limits live in a shared counter store. Thread-safe.
  */
-public final class Quota {
-  private final LongSupplier nanoClock;
-  private final Map<String, RateLimiter> limiters = new HashMap<>();
+public interface Quota extends AutoCloseable {
 
-  /** @param nanoClock monotonic nanoseconds, {@link System#nanoTime} in production */
-  public Quota(LongSupplier nanoClock) {
-    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-  }
+  /** Takes every permit of a call, or none, and says why not. */
+  Outcome reserve(String session, Map<Limit, Integer> permits);
 
-  /** The outcome of {@link #tryReserve}. */
-  public sealed interface Outcome {
-    /** Every permit was taken. */
-    record Granted() implements Outcome {}
+  /** Gives back what {@code reservation} took (if its windows are still current). Never blocks. */
+  void refund(Reservation reservation);
 
-    /** {@code limit} had no room; nothing was taken. */
-    record Exhausted(Limit limit, long retryAfterSeconds) implements Outcome {}
+  /** What {@link #reserve} would answer now, taking nothing. */
+  Outcome peek(String session, Map<Limit, Integer> permits);
+
+  /** Releases the store (waits briefly for refunds still on their way). */
+  @Override
+  default void close() {}
+
+  /** The outcome of a reservation. */
+  sealed interface Outcome {
+    /** Every permit was taken; {@code reservation} gives them back. */
+    record Granted(Reservation reservation) implements Outcome {
+      public Granted {
+        Objects.requireNonNull(reservation, "reservation");
+      }
+    }
+
+    /**
+     * {@code limit} had no room in {@code scope} ("session", "grant team-a", "global"); nothing
+     * was taken; a retry can succeed after {@code retryAfterSeconds}.
+     */
+    record Exhausted(Limit limit, String scope, long retryAfterSeconds) implements Outcome {}
+
+    /** The shared store could not be asked (closed fail mode); nothing was taken. */
+    record Unavailable(String why, long retryAfterSeconds) implements Outcome {}
   }
 
   /**
-   * Takes {@code permits} (limit → count) for {@code session} if every limit has room, else takes
-   * nothing and names the first limit without room and when a retry can succeed.
+   * What a granted call took: its session permits (with the limiter cycle they were taken in) and
+   * its shared counters ({@code fallback}: taken in this process's memory while the store was out).
    */
-  public synchronized Outcome tryReserve(String session, Map<Limit, Integer> permits) {
-    Outcome.Exhausted full = wouldExhaust(session, permits);
-    if (full != null) {
-      return full;
+  record Reservation(String session, Map<Limit, Integer> sessionPermits, Map<Limit, Long> cycles,
+      List<io.github.mcppolicyproxy.limits.store.Take> shared, boolean fallback) {
+    /** A reservation that took nothing. */
+    public static final Reservation NONE =
+        new Reservation("", Map.of(), Map.of(), List.of(), false);
+
+    public Reservation {
+      sessionPermits = Map.copyOf(sessionPermits);
+      cycles = Map.copyOf(cycles);
+      shared = List.copyOf(shared);
     }
-    for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
-      RateLimiter rl = limiter(session, e.getKey());
-      if (!rl.acquirePermission(e.getValue())) {
-        // Cannot happen under this lock with a monotonic clock; fail closed if it ever does.
-        throw new IllegalStateException("limiter " + rl.getName()
-            + " refused a permit it had just reported available");
-      }
+
+    /** True when nothing was taken. */
+    public boolean isEmpty() {
+      return sessionPermits.isEmpty() && shared.isEmpty();
     }
-    return new Outcome.Granted();
   }
 
   /**
-   * Whether {@code permits} would be granted now, taking nothing: the limit without room, or null.
-   * Used before asking a person, so that nobody is asked about a call its limits refuse anyway.
+   * Everything in this process's memory (shared limits counted in this process only), with
+   * {@code grant} named "default": for tests, {@code explain} and the demo.
    */
-  public synchronized Outcome.Exhausted wouldExhaust(String session, Map<Limit, Integer> permits) {
-    Outcome.Exhausted worst = null;
-    for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
-      RateLimiter rl = limiter(session, e.getKey());
-      if (e.getValue() > e.getKey().max()) {
-        return new Outcome.Exhausted(e.getKey(), e.getKey().window().toSeconds());
-      }
-      if (rl.getMetrics().getAvailablePermissions() < e.getValue()) {
-        long wait = ((AtomicRateLimiter) rl).getDetailedMetrics().getNanosToWait();
-        long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-        if (worst == null || seconds > worst.retryAfterSeconds()) {
-          worst = new Outcome.Exhausted(e.getKey(), seconds);
-        }
-      }
-    }
-    return worst;
+  static Quota inMemory(LongSupplier nanoClock, Clock clock) {
+    return inMemory(nanoClock, clock, "default");
   }
 
-  /** Permits left now in {@code limit}'s current window for {@code session}. */
-  public synchronized int available(String session, Limit limit) {
-    return limiter(session, limit).getMetrics().getAvailablePermissions();
-  }
-
-  private RateLimiter limiter(String session, Limit limit) {
-    String key = switch (limit.scope()) {
-      case SESSION -> "session|" + session + "|" + limit.counter();
-      case GRANT, GLOBAL -> limit.scope().wire() + "|" + limit.counter();
-    };
-    return limiters.computeIfAbsent(key, k -> RateLimiter.of(k, RateLimiterConfig.custom()
-        .limitForPeriod(limit.max())
-        .limitRefreshPeriod(limit.window())
-        .timeoutDuration(Duration.ZERO)
-        .build(), nanoClock::getAsLong));
+  /** Everything in this process's memory, {@code grant} counters named for {@code grant}. */
+  static Quota inMemory(LongSupplier nanoClock, Clock clock, String grant) {
+    return new TieredQuota(new SessionLimiters(nanoClock), new MemoryStore(), grant, clock,
+        TieredQuota.FailMode.CLOSED, s -> { });
   }
 }

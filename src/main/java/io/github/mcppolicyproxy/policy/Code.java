@@ -9,7 +9,16 @@ public enum Code {
   APPROVAL_DECLINED("approval_declined"),
   APPROVAL_TIMEOUT("approval_timeout"),
   APPROVAL_UNAVAILABLE("approval_unavailable"),
+  /**
+   * An answer to the proxy's own approval question that cannot be trusted: an altered, foreign,
+   * replayed or missing {@code requestState}, or one issued for another call or policy.
+   */
+  APPROVAL_INVALID("approval_invalid"),
+  /** Not a refusal: a call held for a person's approval out of band (logged when it is held). */
+  APPROVAL_HELD("approval_held"),
   UNPARSEABLE_COMMAND("unparseable_command"),
+  /** The shared counter store of a {@code grant}/{@code global} limit cannot be reached. */
+  QUOTA_UNAVAILABLE("quota_unavailable"),
   /** Not a call the proxy can judge and answer (a {@code tools/call} sent as a notification). */
   INVALID_REQUEST("invalid_request"),
   /** The tool's definition differs from the one pinned (earlier in the session, or in the pin file). */

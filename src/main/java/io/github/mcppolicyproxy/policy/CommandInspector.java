@@ -16,6 +16,15 @@ public interface CommandInspector {
 
   Inspection inspect(ToolCall call);
 
+  /**
+   * The operation rules as this inspector's operation keys should be matched against them; by
+   * default the rules themselves. The AWS inspector adds, for a key that names a service by
+   * another of its names (CLI word, botocore name), the same entry under the IAM prefix.
+   */
+  default java.util.Map<Glob, Entry> operationRules(java.util.Map<Glob, Entry> rules) {
+    return rules;
+  }
+
   /** What an inspection found. */
   sealed interface Inspection {
     /** The call carries no commands (another tool). */

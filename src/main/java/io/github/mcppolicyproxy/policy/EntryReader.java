@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class EntryReader {
   private static final Set<String> TOP = Set.of(
       "$schema", "description", "version", "default", "mode", "hide", "all_tools", "tools",
-      "operations", "redact_secrets", "pin_tools");
+      "operations", "aws_cli_tools", "redact_secrets", "pin_tools");
   private static final Set<String> ENTRY = Set.of(
       "description", "action", "reason", "limits", "require", "deny_if", "approval",
       "arguments_schema");
@@ -47,7 +47,7 @@ final class EntryReader {
       return null;
     }
     problems.unknown(root, "", TOP, "version, default, mode, hide, all_tools, tools, operations,"
-        + " redact_secrets, pin_tools");
+        + " aws_cli_tools, redact_secrets, pin_tools");
     boolean redact = flag(root, "redact_secrets");
     boolean pin = flag(root, "pin_tools");
     JsonNode v = root.get("version");
@@ -78,11 +78,38 @@ final class EntryReader {
     Map<Glob, Entry> tools = entries(root.get("tools"), "/tools", Target.TOOL);
     boolean hasOperations = root.has("operations");
     Map<Glob, Entry> operations = entries(root.get("operations"), "/operations", Target.OPERATION);
+    List<String> awsCliTools = awsCliTools(root.get("aws_cli_tools"));
     if (!problems.isEmpty() || def == null) {
       return null;
     }
     return new Policy(problems.source(), sha, "1", def, mode, hide, allTools, tools, hasOperations,
-        operations, redact, pin);
+        operations, awsCliTools, redact, pin);
+  }
+
+  /** {@code aws_cli_tools}: exact tool names (no globs: a glob could take in a tool by accident). */
+  private List<String> awsCliTools(JsonNode node) {
+    List<String> names = new ArrayList<>();
+    if (node == null) {
+      return names;
+    }
+    if (!node.isArray()) {
+      problems.add("/aws_cli_tools", "must be an array of tool names, found " + Problems.kind(node));
+      return names;
+    }
+    for (int i = 0; i < node.size(); i++) {
+      JsonNode n = node.get(i);
+      String p = "/aws_cli_tools/" + i;
+      if (!n.isTextual() || n.asText().isEmpty()) {
+        problems.add(p, "must be a non-empty tool name, found " + n);
+      } else if (Glob.isGlob(n.asText())) {
+        problems.add(p, "must name a tool exactly (no * or ?), found \"" + n.asText() + "\"");
+      } else if (names.contains(n.asText())) {
+        problems.add(p, "names \"" + n.asText() + "\" twice");
+      } else {
+        names.add(n.asText());
+      }
+    }
+    return names;
   }
 
   /** An optional boolean member, true when absent. */

@@ -16,6 +16,8 @@ import java.util.Optional;
  * @param hide names or globs removed from {@code tools/list} and denied when called
  * @param tools entries by tool name or glob, in file order
  * @param operations entries by AWS {@code service:Operation} or glob, in file order; empty if absent
+ * @param awsCliTools tools named in {@code aws_cli_tools}: besides {@code call_aws} and
+ *     {@code *___call_aws}, the tools whose {@code cli_command} the operation rules judge
  * @param redactSecrets replace credentials in tool results before the client sees them (default true)
  * @param pinTools refuse tools whose definition changed after it was first seen (default true)
  */
@@ -30,16 +32,9 @@ public record Policy(
     Map<Glob, Entry> tools,
     boolean hasOperations,
     Map<Glob, Entry> operations,
+    List<String> awsCliTools,
     boolean redactSecrets,
     boolean pinTools) {
-
-  /** A policy with redaction and pinning on (their defaults). */
-  public Policy(String source, String sha256, String version, Action defaultAction, Mode mode,
-      List<Glob> hide, Optional<Entry> allTools, Map<Glob, Entry> tools, boolean hasOperations,
-      Map<Glob, Entry> operations) {
-    this(source, sha256, version, defaultAction, mode, hide, allTools, tools, hasOperations,
-        operations, true, true);
-  }
 
   /** What an entry (or the default) does with a call. */
   public enum Action {
@@ -75,5 +70,19 @@ public record Policy(
     hide = List.copyOf(hide);
     tools = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tools));
     operations = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(operations));
+    awsCliTools = List.copyOf(awsCliTools);
+  }
+
+  /** A policy without {@code aws_cli_tools}, with redaction and pinning on (their defaults). */
+  public Policy(String source, String sha256, String version, Action defaultAction, Mode mode,
+      List<Glob> hide, Optional<Entry> allTools, Map<Glob, Entry> tools, boolean hasOperations,
+      Map<Glob, Entry> operations) {
+    this(source, sha256, version, defaultAction, mode, hide, allTools, tools, hasOperations,
+        operations, List.of(), true, true);
+  }
+
+  /** True when {@code tool} carries AWS CLI commands that the operation rules judge. */
+  public boolean carriesAwsCli(String tool) {
+    return AwsCliTools.carriesCommands(tool, awsCliTools);
   }
 }

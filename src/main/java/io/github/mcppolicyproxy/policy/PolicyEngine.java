@@ -25,7 +25,7 @@ import java.util.Set;
  */
 public final class PolicyEngine {
   /** The tool of the AWS API MCP server whose commands carry AWS operations. */
-  public static final String CALL_AWS = "call_aws";
+  public static final String CALL_AWS = AwsCliTools.CALL_AWS;
   static final int DEFAULT_APPROVAL_TIMEOUT_SECONDS = 120;
 
   private final Policy policy;
@@ -37,7 +37,7 @@ public final class PolicyEngine {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.inspector = Objects.requireNonNull(inspector, "inspector");
     this.tools = new RuleIndex(policy.tools(), false);
-    this.operationRules = new RuleIndex(policy.operations(), true);
+    this.operationRules = new RuleIndex(inspector.operationRules(policy.operations()), true);
   }
 
   public Policy policy() {
@@ -49,7 +49,7 @@ public final class PolicyEngine {
     String tool = call.tool();
     // A call_aws call is read whatever the policy says of it, so that every refusal (and every
     // monitor-mode record) names the operations of a command that parses.
-    Inspection found = tool.equals(CALL_AWS) ? inspect(call) : new Inspection.None();
+    Inspection found = policy.carriesAwsCli(tool) ? inspect(call) : new Inspection.None();
     List<Command> commands = found instanceof Inspection.Commands c ? c.commands() : List.of();
     List<String> operations =
         commands.stream().flatMap(x -> x.operations().stream()).distinct().toList();
@@ -75,7 +75,7 @@ public final class PolicyEngine {
 
     Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
     List<Entry> opDeciders = new ArrayList<>();
-    if (tool.equals(CALL_AWS) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
+    if (policy.carriesAwsCli(tool) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
       if (found instanceof Inspection.Unparseable u) {
         return refuse(Code.UNPARSEABLE_COMMAND, policy.hasOperations() ? "/operations" : "/default",
             "the AWS command could not be understood, so it cannot be judged: " + u.reason(),

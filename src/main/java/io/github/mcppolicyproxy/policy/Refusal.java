@@ -11,9 +11,11 @@ import java.util.OptionalLong;
  * @param reason the reason in words, without the "Policy violation" framing
  * @param retryAfterSeconds for rate limits: when a retry can succeed
  * @param operations for {@code call_aws}: the AWS operations of the call ({@code omics:StartReadSetExportJob})
+ * @param scope for limits: whose count refused ({@code session}, {@code grant team-a},
+ *     {@code global}); null otherwise
  */
-public record Refusal(
-    Code code, String rule, String reason, OptionalLong retryAfterSeconds, List<String> operations) {
+public record Refusal(Code code, String rule, String reason, OptionalLong retryAfterSeconds,
+    List<String> operations, String scope) {
 
   public Refusal {
     Objects.requireNonNull(code, "code");
@@ -21,6 +23,11 @@ public record Refusal(
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(retryAfterSeconds, "retryAfterSeconds");
     operations = List.copyOf(operations);
+  }
+
+  public Refusal(Code code, String rule, String reason, OptionalLong retryAfterSeconds,
+      List<String> operations) {
+    this(code, rule, reason, retryAfterSeconds, operations, null);
   }
 
   public Refusal(Code code, String rule, String reason) {
@@ -39,11 +46,11 @@ public record Refusal(
 
   /** The same refusal with another reason. */
   public Refusal withReason(String newReason) {
-    return new Refusal(code, rule, newReason, retryAfterSeconds, operations);
+    return new Refusal(code, rule, newReason, retryAfterSeconds, operations, scope);
   }
 
   /** The same refusal, naming the operations of the call. */
   public Refusal withOperations(List<String> ops) {
-    return new Refusal(code, rule, reason, retryAfterSeconds, ops);
+    return new Refusal(code, rule, reason, retryAfterSeconds, ops, scope);
   }
 }

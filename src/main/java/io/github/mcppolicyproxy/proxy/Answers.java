@@ -59,6 +59,9 @@ public final class Answers {
     } else {
       d.putNull("retry_after_seconds");
     }
+    if (r.scope() != null) {
+      d.put("scope", r.scope());
+    }
     if (!r.operations().isEmpty()) {
       ArrayNode ops = d.putArray("operations");
       r.operations().forEach(ops::add);

@@ -9,13 +9,14 @@ import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 
 /**
- * Turns the policy's {@link Verdict} into a final decision: consults the {@link Quota} for allowed
- * calls and refuses calls that need a person's approval while no approval channel exists (fail
- * closed: {@code approval_unavailable}). Thread-safe.
+ * Turns the policy's {@link Verdict} into a final decision: reserves the {@link Quota} of allowed
+ * calls (all of a call's limits or none) and refuses calls that need a person's approval while no
+ * approval channel exists (fail closed: {@code approval_unavailable}). Thread-safe.
  */
 public final class CallJudge {
   private final PolicyEngine engine;
@@ -28,6 +29,11 @@ public final class CallJudge {
 
   public PolicyEngine engine() {
     return engine;
+  }
+
+  /** The quota this judge reserves from (and to which failed calls are refunded). */
+  public Quota quota() {
+    return quota;
   }
 
   /** The decision on {@code call} in {@code session}: null to allow, else the refusal. */
@@ -51,8 +57,17 @@ public final class CallJudge {
 
   /** A decision: allowed (quota taken), refused, or waiting for a person (nothing taken yet). */
   public sealed interface Decision {
-    /** Allowed; its quota was taken. */
-    record Allow() implements Decision {}
+    /** Allowed; {@code reservation} is what it took (given back if the upstream fails it). */
+    record Allow(Quota.Reservation reservation) implements Decision {
+      public Allow {
+        Objects.requireNonNull(reservation, "reservation");
+      }
+
+      /** Allowed, taking nothing. */
+      public Allow() {
+        this(Quota.Reservation.NONE);
+      }
+    }
 
     /** Refused. */
     record Refuse(Refusal refusal) implements Decision {}
@@ -69,28 +84,64 @@ public final class CallJudge {
     }
     if (v instanceof Verdict.Ask a) {
       // Limits first, so that nobody is asked about a call its limits refuse anyway.
-      Quota.Outcome.Exhausted full = quota.wouldExhaust(session, a.permits());
-      return full != null ? new Decision.Refuse(rateLimited(call, full, a.operations()))
-          : new Decision.Ask(a);
+      Quota.Outcome o = a.permits().isEmpty() ? null : quota.peek(session, a.permits());
+      Refusal refused = refusal(call, o, a.operations());
+      return refused != null ? new Decision.Refuse(refused) : new Decision.Ask(a);
     }
     Verdict.Allow allow = (Verdict.Allow) v;
     if (allow.permits().isEmpty() || continuation) {
       return new Decision.Allow();
     }
-    Quota.Outcome o = quota.tryReserve(session, allow.permits());
-    if (o instanceof Quota.Outcome.Exhausted ex) {
-      return new Decision.Refuse(rateLimited(call, ex, allow.operations()));
-    }
-    return new Decision.Allow();
+    return reserve(call, session, allow.permits(), allow.operations());
   }
 
   /**
    * A person approved {@code ask}: takes its quota now (it was only checked before asking), or
-   * refuses it as rate limited when the limits filled up while the person decided. Null to allow.
+   * refuses it when the limits filled up while the person decided.
    */
-  public Refusal afterApproval(ToolCall call, String session, Verdict.Ask ask) {
-    Quota.Outcome o = quota.tryReserve(session, ask.permits());
-    return o instanceof Quota.Outcome.Exhausted ex ? rateLimited(call, ex, ask.operations()) : null;
+  public Decision afterApproval(ToolCall call, String session, Verdict.Ask ask) {
+    return reserve(call, session, ask.permits(), ask.operations());
+  }
+
+  private Decision reserve(ToolCall call, String session, Map<Limit, Integer> permits,
+      List<String> operations) {
+    if (permits.isEmpty()) {
+      return new Decision.Allow();
+    }
+    Quota.Outcome o = quota.reserve(session, permits);
+    if (o instanceof Quota.Outcome.Granted g) {
+      return new Decision.Allow(g.reservation());
+    }
+    return new Decision.Refuse(refusal(call, o, operations));
+  }
+
+  /** The refusal an outcome stands for, or null for a grant. */
+  private static Refusal refusal(ToolCall call, Quota.Outcome o, List<String> operations) {
+    if (o instanceof Quota.Outcome.Exhausted ex) {
+      return rateLimited(call, ex, operations);
+    }
+    if (o instanceof Quota.Outcome.Unavailable u) {
+      return new Refusal(Code.QUOTA_UNAVAILABLE, "/", call.tool() + " has grant or global limits,"
+          + " and " + u.why() + ", so it cannot be counted", OptionalLong.of(u.retryAfterSeconds()),
+          operations);
+    }
+    return null;
+  }
+
+  /**
+   * A person approved a call that an older policy version asked about: this version judges it
+   * again. A rule that now refuses it wins; otherwise this version's limits are charged (refused as
+   * rate limited when they have no room): an {@link Decision.Allow} with what it took, or a
+   * {@link Decision.Refuse}.
+   */
+  public Decision afterApprovalRejudged(ToolCall call, String session) {
+    Verdict v = engine.decide(call);
+    if (v instanceof Verdict.Refuse r) {
+      return new Decision.Refuse(r.refusal());
+    }
+    Map<Limit, Integer> permits = v instanceof Verdict.Ask a ? a.permits()
+        : ((Verdict.Allow) v).permits();
+    return reserve(call, session, permits, v.operations());
   }
 
   /** The refusal of a call whose approval was declined, timed out or could not be asked. */
@@ -112,10 +163,12 @@ public final class CallJudge {
 
   private static Refusal rateLimited(ToolCall call, Quota.Outcome.Exhausted ex,
       List<String> operations) {
+    String whose = ex.limit().scope() == Limit.Scope.SESSION ? " in this session"
+        : ex.limit().scope() == Limit.Scope.GLOBAL ? " across every grant (global)"
+        : " for " + ex.scope();
     return new Refusal(Code.RATE_LIMITED, ex.limit().pointer(),
-        subject(call, ex.limit(), operations) + " is limited to " + ex.limit().describe()
-            + (ex.limit().scope() == Limit.Scope.SESSION ? " in this session" : ""),
-        OptionalLong.of(ex.retryAfterSeconds()), operations);
+        subject(call, ex.limit(), operations) + " is limited to " + ex.limit().describe() + whose,
+        OptionalLong.of(ex.retryAfterSeconds()), operations, ex.scope());
   }
 
   private static String subject(ToolCall call, Limit limit, List<String> operations) {

@@ -53,13 +53,27 @@ public final class ClientToServer implements Runnable {
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
       Answers answers, ProxyConfig config, ApprovalChannel approvals) {
-    this(in, toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals, null);
+    this(in, toServer, toClient, scanner, () -> judge, log, inFlight, answers, config, approvals,
+        new SessionStats(config.clock().instant()));
+  }
+
+  /**
+   * @param judges the policy version in force, read once per call (it may change while running)
+   * @param stats counts what this session did, for its summary
+   */
+  public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
+      EnvelopeScanner scanner, java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      InFlight inFlight, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats) {
+    this(in, toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
+        null);
   }
 
   /** @param integrity refuses calls to tools whose definition changed (null: none) */
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
-      EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
-      Answers answers, ProxyConfig config, ApprovalChannel approvals, ToolIntegrity integrity) {
+      EnvelopeScanner scanner, java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      InFlight inFlight, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats, ToolIntegrity integrity) {
     this.in = Objects.requireNonNull(in, "in");
     this.toServer = Objects.requireNonNull(toServer, "toServer");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
@@ -68,8 +82,8 @@ public final class ClientToServer implements Runnable {
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
     this.approvals = Objects.requireNonNull(approvals, "approvals");
-    this.gate = new ToolsCallGate(judge, log, inFlight.continuations(), answers, config, approvals,
-        integrity);
+    this.gate = new ToolsCallGate(judges, log, inFlight.continuations(), answers, config, approvals,
+        stats, integrity);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -158,7 +172,10 @@ public final class ClientToServer implements Runnable {
     diag("the upstream is not reading its input (" + toServer.queuedBytes() + " bytes queued);"
         + " answered " + f.requests().size() + " request(s) with an error instead of forwarding");
     for (JsonId id : f.requests()) {
-      inFlight.answered(id);
+      InFlight.Pending p = inFlight.answered(id);
+      if (p != null) {
+        inFlight.notForwarded(p.reservation()); // refused by the proxy: it takes nothing
+      }
       out.answers.add(replies.error(id, Replies.TOO_MANY_PENDING, "The upstream server is not"
           + " reading its input (" + toServer.queuedBytes() + " bytes are waiting for it);"
           + " the request was not forwarded; retry later"));
@@ -284,8 +301,9 @@ public final class ClientToServer implements Runnable {
       } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (o instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey(), f.tool())) {
-        out.forward.add(Outgoing.of(slice(frame, from, to), e));
+          && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
+        out.forward.add(Outgoing.of(f.replacement() != null ? f.replacement()
+            : slice(frame, from, to), e));
       }
       return;
     }
@@ -319,7 +337,7 @@ public final class ClientToServer implements Runnable {
       } else if (done instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (done instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey(), f.tool())) {
+          && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
         forward(Outgoing.of(held, e), out);
       }
       for (byte[] a : out.answers) {
@@ -334,12 +352,14 @@ public final class ClientToServer implements Runnable {
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */
   private boolean track(Envelope e, Out out) {
-    return track(e, out, null, null);
+    return track(e, out, null, io.github.mcppolicyproxy.limits.Quota.Reservation.NONE, null);
   }
 
-  private boolean track(Envelope e, Out out, String continuationKey, String tool) {
+  private boolean track(Envelope e, Out out, String continuationKey,
+      io.github.mcppolicyproxy.limits.Quota.Reservation reservation, String tool) {
     if (e.kind() == Envelope.Kind.REQUEST
-        && !inFlight.add(e.id(), e.method(), continuationKey, tool)) {
+        && !inFlight.add(e.id(), e.method(), continuationKey, tool, reservation)) {
+      inFlight.notForwarded(reservation); // refused by the proxy: it takes nothing
       InFlight.Closed gone = inFlight.closed();
       out.answers.add(gone != null
           ? replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE, gone.message(), gone.data())

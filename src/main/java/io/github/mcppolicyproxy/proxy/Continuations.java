@@ -25,6 +25,16 @@ public final class Continuations {
     }
   };
 
+  /** Calls a person approved (by key), so that the upstream's own continuations are not asked again. */
+  private final Map<String, Boolean> approved = new LinkedHashMap<>(16, 0.75f, false) {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > MAX;
+    }
+  };
+
   /** The key of a call: its tool and arguments. */
   static String key(String tool, String argumentsSha256) {
     return tool + "\u0000" + argumentsSha256;
@@ -33,6 +43,21 @@ public final class Continuations {
   /** The server asked for input on the call with this key. */
   public synchronized void open(String key) {
     open.put(key, Boolean.TRUE);
+  }
+
+  /** A person approved the call with this key and it was forwarded. */
+  public synchronized void approved(String key) {
+    if (key != null) {
+      approved.put(key, Boolean.TRUE);
+    }
+  }
+
+  /**
+   * True (once) when the call with this key, which continues one the server asked input for, was
+   * approved by a person: the continuation is part of the approved call.
+   */
+  public synchronized boolean takeApproved(String key) {
+    return approved.remove(key) != null;
   }
 
   /** True (once) when the call with this key continues one the server asked input for. */

@@ -1,6 +1,7 @@
 package io.github.mcppolicyproxy.proxy;
 
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
+import io.github.mcppolicyproxy.limits.Quota;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,12 +16,21 @@ public final class InFlight {
   /**
    * A forwarded request: its id as received and its method; for a {@code tools/call} of the
    * 2026-07-28 revision, the key under which an {@code input_required} answer opens a continuation;
-   * for a {@code tools/call}, the tool's name (else null).
+   * for a {@code tools/call}, the tool's name (else null) and the quota it took.
    */
-  public record Pending(JsonId id, String method, String continuationKey, String tool) {
+  public record Pending(JsonId id, String method, String continuationKey, String tool,
+      Quota.Reservation reservation) {
     public Pending(JsonId id, String method, String continuationKey) {
-      this(id, method, continuationKey, null);
+      this(id, method, continuationKey, null, Quota.Reservation.NONE);
     }
+  }
+
+  /** Gives a reservation back. */
+  public interface Refunds {
+    void refund(Quota.Reservation reservation);
+
+    /** Gives nothing back. */
+    Refunds NONE = r -> { };
   }
 
   /** Why requests can no longer be forwarded (the upstream is gone), for the error answering them. */
@@ -32,28 +42,62 @@ public final class InFlight {
   private int refusedAfterClose; // guarded by this
   private final Continuations continuations = new Continuations();
   private final int max;
+  private final Refunds refunds;
+  private final boolean refundUpstreamFailures;
 
   /** @param max how many requests may wait for the upstream at once */
   public InFlight(int max) {
+    this(max, Refunds.NONE, false);
+  }
+
+  /**
+   * @param refunds gives back the quota of calls that never reached the upstream
+   * @param refundUpstreamFailures also give back the quota of calls the upstream answered with a
+   *     JSON-RPC error or died before answering ({@code --no-refund} turns it off)
+   */
+  public InFlight(int max, Refunds refunds, boolean refundUpstreamFailures) {
     this.max = max;
+    this.refunds = java.util.Objects.requireNonNull(refunds, "refunds");
+    this.refundUpstreamFailures = refundUpstreamFailures;
+  }
+
+  /** Gives back the quota of a call that was never forwarded after all. */
+  public void notForwarded(Quota.Reservation reservation) {
+    if (reservation != null && !reservation.isEmpty()) {
+      refunds.refund(reservation);
+    }
+  }
+
+  /** Gives back the quota of a call the upstream failed (unless refunds are off). */
+  public void upstreamFailed(Pending p) {
+    if (p != null && refundUpstreamFailures && !p.reservation().isEmpty()) {
+      refunds.refund(p.reservation());
+    }
   }
 
   /** Records a forwarded request; false when the table is full (the request must not be sent). */
   public boolean add(JsonId id, String method) {
-    return add(id, method, null);
+    return add(id, method, null, null, Quota.Reservation.NONE);
   }
 
   /** Records a forwarded request that may open a continuation under {@code continuationKey}. */
   public boolean add(JsonId id, String method, String continuationKey) {
-    return add(id, method, continuationKey, null);
+    return add(id, method, continuationKey, null, Quota.Reservation.NONE);
+  }
+
+  /** Records a forwarded request that took {@code reservation}, of no known tool. */
+  public boolean add(JsonId id, String method, String continuationKey,
+      Quota.Reservation reservation) {
+    return add(id, method, continuationKey, null, reservation);
   }
 
   /**
    * Records a forwarded request (of {@code tool}, for a {@code tools/call}) that may open a
-   * continuation under {@code continuationKey}; false when the table is full or {@link #close
-   * closed} (see {@link #closed()} for which).
+   * continuation under {@code continuationKey} and took {@code reservation}; false when the table
+   * is full or {@link #close closed} (see {@link #closed()} for which).
    */
-  public synchronized boolean add(JsonId id, String method, String continuationKey, String tool) {
+  public synchronized boolean add(JsonId id, String method, String continuationKey, String tool,
+      Quota.Reservation reservation) {
     if (closed != null) {
       refusedAfterClose++;
       return false;
@@ -61,7 +105,7 @@ public final class InFlight {
     if (pending.size() >= max && !pending.containsKey(id.key())) {
       return false;
     }
-    pending.put(id.key(), new Pending(id, method, continuationKey, tool));
+    pending.put(id.key(), new Pending(id, method, continuationKey, tool, reservation));
     everAdded = true;
     return true;
   }

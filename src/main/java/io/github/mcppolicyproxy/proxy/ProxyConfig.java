@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param shutdownGrace how long the upstream gets to exit after its stdin is closed
  * @param requireAudit refuse every call while the violation log cannot be written
  * @param stderr where diagnostics and the short human line per refusal go
+ * @param refundOnUpstreamFailure give back the quota of a call the upstream answered with a
+ *     JSON-RPC error or died before answering ({@code --no-refund} turns it off)
  */
 public record ProxyConfig(
     String sessionId,
@@ -26,11 +28,20 @@ public record ProxyConfig(
     boolean requireAudit,
     boolean logArgumentValues,
     Clock clock,
-    PrintStream stderr) {
+    PrintStream stderr,
+    boolean refundOnUpstreamFailure) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 64 * 1024 * 1024;
   public static final int DEFAULT_MAX_PENDING = 10_000;
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofMillis(1000);
+
+  /** The settings with refunds on upstream failures on (the default). */
+  public ProxyConfig(String sessionId, int maxFrameBytes, int maxPending, long maxQueuedBytes,
+      RefusalStyle refusalStyle, Duration shutdownGrace, boolean requireAudit,
+      boolean logArgumentValues, Clock clock, PrintStream stderr) {
+    this(sessionId, maxFrameBytes, maxPending, maxQueuedBytes, refusalStyle, shutdownGrace,
+        requireAudit, logArgumentValues, clock, stderr, true);
+  }
 
   public ProxyConfig {
     Objects.requireNonNull(sessionId, "sessionId");

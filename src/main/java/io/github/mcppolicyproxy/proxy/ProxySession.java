@@ -46,36 +46,88 @@ public final class ProxySession {
   private final InputStream clientIn;
   private final FrameWriter toClient;
   private final Upstream upstream;
-  private final CallJudge judge;
+  private final java.util.function.Supplier<CallJudge> judges;
+  private final SessionStats stats;
+  private final boolean livePolicy;
+  private final java.util.Set<String> listed = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final ViolationLog log;
   private final ProxyConfig config;
   private final ObjectMapper mapper;
   private final InFlight inFlight;
   private final Replies replies;
   private final ToolIntegrity integrity;
+  private final java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+      approvalRoute;
 
   /** A session whose tool integrity follows the policy: redaction on, pins kept in memory. */
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
-    this(clientIn, clientOut, upstream, judge, log, config, mapper, new ToolIntegrity(
-        new Redactor(), () -> judge.engine().policy().redactSecrets(), new ToolPins(Map.of()),
-        () -> judge.engine().policy().pinTools(), log, config.clock(), config.sessionId(),
-        config.stderr(), mapper));
+    this(clientIn, clientOut, upstream, judge, log, config, mapper, java.util.function.UnaryOperator.identity());
+  }
+
+  /**
+   * @param approvalRoute wraps the client's elicitation channel, e.g. with an out-of-band channel
+   *     ({@link io.github.mcppolicyproxy.approval.RoutedApprovals})
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute) {
+    this(clientIn, clientOut, upstream, () -> judge, false, log, config, mapper,
+        new SessionStats(config.clock().instant()), approvalRoute);
   }
 
   /** @param integrity redaction of results and pinned tool definitions for this session */
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
       ToolIntegrity integrity) {
+    this(clientIn, clientOut, upstream, () -> judge, false, log, config, mapper,
+        new SessionStats(config.clock().instant()), java.util.function.UnaryOperator.identity(),
+        integrity);
+  }
+
+  /**
+   * A session whose policy may change while it runs.
+   *
+   * @param judges the policy version in force, read once per decision
+   * @param livePolicy true when {@code judges} can change: the {@code initialize} answer then
+   *     declares {@code tools.listChanged} (see {@link ListChangedCapability}) and
+   *     {@link #policyChanged} may tell the client its tool list changed
+   * @param stats what the session did; summarized on stderr and in the log when it ends
+   * @param approvalRoute wraps the client's elicitation channel
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      java.util.function.Supplier<CallJudge> judges, boolean livePolicy, ViolationLog log,
+      ProxyConfig config, ObjectMapper mapper, SessionStats stats,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute) {
+    this(clientIn, clientOut, upstream, judges, livePolicy, log, config, mapper, stats,
+        approvalRoute, inMemoryIntegrity(judges, log, config, mapper));
+  }
+
+  /**
+   * A session whose policy may change while it runs, with its own tool integrity.
+   *
+   * @param integrity redaction of results and pinned tool definitions for this session
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      java.util.function.Supplier<CallJudge> judges, boolean livePolicy, ViolationLog log,
+      ProxyConfig config, ObjectMapper mapper, SessionStats stats,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute, ToolIntegrity integrity) {
+    this.approvalRoute = Objects.requireNonNull(approvalRoute, "approvalRoute");
     this.integrity = Objects.requireNonNull(integrity, "integrity");
     this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
     this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
     this.upstream = Objects.requireNonNull(upstream, "upstream");
-    this.judge = Objects.requireNonNull(judge, "judge");
+    this.judges = Objects.requireNonNull(judges, "judges");
+    this.livePolicy = livePolicy;
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending());
+    this.inFlight = new InFlight(config.maxPending(), r -> judges.get().quota().refund(r),
+        config.refundOnUpstreamFailure());
     this.replies = new Replies(mapper);
   }
 
@@ -91,16 +143,18 @@ public final class ProxySession {
           t.setDaemon(true);
           return t;
         });
-    io.github.mcppolicyproxy.approval.ApprovalChannel approvals =
-        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer);
+    io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
+        new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     integrity.upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
-        toServer, toClient, scanner, judge, log, inFlight, answers, config, approvals, integrity);
+        toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
+        integrity);
+    ListChangedCapability declare = new ListChangedCapability();
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(name -> judge.engine().alwaysRefused(name) || (integrity.changed(name)
-            && judge.engine().policy().mode() == io.github.mcppolicyproxy.policy.Policy.Mode.ENFORCE)),
-        answers.replies(), config.maxFrameBytes(), config.stderr(), integrity);
+        new ToolsListFilter(this::hiddenNow), answers.replies(), config.maxFrameBytes(),
+        config.stderr(), livePolicy ? declare::declare : java.util.function.UnaryOperator.identity(),
+        integrity);
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
     CompletableFuture<String> serverDone = start(s2c, "server-to-client", "upstream");
@@ -132,8 +186,60 @@ public final class ProxySession {
       // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
       // Upstream.stop closes it without waiting
       toServer.close();
+      summarize();
       log.close();
     }
+  }
+
+  /** True for a tool the policy in force hides from {@code tools/list}; remembers every name seen. */
+  private boolean hiddenNow(String tool) {
+    listed.add(tool);
+    io.github.mcppolicyproxy.policy.PolicyEngine engine = judges.get().engine();
+    return engine.alwaysRefused(tool) || (integrity.changed(tool)
+        && engine.policy().mode() == io.github.mcppolicyproxy.policy.Policy.Mode.ENFORCE);
+  }
+
+  /** Tool integrity that follows the policy in force: redaction on, pins kept in memory. */
+  private static ToolIntegrity inMemoryIntegrity(java.util.function.Supplier<CallJudge> judges,
+      ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
+    return new ToolIntegrity(new Redactor(), () -> judges.get().engine().policy().redactSecrets(),
+        new ToolPins(Map.of()), () -> judges.get().engine().policy().pinTools(), log,
+        config.clock(), config.sessionId(), config.stderr(), mapper);
+  }
+
+  /**
+   * A new policy version came into force: when a tool the upstream listed is shown under one
+   * version and hidden under the other, tells the client {@code notifications/tools/list_changed}
+   * (through the one client writer), so that it lists again and gets a list filtered by the new
+   * version. Nothing is sent before the client has listed tools.
+   */
+  public void policyChanged(CallJudge old, CallJudge now) {
+    boolean changed = listed.stream().anyMatch(t ->
+        old.engine().alwaysRefused(t) != now.engine().alwaysRefused(t));
+    if (!changed) {
+      return;
+    }
+    try {
+      toClient.write(TOOLS_LIST_CHANGED);
+      config.stderr().println("mcp-policy-proxy: the tools the client may see changed; sent"
+          + " notifications/tools/list_changed");
+    } catch (IOException e) {
+      // the client is gone: the session is ending anyway
+    }
+  }
+
+  private static final byte[] TOOLS_LIST_CHANGED =
+      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tools/list_changed\"}"
+          .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+  /** One line on stderr and one {@code session_summary} record in the log. */
+  private void summarize() {
+    java.time.Instant now = config.clock().instant();
+    config.stderr().println("mcp-policy-proxy: session " + config.sessionId() + " ended: "
+        + stats.line(now));
+    io.github.mcppolicyproxy.policy.Policy policy = judges.get().engine().policy();
+    log.appendEvent(new io.github.mcppolicyproxy.audit.LogEvent(now, config.sessionId(),
+        "session_summary", stats.summary(now), policy.source(), policy.sha256()));
   }
 
   /** Requests forwarded and not yet answered (for tests and diagnostics). */
@@ -170,7 +276,9 @@ public final class ProxySession {
     String message = "The upstream MCP server exited with code " + code + " before answering"
         + (tail.isEmpty() ? "" : "; its last stderr lines: " + String.join(" | ", tail));
     // closing and draining is one step: a request the client pump records later is refused there
-    for (InFlight.Pending p : inFlight.close(message, data)) {
+    List<InFlight.Pending> waiting = inFlight.close(message, data);
+    waiting.forEach(inFlight::upstreamFailed); // it died before answering: their quota goes back
+    for (InFlight.Pending p : waiting) {
       try {
         toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
       } catch (IOException e) {

@@ -29,18 +29,25 @@ public final class ServerToClient implements Runnable {
   private final int maxFrameBytes;
   private final PrintStream stderr;
   private final ToolIntegrity integrity; // null: none
+  private final java.util.function.UnaryOperator<byte[]> initializeAnswer;
   private volatile boolean clientGone;
 
   public ServerToClient(FrameReader in, FrameWriter toClient, EnvelopeScanner scanner,
       InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
       PrintStream stderr) {
-    this(in, toClient, scanner, inFlight, filter, replies, maxFrameBytes, stderr, null);
+    this(in, toClient, scanner, inFlight, filter, replies, maxFrameBytes, stderr,
+        java.util.function.UnaryOperator.identity(), null);
   }
 
-  /** @param integrity redacts results and checks listed tools against their pins (null: none) */
+  /**
+   * @param initializeAnswer what becomes of the upstream's {@code initialize} answer
+   * @param integrity redacts results and checks listed tools against their pins (null: none)
+   */
   public ServerToClient(FrameReader in, FrameWriter toClient, EnvelopeScanner scanner,
       InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
-      PrintStream stderr, ToolIntegrity integrity) {
+      PrintStream stderr, java.util.function.UnaryOperator<byte[]> initializeAnswer,
+      ToolIntegrity integrity) {
+    this.initializeAnswer = Objects.requireNonNull(initializeAnswer, "initializeAnswer");
     this.integrity = integrity;
     this.in = Objects.requireNonNull(in, "in");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
@@ -109,6 +116,11 @@ public final class ServerToClient implements Runnable {
           send(filtered(frame, p));
           return;
         }
+        refundIfError(p, frame);
+        if (p != null && "initialize".equals(p.method())) {
+          send(initializeAnswer.apply(frame));
+          return;
+        }
         if (p != null && ClientToServer.TOOLS_CALL.equals(p.method())) {
           frame = guarded(frame, p);
         }
@@ -151,10 +163,12 @@ public final class ServerToClient implements Runnable {
             kept.add(filtered(el, p));
             changed = true;
           } else if (p != null && ClientToServer.TOOLS_CALL.equals(p.method())) {
+            refundIfError(p, el);
             byte[] g = guarded(el, p);
             changed |= g != el;
             kept.add(g);
           } else {
+            refundIfError(p, el);
             kept.add(el);
           }
         }
@@ -223,6 +237,29 @@ public final class ServerToClient implements Runnable {
         clientGone = true;
         diag("cannot write to the client (" + ex.getMessage() + "); dropping upstream output");
       }
+    }
+  }
+
+  /** A call the upstream answered with a JSON-RPC error took nothing: its quota goes back. */
+  private void refundIfError(InFlight.Pending p, byte[] frame) {
+    if (p == null || p.reservation().isEmpty()) {
+      return;
+    }
+    try (com.fasterxml.jackson.core.JsonParser parser = JSON.getFactory().createParser(frame)) {
+      if (parser.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+        return;
+      }
+      while (parser.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        parser.nextToken();
+        if ("error".equals(name)) {
+          inFlight.upstreamFailed(p);
+          return;
+        }
+        parser.skipChildren();
+      }
+    } catch (IOException e) {
+      // not an error answer the proxy can read: the permits stay taken (fail closed)
     }
   }
 

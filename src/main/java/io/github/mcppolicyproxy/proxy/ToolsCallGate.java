@@ -13,11 +13,16 @@ import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.limits.Quota;
 import io.github.mcppolicyproxy.policy.Code;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
+import io.github.mcppolicyproxy.approval.ApprovalForm;
+import io.github.mcppolicyproxy.approval.ApprovalStates;
+import io.github.mcppolicyproxy.approval.OutOfBandApprovals;
+import java.security.SecureRandom;
 import io.github.mcppolicyproxy.policy.Verdict;
 import java.io.IOException;
 import java.time.Duration;
@@ -37,11 +42,32 @@ final class ToolsCallGate {
   sealed interface Outcome {
     /**
      * Forward it; {@code continuationKey} is set for a 2026-07-28 call (see {@link Continuations});
-     * {@code tool} names the tool called, when known.
+     * {@code replacement}, when not null, is forwarded instead of the received bytes (an approved
+     * retry without the proxy's own input, see {@link InputRequiredApprovals});
+     * {@code reservation} is the quota it took, given back if it is not forwarded after all or
+     * the upstream fails it; {@code tool} names the tool called, when known.
      */
-    record Forward(String continuationKey, String tool) implements Outcome {
+    record Forward(String continuationKey, byte[] replacement, Quota.Reservation reservation,
+        String tool) implements Outcome {
+      public Forward {
+        java.util.Objects.requireNonNull(reservation, "reservation");
+      }
+
       Forward(String continuationKey) {
-        this(continuationKey, null);
+        this(continuationKey, null, Quota.Reservation.NONE, null);
+      }
+
+      Forward(String continuationKey, byte[] replacement) {
+        this(continuationKey, replacement, Quota.Reservation.NONE, null);
+      }
+
+      Forward(String continuationKey, Quota.Reservation reservation) {
+        this(continuationKey, null, reservation, null);
+      }
+
+      /** The same forward, of {@code name}. */
+      Forward of(String name) {
+        return new Forward(continuationKey, replacement, reservation, name);
       }
     }
 
@@ -55,7 +81,8 @@ final class ToolsCallGate {
     record Hold(CompletableFuture<Outcome> result) implements Outcome {}
   }
 
-  private final CallJudge judge;
+  private final java.util.function.Supplier<CallJudge> judges;
+  private final SessionStats stats;
   private final ViolationLog log;
   private final Continuations continuations;
   private final Answers answers;
@@ -65,12 +92,28 @@ final class ToolsCallGate {
   private final ObjectMapper lenient = new ObjectMapper();
   private final ApprovalChannel approvals;
   private final ToolIntegrity integrity;
+  private final InputRequiredApprovals inputRequired;
 
+  /**
+   * @param judges the policy version in force, read once per decision (see
+   *     {@code live.LivePolicy}); a held call is judged again by the version in force when the
+   *     person answers
+   */
+  /** A gate whose policy never changes. */
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
-      ProxyConfig config, ApprovalChannel approvals, ToolIntegrity integrity) {
+      ProxyConfig config, ApprovalChannel approvals) {
+    this(() -> judge, log, continuations, answers, config, approvals,
+        new SessionStats(config.clock().instant()), null);
+  }
+
+  /** @param integrity refuses calls to tools whose definition changed (null: none) */
+  ToolsCallGate(java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      Continuations continuations, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats, ToolIntegrity integrity) {
     this.integrity = integrity; // null: no tool integrity (pins) in this session
     this.approvals = Objects.requireNonNull(approvals, "approvals");
-    this.judge = Objects.requireNonNull(judge, "judge");
+    this.judges = Objects.requireNonNull(judges, "judges");
+    this.stats = Objects.requireNonNull(stats, "stats");
     this.log = Objects.requireNonNull(log, "log");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
     this.answers = Objects.requireNonNull(answers, "answers");
@@ -83,6 +126,8 @@ final class ToolsCallGate {
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxStringLength(config.maxFrameBytes()).build())
         .build()).build();
+    this.inputRequired = new InputRequiredApprovals(judges, new ApprovalStates(config.clock(),
+        lenient, new SecureRandom()), replies, config.clock(), config.sessionId());
   }
 
   /**
@@ -90,10 +135,29 @@ final class ToolsCallGate {
    * {@code mayHold} is false where a call cannot wait for a person (inside a batch).
    */
   Outcome decide(byte[] frame, int from, int to, Envelope e, boolean mayHold) {
+    stats.seen();
+    CallJudge judge = judges.get(); // one version judges this whole call
+    Outcome o = decide(judge, frame, from, to, e, mayHold);
+    if (o instanceof Outcome.Forward) {
+      stats.forwarded();
+    } else if (o instanceof Outcome.Hold h) {
+      stats.asked();
+      h.result().thenAccept(done -> {
+        if (done instanceof Outcome.Forward) {
+          stats.granted();
+          stats.forwarded();
+        }
+      });
+    }
+    return o;
+  }
+
+  private Outcome decide(CallJudge judge, byte[] frame, int from, int to, Envelope e,
+      boolean mayHold) {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
-      logNotification(frame, from, to);
+      logNotification(judge, frame, from, to);
       return new Outcome.Drop();
     }
     JsonId id = e.id();
@@ -130,35 +194,62 @@ final class ToolsCallGate {
     boolean stateless = params.path("_meta").has(REVISION_META);
     String continuationKey = null;
     boolean continuation = false;
+    if (config.requireAudit() && !log.healthy()) {
+      return refuse(judge, id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be"
+          + " written and this proxy runs with --require-audit, so every call is refused until it"
+          + " recovers"), stateless);
+    }
     if (stateless) {
       continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
+      if (InputRequiredApprovals.answersTheProxy(params)) {
+        return redeemed(judge, id, call, inputRequired.redeem(call, params, frame, from, to),
+            continuationKey);
+      }
       continuation = (params.has("inputResponses") || params.has("requestState"))
           && continuations.take(continuationKey);
     }
-    if (config.requireAudit() && !log.healthy()) {
-      return refuse(id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be written"
-          + " and this proxy runs with --require-audit, so every call is refused until it"
-          + " recovers"), stateless);
-    }
     Refusal changed = integrity == null ? null : integrity.refusal(call.tool());
     if (changed != null) {
-      return refuse(id, call, changed, stateless);
+      return refuse(judge, id, call, changed, stateless);
+    }
+    boolean approvedBefore = continuation && continuations.takeApproved(continuationKey);
+    if (approvedBefore) {
+      // the upstream's own multi round-trip continuing a call a person approved (and that took
+      // its quota then): judged by the rules again, neither charged nor asked again
+      Verdict v = judge.engine().decide(call);
+      if (v instanceof Verdict.Refuse r) {
+        return refuse(judge, id, call, r.refusal(), stateless);
+      }
+      continuations.approved(continuationKey);
+      return new Outcome.Forward(continuationKey).of(call.tool());
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
-    if (d instanceof CallJudge.Decision.Allow) {
-      return new Outcome.Forward(continuationKey, call.tool());
+    if (d instanceof CallJudge.Decision.Allow a) {
+      return new Outcome.Forward(continuationKey, a.reservation()).of(call.tool());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
-      return refuse(id, call, r.refusal(), stateless);
+      return refuse(judge, id, call, r.refusal(), stateless);
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
+    OutOfBandApprovals outOfBand = approvals.outOfBand();
+    boolean clientCanAnswer = stateless ? InputRequiredApprovals.clientCanBeAsked(params)
+        : mayHold && approvals.available();
+    if (enforced && outOfBand != null && (approvals.outOfBandFirst() || !clientCanAnswer)) {
+      return holdOutOfBand(judge, id, call, ask, outOfBand, stateless);
+    }
+    if (enforced && stateless && InputRequiredApprovals.clientCanBeAsked(params)) {
+      diag("asking the client's person about " + call.tool() + " (id " + id.raw() + ") with an"
+          + " input-required result (" + ask.rule() + ", valid " + ask.timeoutSeconds() + " s)");
+      return new Outcome.Answer(inputRequired.ask(id, call, ask, params, continuation));
+    }
     if (!enforced || !mayHold || stateless || !approvals.available()) {
       String why = !enforced ? "monitor mode asks nobody"
           : !mayHold ? "a call inside a batch cannot wait for a person"
-          : stateless ? "the 2026-07-28 revision has no request the proxy could ask with"
+          : stateless ? "the request's _meta does not declare the elicitation capability (form"
+              + " mode), so nobody can be asked"
           : "the client did not declare the elicitation capability, so nobody can be asked";
-      return refuse(id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
           .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
     }
     String forward = continuationKey;
@@ -168,43 +259,102 @@ final class ToolsCallGate {
             Duration.ofSeconds(ask.timeoutSeconds()))
         .thenApply(answer -> {
           if (answer != ApprovalChannel.Answer.APPROVED) {
-            return refuse(id, call, CallJudge.notApproved(ask, answer), stateless);
+            return refuse(judge, id, call, CallJudge.notApproved(ask, answer), stateless);
           }
-          Refusal late = judge.afterApproval(call, config.sessionId(), ask);
-          if (late != null) {
-            return refuse(id, call, late, stateless);
+          // judged again by the version in force now: a rule that now denies wins
+          CallJudge now = judges.get();
+          CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+              : now.afterApprovalRejudged(call, config.sessionId());
+          if (late instanceof CallJudge.Decision.Refuse r) {
+            return refuse(now, id, call, r.refusal(), stateless);
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
-          return new Outcome.Forward(forward, call.tool());
+          return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
+              ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
         }));
   }
 
+  /**
+   * Holds {@code call} for a person at another terminal: announced on stderr and in the violation
+   * log; forwarded only on {@code approve ID}, refused on {@code deny ID} or at the timeout.
+   */
+  private Outcome holdOutOfBand(CallJudge judge, JsonId id, ToolCall call, Verdict.Ask ask,
+      OutOfBandApprovals outOfBand, boolean stateless) {
+    String argsSha = Canonical.sha256(call.arguments());
+    java.util.Map.Entry<OutOfBandApprovals.Held, CompletableFuture<OutOfBandApprovals.Decision>> h;
+    try {
+      h = outOfBand.hold(config.sessionId(), call.tool(), ask.operations(), call.arguments(),
+          argsSha, Duration.ofSeconds(ask.timeoutSeconds()));
+    } catch (IOException | RuntimeException e) {
+      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
+          .withReason(ask.what() + " needs a person's approval, and the out-of-band approvals"
+              + " directory cannot be used: " + e.getMessage()), stateless);
+    }
+    String heldId = h.getKey().id();
+    diag("HELD " + call.tool() + " (id " + id.raw() + ") for approval as " + heldId + " ("
+        + ask.rule() + ", up to " + ask.timeoutSeconds() + " s): run `mcp-policy-proxy approve "
+        + heldId + "` or `mcp-policy-proxy deny " + heldId + "` (list: mcp-policy-proxy approvals)");
+    record(judge, id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what() + " is held for"
+        + " a person's approval out of band as " + heldId, java.util.OptionalLong.empty(),
+        ask.operations()), true);
+    String forward = stateless
+        ? Continuations.key(call.tool(), argsSha) : null;
+    return new Outcome.Hold(h.getValue().thenApply(decision -> {
+      if (decision.answer() != ApprovalChannel.Answer.APPROVED) {
+        Refusal no = CallJudge.notApproved(ask, decision.answer());
+        if (decision.reason() != null) {
+          no = no.withReason(no.reason() + " (" + decision.reason() + ")");
+        }
+        return refuse(judge, id, call, no, stateless);
+      }
+      // judged again by the version in force now: a rule that now denies wins
+      CallJudge now = judges.get();
+      CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+          : now.afterApprovalRejudged(call, config.sessionId());
+      if (late instanceof CallJudge.Decision.Refuse r) {
+        return refuse(now, id, call, r.refusal(), stateless);
+      }
+      diag("approved " + call.tool() + " (id " + id.raw() + ", held as " + heldId
+          + ") out of band; forwarding it");
+      if (forward != null) {
+        continuations.approved(forward);
+      }
+      return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
+          ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
+    }));
+  }
+
+  /** The fate of a retry that answered the proxy's own input-required question. */
+  private Outcome redeemed(CallJudge judge, JsonId id, ToolCall call, InputRequiredApprovals.Result r,
+      String continuationKey) {
+    if (r instanceof InputRequiredApprovals.Result.Refuse no) {
+      return refuse(judge, id, call, no.refusal(), true);
+    }
+    diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
+        + " input");
+    continuations.approved(continuationKey);
+    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame())
+        .of(call.tool());
+  }
+
   /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
-  private Outcome refuse(JsonId id, ToolCall call, Refusal refusal, boolean stateless) {
+  private Outcome refuse(CallJudge judge, JsonId id, ToolCall call, Refusal refusal,
+      boolean stateless) {
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
-    record(id.raw(), call, refusal, enforced);
+    stats.refused(refusal.code());
+    record(judge, id.raw(), call, refusal, enforced);
     diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
         + "): " + refusal.code().wire() + " " + refusal.rule()
         + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
             .findFirst().orElse(""));
     return enforced ? new Outcome.Answer(answers.refusal(id, refusal, stateless))
-        : new Outcome.Forward(null, call.tool());
+        : new Outcome.Forward(null).of(call.tool());
   }
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */
   private String question(ToolCall call, Verdict.Ask ask) {
-    String args;
-    try {
-      args = lenient.writeValueAsString(call.arguments());
-    } catch (IOException e) {
-      args = String.valueOf(call.arguments());
-    }
-    if (args.length() > 4000) {
-      args = args.substring(0, 4000) + "... (" + args.length() + " characters)";
-    }
-    return "An AI agent wants to run " + ask.what() + " with these arguments:\n" + args
-        + "\n\nThe policy (" + ask.rule() + ") needs a person's approval for it. Approve this"
-        + " one call? (It is refused if you do not answer within " + ask.timeoutSeconds() + " s.)";
+    return ApprovalForm.question(lenient, ask.what(), call.arguments(), ask.rule(),
+        ask.timeoutSeconds());
   }
 
   /**
@@ -212,7 +362,7 @@ final class ToolsCallGate {
    * the policy says, because nobody could be told the outcome. Read leniently (a duplicate key or a
    * malformed {@code params} still names what was attempted as best it can).
    */
-  private void logNotification(byte[] frame, int from, int to) {
+  private void logNotification(CallJudge judge, byte[] frame, int from, int to) {
     JsonNode params = null;
     try {
       params = lenient.readTree(frame, from, to - from).get("params");
@@ -223,11 +373,13 @@ final class ToolsCallGate {
     JsonNode args = params == null ? null : params.get("arguments");
     ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
         args != null && args.isObject() ? args : null);
-    record(null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
+    stats.refused(Code.INVALID_REQUEST);
+    record(judge, null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
         + " notification (no id), which cannot be answered, so it was never forwarded"), true);
   }
 
-  private void record(String requestId, ToolCall call, Refusal refusal, boolean enforced) {
+  private void record(CallJudge judge, String requestId, ToolCall call, Refusal refusal,
+      boolean enforced) {
     Policy policy = judge.engine().policy();
     log.append(new Violation(config.clock().instant(), config.sessionId(), requestId, call.tool(),
         refusal, enforced, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),

@@ -78,7 +78,7 @@ public final class ToolsListFilter {
         out.write(frame, kept.get(i)[0], kept.get(i)[1] - kept.get(i)[0]);
       }
       out.write(frame, close, frame.length - close);
-      return out.toByteArray();
+      return PrivateCacheScope.apply(out.toByteArray());
     }
   }
 

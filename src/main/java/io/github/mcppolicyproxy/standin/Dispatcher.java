@@ -38,12 +38,13 @@ final class Dispatcher {
   private final AwsTools awsTools;
   private final FaultTools faultTools;
   private final boolean testTools;
+  private final StandInOptions options;
   private final ClientRequests clientRequests;
   private final ExecutorService workers;
   private final Map<String, Call> inFlight = new ConcurrentHashMap<>();
 
   Dispatcher(ObjectMapper json, FrameWriter out, PrintStream err, JsonNode initializeResult,
-      ToolCatalog catalog, AwsTools awsTools, FaultTools faultTools, boolean testTools,
+      ToolCatalog catalog, AwsTools awsTools, FaultTools faultTools, StandInOptions options,
       ClientRequests clientRequests, ExecutorService workers) {
     this.json = Objects.requireNonNull(json, "json");
     this.out = Objects.requireNonNull(out, "out");
@@ -52,7 +53,8 @@ final class Dispatcher {
     this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.awsTools = Objects.requireNonNull(awsTools, "awsTools");
     this.faultTools = Objects.requireNonNull(faultTools, "faultTools");
-    this.testTools = testTools;
+    this.options = Objects.requireNonNull(options, "options");
+    this.testTools = options.testTools();
     this.clientRequests = Objects.requireNonNull(clientRequests, "clientRequests");
     this.workers = Objects.requireNonNull(workers, "workers");
   }
@@ -154,6 +156,8 @@ final class Dispatcher {
     try {
       if (fault) {
         faultTools.call(call, tool, arguments);
+      } else if (options.successor()) {
+        successor(call, tool, arguments);
       } else if (catalog.lists(tool) || !FaultTools.NAMES.contains(tool)) {
         awsTools.call(call, tool, arguments);
       } else {
@@ -164,6 +168,26 @@ final class Dispatcher {
     } catch (Exception e) { // top of a worker task: answer like FastMCP does and keep serving
       e.printStackTrace(err);
       call.result(AwsReplies.toolError("Error calling tool '" + tool + "': " + e.getMessage()));
+    }
+  }
+
+  /**
+   * The AWS MCP Server's tools: {@code aws___call_aws} and {@code aws___suggest_aws_commands} are
+   * the recorded tools under the prefix; the others answer a short synthesized text.
+   */
+  private void successor(Call call, String tool, JsonNode arguments) {
+    String bare = tool.startsWith(StandInOptions.SUCCESSOR_PREFIX)
+        ? tool.substring(StandInOptions.SUCCESSOR_PREFIX.length()) : null;
+    if (!catalog.lists(tool) || bare == null) {
+      call.result(AwsTools.unknownTool(tool));
+    } else if (bare.equals("call_aws") || bare.equals("suggest_aws_commands")) {
+      awsTools.call(call, bare, arguments);
+    } else {
+      ObjectNode result = NODES.objectNode();
+      result.putArray("content").addObject().put("type", "text")
+          .put("text", "stand-in " + tool + " ran with " + arguments);
+      result.put("isError", false);
+      call.result(result);
     }
   }
 

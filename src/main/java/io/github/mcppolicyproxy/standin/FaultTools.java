@@ -21,7 +21,8 @@ final class FaultTools {
 
   static final Set<String> NAMES = Set.of("standin_echo", "standin_sleep", "standin_crash",
       "standin_stderr_flood", "standin_spawn_grandchild", "standin_big", "standin_garbage",
-      "standin_stop_reading", "standin_notify", "standin_request_client", "standin_redescribe");
+      "standin_stop_reading", "standin_notify", "standin_request_client", "standin_redescribe",
+      "standin_rpc_error");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final PrintStream err;
@@ -89,6 +90,8 @@ final class FaultTools {
         }
         call.result(text("changed the description of " + name));
       }
+      case "standin_rpc_error" -> call.error(arguments.path("code").asInt(-32603),
+          arguments.path("message").asText("stand-in failed this call on purpose"), null);
       default -> throw new IllegalArgumentException(tool + ": not a fault tool");
     }
   }

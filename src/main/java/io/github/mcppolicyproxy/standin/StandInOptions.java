@@ -17,6 +17,8 @@ import java.util.OptionalInt;
  * @param testTools also list and serve the {@code standin_*} fault tools
  * @param pageSize tools per {@code tools/list} page, if paginated
  * @param descriptions tool descriptions replaced from the start ({@code --describe TOOL=TEXT})
+ * @param successor answer as the AWS MCP Server (the successor behind {@code mcp-proxy-for-aws}):
+ *     tools prefixed {@code aws___}, plus its script, documentation and presigned-URL tools
  */
 public record StandInOptions(
     Optional<Path> record,
@@ -26,7 +28,11 @@ public record StandInOptions(
     boolean healthOmicsTool,
     boolean testTools,
     OptionalInt pageSize,
-    java.util.Map<String, String> descriptions) {
+    java.util.Map<String, String> descriptions,
+    boolean successor) {
+
+  /** The prefix of the AWS MCP Server's tools. */
+  public static final String SUCCESSOR_PREFIX = "aws___";
 
   /** The scenarios that {@link Recordings} derives from the recordings' {@code server_env}. */
   public static final List<String> SCENARIOS =
@@ -53,6 +59,7 @@ public record StandInOptions(
     boolean testTools = false;
     OptionalInt pageSize = OptionalInt.empty();
     java.util.Map<String, String> descriptions = new java.util.HashMap<>();
+    boolean successor = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -75,6 +82,10 @@ public record StandInOptions(
           }
           descriptions.put(text.substring(0, eq), text.substring(eq + 1));
         }
+        case "--successor" -> {
+          successor = true;
+          healthOmics = false; // a server of its own, not part of the AWS MCP Server
+        }
         case "--page-size" -> {
           String text = value(args, ++i, arg);
           try {
@@ -88,7 +99,7 @@ public record StandInOptions(
     }
     readOnly = readOnly || scenario.equals("read-only");
     return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize,
-        descriptions);
+        descriptions, successor);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -21,6 +21,12 @@ final class ToolCatalog {
     String file = options.experimentalAgentScripts() ? "standin/tools-list.experimental-agent-scripts.json"
         : options.readOnlyListing() ? "standin/tools-list.read-only-mode.json" : "standin/tools-list.json";
     tools = ((ArrayNode) Recordings.Resources.json(json, file).path("result").path("tools")).deepCopy();
+    if (options.successor()) {
+      for (JsonNode tool : tools) {
+        ((ObjectNode) tool).put("name", StandInOptions.SUCCESSOR_PREFIX + tool.path("name").asText());
+      }
+      Recordings.Resources.json(json, "standin/successor-tools.json").forEach(tools::add);
+    }
     if (options.healthOmicsTool()) {
       tools.add(Recordings.Resources.json(json, "standin/healthomics-tool.json"));
     }

@@ -183,4 +183,76 @@ class JsonLinesViolationLogTest {
 
     assertThat(JSON.readTree(stderrBytes.toString(UTF_8)).get("request_id").asInt()).isEqualTo(9);
   }
+
+  @Test
+  void rotatesBetweenRecordsKeepingTheNewestFilesAndNeverTearingOne() throws Exception {
+    Path log = dir.resolve("violations.jsonl");
+    int oneRecord = (new String(JsonLinesViolationLog.open(dir.resolve("probe.jsonl"), stderr,
+        JSON, false).json(violation("1", "x"))) + "\n").getBytes(UTF_8).length;
+    JsonLinesViolationLog l = JsonLinesViolationLog.open(log, stderr, JSON, false,
+        new LogRotation(oneRecord * 3L + 10, 2));
+    int writers = 4;
+    int each = 25;
+    Thread[] threads = new Thread[writers];
+    for (int w = 0; w < writers; w++) {
+      int base = w * 1000;
+      threads[w] = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          try {
+            assertThat(l.append(violation(Integer.toString(base + i), "x"))).isTrue();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      });
+      threads[w].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    l.close();
+    assertThat(Files.exists(LogRotation.rotated(log, 3))).as("only two rotated files").isFalse();
+    List<Path> files = List.of(LogRotation.rotated(log, 2), LogRotation.rotated(log, 1), log);
+    int records = 0;
+    for (Path f : files) {
+      assertThat(Files.size(f)).isLessThanOrEqualTo(oneRecord * 3L + 10);
+      for (String line : lines(f)) {
+        assertThat(JSON.readTree(line).path("code").asText()).isEqualTo("rate_limited");
+        records++;
+      }
+    }
+    assertThat(records).as("the newest records, whole").isBetween(7, 9);
+    assertThat(lines(log)).isNotEmpty();
+  }
+
+  @Test
+  void aRecordLargerThanTheLimitGetsAFileOfItsOwn() throws Exception {
+    Path log = dir.resolve("violations.jsonl");
+    JsonLinesViolationLog l = JsonLinesViolationLog.open(log, stderr, JSON, false,
+        new LogRotation(10, 3));
+    l.append(violation("1", "a"));
+    l.append(violation("2", "b"));
+    l.close();
+    assertThat(lines(log)).hasSize(1);
+    assertThat(lines(LogRotation.rotated(log, 1))).hasSize(1);
+    assertThat(JSON.readTree(lines(log).get(0)).path("request_id").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void eventsAreLinesWithTheirOwnMembersAndThePolicySha() throws Exception {
+    Path log = dir.resolve("violations.jsonl");
+    JsonLinesViolationLog l = JsonLinesViolationLog.open(log, stderr, JSON, false);
+    java.util.Map<String, Object> details = new java.util.LinkedHashMap<>();
+    details.put("old_policy_sha256", "aa");
+    details.put("problems", List.of(java.util.Map.of("pointer", "/default")));
+    l.appendEvent(new LogEvent(Instant.parse("2026-12-02T06:00:00Z"), "s", "policy_reloaded",
+        details, "p.json", "bb"));
+    l.close();
+    JsonNode n = JSON.readTree(lines(log).get(0));
+    assertThat(n.path("event").asText()).isEqualTo("policy_reloaded");
+    assertThat(n.path("old_policy_sha256").asText()).isEqualTo("aa");
+    assertThat(n.path("problems").get(0).path("pointer").asText()).isEqualTo("/default");
+    assertThat(n.path("policy_sha256").asText()).isEqualTo("bb");
+    assertThat(n.path("time").asText()).isEqualTo("2026-12-02T06:00:00Z");
+  }
 }

@@ -78,7 +78,7 @@ public class DecisionBenchmark {
     Policy policy = new PolicyLoader().parse("bench", p.toString().getBytes(StandardCharsets.UTF_8));
     engine = new PolicyEngine(policy,
         new AwsCommandInspector(AwsDefaults.none(), Set.of("destination")));
-    judge = new CallJudge(engine, new Quota(System::nanoTime));
+    judge = new CallJudge(engine, Quota.inMemory(System::nanoTime, java.time.Clock.systemUTC()));
     plainTool = new ToolCall("tool_217", json.readTree("{\"a\":1,\"b\":\"x\"}"));
     globTool = new ToolCall("family42_read", json.readTree("{}"));
     deniedTool = new ToolCall("unknown_tool", json.readTree("{}"));

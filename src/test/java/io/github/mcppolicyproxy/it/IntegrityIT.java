@@ -52,7 +52,7 @@ class IntegrityIT {
     }
     for (String l : Files.readAllLines(log())) {
       JsonNode n = ProxyProcess.JSON.readTree(l);
-      if (n.path("code").asText().equals(code)) {
+      if (n.path("code").asText().equals(code) || n.path("event").asText().equals(code)) {
         out.add(n);
       }
     }

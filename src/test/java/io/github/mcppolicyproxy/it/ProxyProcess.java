@@ -215,6 +215,11 @@ final class ProxyProcess implements AutoCloseable {
     return process.exitValue();
   }
 
+  /** The proxy's own pid. */
+  long pid() {
+    return process.pid();
+  }
+
   String stderr() {
     synchronized (stderr) {
       return stderr.toString(StandardCharsets.UTF_8);

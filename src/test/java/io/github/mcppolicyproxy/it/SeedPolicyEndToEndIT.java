@@ -87,13 +87,17 @@ class SeedPolicyEndToEndIT {
 
     List<JsonNode> lines = new ArrayList<>();
     for (String l : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-      lines.add(ProxyProcess.JSON.readTree(l));
+      JsonNode n = ProxyProcess.JSON.readTree(l);
+      if (!n.has("event")) { // refusals, not the session's summary
+        lines.add(n);
+      }
     }
     assertThat(lines).hasSize(2);
     assertThat(lines.get(0).path("code").asText()).isEqualTo("rate_limited");
     assertThat(lines.get(0).path("tool").asText()).isEqualTo("StartAHOReadSetExportJob");
     assertThat(lines.get(0).path("session").asText()).isEqualTo("e2e");
     assertThat(lines.get(0).path("retry_after_seconds").asInt()).isBetween(1, 60);
+    assertThat(lines.get(0).path("scope").asText()).isEqualTo("grant seed"); // from seed.policy.json
     assertThat(lines.get(1).path("code").asText()).isEqualTo("denied");
     assertThat(lines.get(1).path("rule").asText()).isEqualTo("/default");
     assertThat(lines.get(1).toString()).doesNotContain("aws s3 ls"); // no argument values

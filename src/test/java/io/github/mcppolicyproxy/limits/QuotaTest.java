@@ -3,146 +3,287 @@ package io.github.mcppolicyproxy.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.mcppolicyproxy.limits.Quota.Outcome;
+import io.github.mcppolicyproxy.limits.store.MemoryStore;
 import io.github.mcppolicyproxy.policy.Limit;
 import io.github.mcppolicyproxy.policy.Limit.Scope;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
+/** The quota on the memory store: all-or-nothing reservations, windows, scopes and refunds. */
 class QuotaTest {
-  /** Starts far from zero so that nothing depends on the clock's origin. */
-  private final AtomicLong nanos = new AtomicLong(TimeUnit.HOURS.toNanos(5) + 123_456_789L);
-  private final Quota quota = new Quota(nanos::get);
+  /** A minute start far from zero (epoch-aligned), so nothing depends on the clock's origin. */
+  private static final long MINUTE = 29_000_000L * 60_000L;
+  private final FakeClock clock = new FakeClock(MINUTE);
+  private final SessionLimiters sessions = new SessionLimiters(clock::nanos);
+  private final Quota quota = new TieredQuota(sessions, new MemoryStore(), "team-a", clock,
+      TieredQuota.FailMode.CLOSED, s -> { });
 
   private static Limit perMinute(String counter, int max, Scope scope) {
     return new Limit("/tools/t/limits/0", counter, Duration.ofMinutes(1), "minute", max, scope);
   }
 
   private void advance(Duration d) {
-    nanos.addAndGet(d.toNanos());
+    clock.advance(d);
   }
 
   private static Map<Limit, Integer> one(Limit l) {
     return Map.of(l, 1);
   }
 
+  private Outcome take(String session, Map<Limit, Integer> permits) {
+    return quota.reserve(session, permits);
+  }
+
   @Test
   void tenPerMinuteThenRefusedWithTheSecondsLeftInTheWindow() {
     Limit l = perMinute("rate", 10, Scope.GRANT);
     for (int i = 0; i < 10; i++) {
-      assertThat(quota.tryReserve("s", one(l))).as("call %d", i + 1).isInstanceOf(Outcome.Granted.class);
+      assertThat(take("s", one(l))).as("call %d", i + 1).isInstanceOf(Outcome.Granted.class);
     }
     advance(Duration.ofSeconds(18));
 
-    Outcome o = quota.tryReserve("s", one(l));
+    assertThat(take("s", one(l))).isEqualTo(new Outcome.Exhausted(l, "grant team-a", 42));
+  }
 
-    assertThat(o).isEqualTo(new Outcome.Exhausted(l, 42));
-    assertThat(quota.available("s", l)).isZero();
+  @Test
+  void sharedWindowsStartOnTheMinuteWhateverTheFirstUse() {
+    Limit l = perMinute("rate", 1, Scope.GLOBAL);
+    advance(Duration.ofSeconds(50));
+    assertThat(take("s", one(l))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(l))).isEqualTo(new Outcome.Exhausted(l, "global", 10));
+
+    advance(Duration.ofSeconds(10)); // the next minute starts: a fresh window
+    assertThat(take("s", one(l))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void sessionWindowsCountFromFirstUse() {
+    Limit l = perMinute("rate", 1, Scope.SESSION);
+    advance(Duration.ofSeconds(50));
+    take("s", one(l));
+    advance(Duration.ofSeconds(10)); // a new minute, but the session cycle began 10 s ago
+
+    assertThat(take("s", one(l))).isEqualTo(new Outcome.Exhausted(l, "session", 50));
   }
 
   @Test
   void retryAfterIsRoundedUpToAWholeSecond() {
     Limit l = perMinute("rate", 1, Scope.SESSION);
-    quota.tryReserve("s", one(l));
+    take("s", one(l));
     advance(Duration.ofMillis(59_500));
 
-    assertThat(((Outcome.Exhausted) quota.tryReserve("s", one(l))).retryAfterSeconds()).isEqualTo(1);
+    assertThat(((Outcome.Exhausted) take("s", one(l))).retryAfterSeconds()).isEqualTo(1);
   }
 
   @Test
   void windowEdgeIsExact() {
-    Limit l = perMinute("rate", 2, Scope.SESSION);
-    quota.tryReserve("s", one(l));
-    quota.tryReserve("s", one(l));
-
-    advance(Duration.ofMillis(59_999));
-    assertThat(quota.tryReserve("s", one(l))).isInstanceOf(Outcome.Exhausted.class);
-    advance(Duration.ofMillis(1));
-    assertThat(quota.tryReserve("s", one(l))).isInstanceOf(Outcome.Granted.class);
-    assertThat(quota.available("s", l)).isEqualTo(1);
+    for (Scope scope : Scope.values()) {
+      Limit l = perMinute("edge-" + scope.wire(), 2, scope);
+      take("s", one(l));
+      take("s", one(l));
+      advance(Duration.ofMillis(59_999));
+      assertThat(take("s", one(l))).as(scope.wire()).isInstanceOf(Outcome.Exhausted.class);
+      advance(Duration.ofMillis(1));
+      assertThat(take("s", one(l))).as(scope.wire()).isInstanceOf(Outcome.Granted.class);
+      assertThat(take("s", one(l))).as(scope.wire()).isInstanceOf(Outcome.Granted.class);
+      assertThat(take("s", one(l))).as(scope.wire()).isInstanceOf(Outcome.Exhausted.class);
+      advance(Duration.ofMinutes(1));
+    }
   }
 
   @Test
   void unusedPermitsDoNotCarryOverIntoTheNextWindow() {
     Limit l = perMinute("rate", 3, Scope.SESSION);
-    quota.tryReserve("s", one(l));
+    take("s", one(l));
     advance(Duration.ofMinutes(5));
 
-    assertThat(quota.available("s", l)).isEqualTo(3);
+    assertThat(sessions.available("s", l)).isEqualTo(3);
   }
 
   @Test
   void limitsThatShareACounterShareTheCount() {
-    Limit a = new Limit("/tools/a/limits/0", "shared", Duration.ofMinutes(1), "minute", 3, Scope.SESSION);
-    Limit b = new Limit("/tools/b/limits/0", "shared", Duration.ofMinutes(1), "minute", 3, Scope.SESSION);
+    for (Scope scope : Scope.values()) {
+      Limit a = new Limit("/tools/a/limits/0", "shared", Duration.ofMinutes(1), "minute", 3, scope);
+      Limit b = new Limit("/tools/b/limits/0", "shared", Duration.ofMinutes(1), "minute", 3, scope);
+      take("s", one(a));
+      take("s", one(b));
+      take("s", one(a));
 
-    quota.tryReserve("s", one(a));
-    quota.tryReserve("s", one(b));
-    quota.tryReserve("s", one(a));
-
-    assertThat(quota.tryReserve("s", one(b))).isInstanceOf(Outcome.Exhausted.class);
-    assertThat(quota.available("s", a)).isZero();
+      assertThat(take("s", one(b))).as(scope.wire()).isInstanceOf(Outcome.Exhausted.class);
+    }
   }
 
   @Test
   void refusedCallTakesNothingFromALimitThatHadRoom() {
-    Limit full = perMinute("full", 1, Scope.SESSION);
-    Limit roomy = perMinute("roomy", 5, Scope.SESSION);
-    quota.tryReserve("s", one(full));
-    Map<Limit, Integer> both = new LinkedHashMap<>();
-    both.put(roomy, 1);
-    both.put(full, 1);
+    Limit full = perMinute("full", 1, Scope.GRANT);
+    Limit roomy = perMinute("roomy", 5, Scope.GRANT);
+    Limit session = perMinute("roomy-session", 5, Scope.SESSION);
+    take("s", one(full));
+    Map<Limit, Integer> all = new LinkedHashMap<>();
+    all.put(roomy, 1);
+    all.put(session, 1);
+    all.put(full, 1);
 
-    Outcome o = quota.tryReserve("s", both);
+    Outcome o = take("s", all);
 
     assertThat(o).isInstanceOf(Outcome.Exhausted.class);
     assertThat(((Outcome.Exhausted) o).limit()).isEqualTo(full);
-    assertThat(quota.available("s", roomy)).isEqualTo(5);
+    assertThat(sessions.available("s", session)).isEqualTo(5);
+    for (int i = 0; i < 5; i++) {
+      assertThat(take("s", one(roomy))).as("roomy %d", i + 1).isInstanceOf(Outcome.Granted.class);
+    }
+  }
+
+  @Test
+  void aFullSessionLimitLeavesTheSharedCountersAlone() {
+    Limit shared = perMinute("shared", 2, Scope.GRANT);
+    Limit session = perMinute("mine", 1, Scope.SESSION);
+    Map<Limit, Integer> both = Map.of(shared, 1, session, 1);
+    assertThat(take("s", both)).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", both)).isInstanceOf(Outcome.Exhausted.class);
+
+    assertThat(take("other", both)).isInstanceOf(Outcome.Granted.class);
   }
 
   @Test
   void sessionScopeCountsPerSession() {
     Limit l = perMinute("rate", 1, Scope.SESSION);
 
-    assertThat(quota.tryReserve("alice", one(l))).isInstanceOf(Outcome.Granted.class);
-    assertThat(quota.tryReserve("bob", one(l))).isInstanceOf(Outcome.Granted.class);
-    assertThat(quota.tryReserve("alice", one(l))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("alice", one(l))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("bob", one(l))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("alice", one(l))).isInstanceOf(Outcome.Exhausted.class);
   }
 
   @Test
   void grantAndGlobalScopesAreSharedAcrossSessions() {
     for (Scope scope : new Scope[] {Scope.GRANT, Scope.GLOBAL}) {
       Limit l = perMinute("shared-" + scope.wire(), 1, scope);
-      assertThat(quota.tryReserve("alice", one(l))).isInstanceOf(Outcome.Granted.class);
-      assertThat(quota.tryReserve("bob", one(l))).as(scope.wire()).isInstanceOf(Outcome.Exhausted.class);
+      assertThat(take("alice", one(l))).isInstanceOf(Outcome.Granted.class);
+      assertThat(take("bob", one(l))).as(scope.wire()).isInstanceOf(Outcome.Exhausted.class);
     }
   }
 
   @Test
   void sameCounterNameInDifferentScopesCountsApart() {
-    assertThat(quota.tryReserve("s", one(perMinute("c", 1, Scope.SESSION)))).isInstanceOf(Outcome.Granted.class);
-    assertThat(quota.tryReserve("s", one(perMinute("c", 1, Scope.GRANT)))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(perMinute("c", 1, Scope.SESSION)))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(perMinute("c", 1, Scope.GRANT)))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(perMinute("c", 1, Scope.GLOBAL)))).isInstanceOf(Outcome.Granted.class);
   }
 
   @Test
   void severalPermitsAreTakenTogetherOrNotAtAll() {
     Limit l = perMinute("rate", 3, Scope.SESSION);
 
-    assertThat(quota.tryReserve("s", Map.of(l, 2))).isInstanceOf(Outcome.Granted.class);
-    assertThat(quota.tryReserve("s", Map.of(l, 2))).isInstanceOf(Outcome.Exhausted.class);
-    assertThat(quota.available("s", l)).isEqualTo(1);
+    assertThat(take("s", Map.of(l, 2))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", Map.of(l, 2))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(sessions.available("s", l)).isEqualTo(1);
   }
 
   @Test
   void morePermitsThanTheMaximumCanNeverBeGranted() {
     Limit l = perMinute("rate", 3, Scope.SESSION);
 
-    Outcome o = quota.tryReserve("s", Map.of(l, 4));
+    assertThat(take("s", Map.of(l, 4))).isEqualTo(new Outcome.Exhausted(l, "session", 60));
+    assertThat(sessions.available("s", l)).isEqualTo(3);
+  }
 
-    assertThat(o).isEqualTo(new Outcome.Exhausted(l, 60));
-    assertThat(quota.available("s", l)).isEqualTo(3);
+  @Test
+  void aRefundGivesBackEveryPermitOfTheCallInItsWindow() {
+    Limit shared = perMinute("shared", 1, Scope.GRANT);
+    Limit session = perMinute("mine", 1, Scope.SESSION);
+    Map<Limit, Integer> both = Map.of(shared, 1, session, 1);
+    Outcome.Granted g = (Outcome.Granted) take("s", both);
+    assertThat(take("s", both)).isInstanceOf(Outcome.Exhausted.class);
+
+    quota.refund(g.reservation());
+
+    assertThat(take("s", both)).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", both)).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void aRefundAfterTheWindowEndedGivesNothingToTheNextWindow() {
+    Limit session = perMinute("mine", 1, Scope.SESSION);
+    Outcome.Granted g = (Outcome.Granted) take("s", one(session));
+    advance(Duration.ofMinutes(1));
+    assertThat(take("s", one(session))).isInstanceOf(Outcome.Granted.class);
+
+    quota.refund(g.reservation());
+
+    assertThat(take("s", one(session))).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void peekTakesNothing() {
+    Limit shared = perMinute("shared", 1, Scope.GRANT);
+    assertThat(quota.peek("s", one(shared))).isInstanceOf(Outcome.Granted.class);
+    assertThat(quota.peek("s", one(shared))).isInstanceOf(Outcome.Granted.class);
+    take("s", one(shared));
+    assertThat(quota.peek("s", one(shared))).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void aReloadThatLowersTheMaxKeepsTheCountAndRefusesAtOnce() {
+    Limit ten = perMinute("c", 10, Scope.SESSION);
+    for (int i = 0; i < 4; i++) {
+      assertThat(take("s", one(ten))).isInstanceOf(Outcome.Granted.class);
+    }
+    Limit three = perMinute("c", 3, Scope.SESSION); // the same counter in the next policy version
+    assertThat(sessions.available("s", three)).isZero();
+    Outcome o = take("s", one(three));
+    assertThat(o).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(((Outcome.Exhausted) o).retryAfterSeconds()).isEqualTo(60);
+    advance(Duration.ofMinutes(1)); // the window that started at the reload ends
+    assertThat(sessions.available("s", three)).isEqualTo(3);
+  }
+
+  @Test
+  void aReloadThatRaisesTheMaxLeavesOnlyTheDifference() {
+    Limit three = perMinute("c", 3, Scope.SESSION);
+    for (int i = 0; i < 3; i++) {
+      take("s", one(three));
+    }
+    assertThat(take("s", one(three))).isInstanceOf(Outcome.Exhausted.class);
+    Limit five = perMinute("c", 5, Scope.SESSION);
+    assertThat(sessions.available("s", five)).isEqualTo(2);
+    assertThat(take("s", Map.of(five, 2))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(five))).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void aReloadThatChangesTheWindowKeepsTheCountInAWindowStartingThen() {
+    Limit minute = perMinute("c", 2, Scope.SESSION);
+    take("s", one(minute));
+    take("s", one(minute));
+    advance(Duration.ofSeconds(50));
+    Limit hour = new Limit("/tools/t/limits/0", "c", Duration.ofHours(1), "hour", 2, Scope.SESSION);
+    Outcome o = take("s", one(hour));
+    assertThat(o).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(((Outcome.Exhausted) o).retryAfterSeconds()).isEqualTo(3600);
+    advance(Duration.ofMinutes(59));
+    assertThat(take("s", one(hour))).isInstanceOf(Outcome.Exhausted.class);
+    advance(Duration.ofMinutes(1));
+    assertThat(take("s", one(hour))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void aReloadThatChangesASharedMaxAppliesToTheCountOfTheCurrentWindow() {
+    Limit ten = perMinute("c", 10, Scope.GRANT);
+    for (int i = 0; i < 4; i++) {
+      assertThat(take("s", one(ten))).isInstanceOf(Outcome.Granted.class);
+    }
+    assertThat(take("s", one(perMinute("c", 4, Scope.GRANT)))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("s", one(perMinute("c", 5, Scope.GRANT)))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void anUnchangedLimitInANewVersionIsTheSameCount() {
+    Limit v1 = perMinute("c", 3, Scope.SESSION);
+    take("s", one(v1));
+    Limit v2 = new Limit("/tools/renamed/limits/0", "c", Duration.ofMinutes(1), "minute", 3,
+        Scope.SESSION);
+    assertThat(sessions.available("s", v2)).isEqualTo(2);
   }
 }

@@ -353,6 +353,38 @@ class PolicyEngineTest {
   }
 
   @Test
+  void operationRulesApplyToCallAwsToThePrefixedCallAwsAndToToolsThePolicyNames() {
+    PolicyEngine e = engine("""
+        {"version":"1","default":"deny","aws_cli_tools":["run_cli"],
+         "tools":{"call_aws":{},"aws___call_aws":{},"other___call_aws":{},"run_cli":{},"not_cli":{}},
+         "operations":{"*:List*":{},"*:Delete*":{"action":"deny","reason":"no deletes"}}}""");
+
+    for (String tool : List.of("call_aws", "aws___call_aws", "other___call_aws", "run_cli")) {
+      Refusal r = refusal(e.decide(call(tool, "{\"cli_command\":\"s3:DeleteBucket --bucket prod\"}")));
+      assertThat(r.code()).as(tool).isEqualTo(Code.DENIED);
+      assertThat(r.rule()).as(tool).isEqualTo("/operations/*:Delete*");
+      assertThat(r.operations()).as(tool).containsExactly("s3:DeleteBucket");
+      assertThat(e.decide(call(tool, "{\"cli_command\":\"s3:ListBuckets\"}")))
+          .as(tool).isInstanceOf(Verdict.Allow.class);
+    }
+    // a tool that neither ends in ___call_aws nor is named in aws_cli_tools is judged by name only
+    assertThat(e.decide(call("not_cli", "{\"cli_command\":\"s3:DeleteBucket --bucket prod\"}")))
+        .isInstanceOf(Verdict.Allow.class);
+    assertThat(e.decide(call("aws___call_aws_v2", "{\"cli_command\":\"s3:ListBuckets\"}")))
+        .isInstanceOf(Verdict.Refuse.class); // default deny by name, not a CLI tool
+  }
+
+  @Test
+  void aPrefixedCallAwsWhoseCommandCannotBeReadIsRefusedLikeCallAws() {
+    PolicyEngine e = engine("""
+        {"version":"1","default":"allow","operations":{"*:Delete*":{"action":"deny"}}}""");
+
+    Refusal r = refusal(e.decide(call("aws___call_aws", "{\"cli_command\":\"?? rm -rf\"}")));
+
+    assertThat(r.code()).isEqualTo(Code.UNPARSEABLE_COMMAND);
+  }
+
+  @Test
   void theMostSpecificMatchingDenySpeaksWhateverTheFileOrder() {
     PolicyEngine e = engine("""
         {"version":"1","default":"allow","tools":{"call_aws":{},

@@ -140,8 +140,8 @@ class PolicyLoaderTest {
         "/tools/t/approval/channel");
     PolicyProblem top = all.stream().filter(x -> x.pointer().equals("/colour")).findFirst().orElseThrow();
     assertThat(top.toString()).isEqualTo("policy.json: /colour: unknown field \"colour\"; expected one of:"
-        + " version, default, mode, hide, all_tools, tools, operations, redact_secrets, pin_tools"
-        + " (line 1, column 33)");
+        + " version, default, mode, hide, all_tools, tools, operations, aws_cli_tools,"
+        + " redact_secrets, pin_tools (line 1, column 33)");
     PolicyProblem burst = all.stream().filter(x -> x.pointer().endsWith("burst")).findFirst().orElseThrow();
     assertThat(burst.message()).contains("unknown field \"burst\"", "counter, window, max, scope");
     assertThat(burst.line()).isEqualTo(3);
@@ -354,6 +354,25 @@ class PolicyLoaderTest {
 
     assertThatThrownBy(() -> loader.load(f))
         .hasMessage(f + ": /default: \"maybe\" is not one of \"allow\" or \"deny\" (line 1, column 16)");
+  }
+
+  @Test
+  void awsCliToolsNamesToolsExactlyOnceAndWithoutGlobs() throws PolicyException {
+    Policy ok = load("{\"version\":\"1\",\"default\":\"deny\",\"aws_cli_tools\":[\"my_cli\"]}");
+    assertThat(ok.awsCliTools()).containsExactly("my_cli");
+    assertThat(ok.carriesAwsCli("my_cli")).isTrue();
+    assertThat(ok.carriesAwsCli("call_aws")).isTrue();
+    assertThat(ok.carriesAwsCli("aws___call_aws")).isTrue();
+    assertThat(ok.carriesAwsCli("aws___run_script")).isFalse();
+
+    assertThat(onlyProblem("{\"version\":\"1\",\"default\":\"deny\",\"aws_cli_tools\":\"x\"}")
+        .pointer()).isEqualTo("/aws_cli_tools");
+    List<PolicyProblem> all = problems("{\"version\":\"1\",\"default\":\"deny\","
+        + "\"aws_cli_tools\":[\"a*\",\"\",3,\"b\",\"b\"]}");
+    assertThat(all).extracting(PolicyProblem::pointer).containsExactly("/aws_cli_tools/0",
+        "/aws_cli_tools/1", "/aws_cli_tools/2", "/aws_cli_tools/4");
+    assertThat(all.get(0).message()).contains("no * or ?");
+    assertThat(all.get(3).message()).contains("twice");
   }
 
   @Test

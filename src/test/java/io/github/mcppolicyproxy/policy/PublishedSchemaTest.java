@@ -45,7 +45,9 @@ class PublishedSchemaTest {
         "{\"version\":\"1\",\"default\":\"maybe\"}",
         "{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"t\":{\"limits\":[{\"window\":\"fortnight\",\"max\":1}]}}}",
         "{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"t\":{\"require\":[{\"path\":\"args.x\",\"op\":\"in\",\"value\":1}]}}}",
-        "{\"version\":\"1\",\"default\":\"deny\",\"operations\":{\"not an op\":{}}}")) {
+        "{\"version\":\"1\",\"default\":\"deny\",\"operations\":{\"not an op\":{}}}",
+        "{\"version\":\"1\",\"default\":\"deny\",\"aws_cli_tools\":[\"a*\"]}",
+        "{\"version\":\"1\",\"default\":\"deny\",\"aws_cli_tools\":[\"a\",\"a\"]}")) {
       assertThat(schema.validate(JSON.readTree(bad))).as(bad).isNotEmpty();
     }
   }

@@ -12,7 +12,6 @@ import io.github.mcppolicyproxy.policy.PolicyLoader;
 import io.github.mcppolicyproxy.policy.Refusal;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class CallJudgeTest {
@@ -22,8 +21,13 @@ class CallJudgeTest {
         "per_session":{"limits":[{"window":"hour","max":1}]},
         "pay":{"action":"require_approval","limits":[{"counter":"pay","window":"minute","max":1}]}}}""";
 
-  private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
-  private final Quota quota = new Quota(nanos::get);
+  private final io.github.mcppolicyproxy.limits.FakeClock clock =
+      new io.github.mcppolicyproxy.limits.FakeClock(29_000_000L * 60_000L);
+  private final io.github.mcppolicyproxy.limits.SessionLimiters sessions =
+      new io.github.mcppolicyproxy.limits.SessionLimiters(clock::nanos);
+  private final Quota quota = new io.github.mcppolicyproxy.limits.TieredQuota(sessions,
+      new io.github.mcppolicyproxy.limits.store.MemoryStore(), "team-a", clock,
+      io.github.mcppolicyproxy.limits.TieredQuota.FailMode.CLOSED, s -> { });
   private final CallJudge judge;
 
   CallJudgeTest() throws Exception {
@@ -40,16 +44,19 @@ class CallJudgeTest {
     for (int i = 0; i < 10; i++) {
       assertThat(judge.judge(call("StartAHOReadSetExportJob"), "s" + i)).isNull();
     }
-    nanos.addAndGet(Duration.ofSeconds(18).toNanos());
+    clock.advance(Duration.ofSeconds(18));
 
     Refusal r = judge.judge(call("StartAHOReadSetExportJob"), "another");
 
     assertThat(r.code()).isEqualTo(Code.RATE_LIMITED);
     assertThat(r.rule()).isEqualTo("/tools/StartAHOReadSetExportJob/limits/0");
     assertThat(r.retryAfterSeconds()).hasValue(42);
-    assertThat(r.reason()).isEqualTo("StartAHOReadSetExportJob is limited to 10 calls per minute");
+    assertThat(r.scope()).isEqualTo("grant team-a");
+    assertThat(r.reason()).isEqualTo("StartAHOReadSetExportJob is limited to 10 calls per minute"
+        + " for grant team-a");
     assertThat(r.agentText()).isEqualTo("Policy violation: StartAHOReadSetExportJob is limited to 10"
-        + " calls per minute; retry in 42 s (rule /tools/StartAHOReadSetExportJob/limits/0, code rate_limited).");
+        + " calls per minute for grant team-a; retry in 42 s (rule"
+        + " /tools/StartAHOReadSetExportJob/limits/0, code rate_limited).");
   }
 
   @Test
@@ -72,7 +79,7 @@ class CallJudgeTest {
     assertThat(r.retryAfterSeconds()).isEmpty();
     assertThat(judge.engine().policy().tools().values().stream()
         .flatMap(e -> e.limits().stream()).filter(l -> l.counter().equals("pay"))
-        .allMatch(l -> quota.available("s", l) == 1)).isTrue();
+        .allMatch(l -> sessions.available("s", l) == 1)).isTrue();
   }
 
   @Test

@@ -73,7 +73,7 @@ class ClientToServerTest {
         UpstreamQueue.DEFAULT_MAX_BYTES, UpstreamQueue.DEFAULT_MAX_FRAMES, config.stderr());
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, new FrameWriter(client), new EnvelopeScanner(config.maxFrameBytes()),
-        new CallJudge(engine, new Quota(nanos::get)), log, new InFlight(100),
+        new CallJudge(engine, Quota.inMemory(nanos::get, java.time.Clock.systemUTC())), log, new InFlight(100),
         new Answers(JSON, RefusalStyle.RESULT), config);
     Thread t = new Thread(c2s, "c2s-under-test");
     t.start();

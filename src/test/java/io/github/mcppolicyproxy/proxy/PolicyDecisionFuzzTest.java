@@ -254,7 +254,7 @@ class PolicyDecisionFuzzTest {
     ClientToServer c2s = new ClientToServer(
         new FrameReader(new ByteArrayInputStream(new byte[0]), 1 << 20), toServer,
         new FrameWriter(client), new EnvelopeScanner(1 << 20),
-        new CallJudge(new PolicyEngine(policy, CommandInspector.NONE), new Quota(() -> 0L)),
+        new CallJudge(new PolicyEngine(policy, CommandInspector.NONE), Quota.inMemory(() -> 0L, java.time.Clock.systemUTC())),
         JsonLinesViolationLog.toStderr(quiet, mapper, false), new InFlight(100),
         new Answers(mapper, RefusalStyle.RESULT), config);
     c2s.frame(frame);

@@ -86,7 +86,7 @@ class ProxySessionTest {
     };
     ProxySession session = new ProxySession(new PipedInputStream(clientWrites, 1 << 16),
         toClient, new DeadUpstream(),
-        new CallJudge(engine, new Quota(System::nanoTime)),
+        new CallJudge(engine, Quota.inMemory(System::nanoTime, java.time.Clock.systemUTC())),
         JsonLinesViolationLog.toStderr(err, JSON, false), config, JSON);
     Thread t = new Thread(() -> {
       try {

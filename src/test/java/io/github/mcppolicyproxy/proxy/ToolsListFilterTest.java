@@ -70,4 +70,23 @@ class ToolsListFilterTest {
 
     assertThat(JSON.readTree(filter.filter(frame)).path("result").path("tools")).isEmpty();
   }
+
+  @Test
+  void aFilteredListIsNoLongerPublicButAnUnfilteredOneKeepsItsScope() {
+    String list = """
+        {"jsonrpc":"2.0","id":"a","result":{"resultType":"complete","cacheScope":"public",\
+        "tools":[{"name":"read"},TOOLS],"ttlMs":60000}}""";
+    byte[] filtered = list.replace("TOOLS", "{\"name\":\"secret\"}").getBytes(UTF_8);
+    byte[] untouched = list.replace("TOOLS", "{\"name\":\"write\"}").getBytes(UTF_8);
+
+    String out = new String(filter.filter(filtered), UTF_8);
+
+    assertThat(out).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":\"a\",\"result\":{\"resultType\":"
+        + "\"complete\",\"cacheScope\":\"private\",\"tools\":[{\"name\":\"read\"}],\"ttlMs\":60000}}");
+    assertThat(filter.filter(untouched)).isSameAs(untouched);
+    byte[] after = ("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"tools\":[{\"name\":\"secret\"}],"
+        + "\"cacheScope\":\"public\",\"_meta\":{\"cacheScope\":\"public\"}}}").getBytes(UTF_8);
+    assertThat(new String(filter.filter(after), UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,"
+        + "\"result\":{\"tools\":[],\"cacheScope\":\"private\",\"_meta\":{\"cacheScope\":\"public\"}}}");
+  }
 }
