@@ -239,9 +239,28 @@ public final class AwsCliParser {
         ? S3Commands.operations(operation, positionals, params.keySet())
         : CustomCommands.operations(service, name, params);
     Optional<String> region = explicitRegion(globals).or(defaults::customizationRegion);
+    refuseOtherSourceRegion(service, params, region);
     Optional<String> profile = Optional.ofNullable(single(globals.get("profile"))).or(defaults::profile);
     return new AwsCommand(service, name, ops, region, profile, params, positionals, globalNames(globals),
         globalValues(globals));
+  }
+
+  /**
+   * {@code aws s3 cp|mv|sync --source-region X} reads the source in X while the rest runs in the
+   * command's region: the proxy judges one region per command, so another source region is refused.
+   */
+  private static void refuseOtherSourceRegion(String service, Map<String, List<String>> params,
+      Optional<String> region) throws UnparseableCommandException {
+    List<String> source = params.getOrDefault("--source-region", params.get("source-region"));
+    if (!service.equals("s3") || source == null || source.isEmpty()) {
+      return;
+    }
+    String wanted = source.get(source.size() - 1);
+    if (region.isEmpty() || !region.get().equalsIgnoreCase(wanted)) {
+      throw new UnparseableCommandException("--source-region " + wanted + " reads the source in another region than"
+          + " the command's (" + region.orElse("none given") + "), and the proxy judges one region per command;"
+          + " give --region " + wanted + " for the read, or copy in two commands");
+    }
   }
 
   /** The server's own check of a customization's words: same table, no appended profile. */

@@ -166,14 +166,19 @@ public final class ProxySession {
         toServer.close();
         int code = upstream.stop(config.shutdownGrace());
         await(serverDone, DRAIN_AFTER_STOP);
-        // What it never answered (it died, say) is still answered, but never at the price of
-        // hanging on a client that no longer reads: the write gets a bounded time.
-        await(CompletableFuture.runAsync(() -> answerPending(code), r -> {
-          Thread t = new Thread(r, "answer-pending");
-          t.setDaemon(true);
-          t.start();
-        }).thenApply(x -> "answered"), DRAIN_AFTER_STOP);
-        return code == 0 || code == 143 || code == 137 ? 0 : code;
+        boolean normalEnd = code == 0 || code == 143 || code == 137;
+        if (!normalEnd) {
+          // What it never answered because it failed (it died at start, say) is still answered,
+          // but never at the price of hanging on a client that no longer reads: the write gets a
+          // bounded time. After a normal end nothing is added: a request the client cancelled, or
+          // left unanswered when it closed, gets no answer directly either (transparency).
+          await(CompletableFuture.runAsync(() -> answerPending(code), r -> {
+            Thread t = new Thread(r, "answer-pending");
+            t.setDaemon(true);
+            t.start();
+          }).thenApply(x -> "answered"), DRAIN_AFTER_STOP);
+        }
+        return normalEnd ? 0 : code;
       }
       OptionalInt exited = upstream.awaitExit(config.shutdownGrace());
       int code = exited.isPresent() ? exited.getAsInt() : upstream.stop(Duration.ZERO);

@@ -35,6 +35,7 @@ public final class LogFollower {
   private FileChannel channel;
   private Object key;
   private long position;
+  private Object rotatedAway; // the file last read, rotated before the next LOG existed: resume after it
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
   public LogFollower(Path path, Duration poll) {
@@ -73,6 +74,14 @@ public final class LogFollower {
 
   /** One round: new lines, then a look for rotation or truncation. Package-private for tests. */
   void step(Consumer<String> sink) throws IOException {
+    if (channel == null && rotatedAway != null) {
+      Object last = rotatedAway;
+      rotatedAway = null;
+      catchUp(last, sink); // LOG may have come and been rotated again meanwhile: read those first
+      if (channel == null) {
+        return;
+      }
+    }
     if (channel == null && !open()) {
       return;
     }
@@ -100,6 +109,7 @@ public final class LogFollower {
       int k = indexOf(last);
       if (k <= 1) {
         if (!open()) {
+          rotatedAway = last; // no LOG yet: the next look starts from the file after this one
           return;
         }
         boolean inOrder = k < 0 || last.equals(keyOf(LogRotation.rotated(path, 1)))

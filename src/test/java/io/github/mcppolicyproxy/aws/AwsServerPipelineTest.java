@@ -87,6 +87,16 @@ class AwsServerPipelineTest {
     assertThat(reason("aws ec2 wait instance-running")).contains("waiters");
   }
 
+  @Test
+  void aCopyThatReadsItsSourceInAnotherRegionIsRefusedForTheProxyJudgesOneRegion() {
+    assertThat(reason("aws s3 cp s3://a/k s3://b/k --source-region eu-west-1 --region us-east-1"))
+        .contains("--source-region eu-west-1");
+    assertThat(reason("aws s3 sync s3://a s3://b --source-reg eu-west-1 --region us-east-1"))
+        .contains("--source-region eu-west-1");
+    assertThat(parsed("aws s3 cp s3://a/k s3://b/k --source-region us-east-1 --region us-east-1").region())
+        .contains("us-east-1");
+  }
+
   // class 3: the server's rewrites
   @Test
   void customizationsRunWithTheServersProfileUnlessAWordIsExactlyDashDashProfile() {

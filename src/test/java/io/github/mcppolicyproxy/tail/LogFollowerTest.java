@@ -106,6 +106,7 @@ class LogFollowerTest {
         new LogRotation(2000, 200)); // nothing rotated out of reach: this is about following
     List<String> got = new CopyOnWriteArrayList<>();
     LogFollower f = new LogFollower(log, Duration.ofMillis(5));
+    assertThat(f.last(0, l -> true)).as("the log exists, empty, before the first record").isEmpty();
     Thread follower = new Thread(() -> {
       try {
         f.follow(got::add);
