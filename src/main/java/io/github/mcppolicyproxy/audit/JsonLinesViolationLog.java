@@ -270,10 +270,22 @@ public final class JsonLinesViolationLog implements ViolationLog {
     ObjectNode o = mapper.createObjectNode();
     o.put("time", e.time().toString());
     o.put("session", e.session());
+    if (e.aboutACall()) {
+      if (e.requestId() == null) {
+        o.putNull("request_id");
+      } else if (isOneJsonScalar(e.requestId())) {
+        o.putRawValue("request_id", new RawValue(e.requestId()));
+      } else {
+        o.put("request_id", e.requestId());
+      }
+      o.put("tool", e.tool());
+    }
     o.put("event", e.event());
     e.details().forEach((k, v) -> o.set(k, mapper.valueToTree(v)));
-    o.put("policy", e.policySource());
-    o.put("policy_sha256", e.policySha256());
+    if (e.policySource() != null || e.policySha256() != null) {
+      o.put("policy", e.policySource());
+      o.put("policy_sha256", e.policySha256());
+    }
     try {
       return mapper.writeValueAsString(o);
     } catch (IOException ex) {

@@ -28,7 +28,8 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code check POLICY [-- COMMAND...]}: validates a policy file (every problem, with JSON Pointer and
  * line:column) and warns about rules that can never match; with an upstream command, compares the
- * {@code tools} keys with the tools that upstream really offers.
+ * {@code tools} keys with the tools that upstream really offers and warns about tool definitions
+ * that may hide instructions ({@link io.github.mcppolicyproxy.integrity.HiddenInstructions}).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
     description = {"Validates POLICY and warns about rules that can never match. With COMMAND, starts"
@@ -80,10 +81,12 @@ final class CheckCommand implements Callable<Integer> {
     List<String> scriptTools = new ArrayList<>(List.of(AwsCliTools.RUN_SCRIPT, "aws___"
         + AwsCliTools.RUN_SCRIPT));
     if (!command.isEmpty()) {
-      List<String> tools;
+      List<String> tools = new ArrayList<>();
+      List<com.fasterxml.jackson.databind.JsonNode> listed;
       try {
-        tools = UpstreamProbe.toolNames(command, Wiring.mapper(), parent.stderr(),
+        listed = UpstreamProbe.tools(command, Wiring.mapper(), parent.stderr(),
             Duration.ofSeconds(60));
+        listed.forEach(t -> tools.add(t.path("name").asText()));
       } catch (IOException e) {
         out.println("error: cannot list the tools of " + String.join(" ", command) + ": "
             + io.github.mcppolicyproxy.errors.Failures.io(e));
@@ -94,6 +97,8 @@ final class CheckCommand implements Callable<Integer> {
         return Cli.EXIT_USAGE;
       }
       out.println("upstream offers " + tools.size() + " tools: " + String.join(", ", tools));
+      new io.github.mcppolicyproxy.integrity.HiddenInstructions().scan(listed)
+          .forEach(f -> warnings.add("hidden instruction? " + f));
       tools.stream().filter(AwsCliTools::runsScripts).filter(t -> !scriptTools.contains(t))
           .forEach(scriptTools::add);
       for (Map.Entry<Glob, Entry> e : policy.tools().entrySet()) {

@@ -38,6 +38,7 @@ public final class Cli {
       cl.addSubcommand(new DemoCommand());
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());
+      cl.addSubcommand(new PinCommand());
       cl.addSubcommand(new CountersCommand());
       cl.addSubcommand(new ApprovalCommands.List());
       cl.addSubcommand(new ApprovalCommands.Approve());

@@ -135,6 +135,16 @@ final class Commands {
             + " and the top-level keys).")
     boolean logArgumentValues;
 
+    @Option(names = "--no-redact-secrets",
+        description = "Pass credentials in tool results on unredacted (default: replaced with a"
+            + " marker; the policy's \"redact_secrets\": false does the same).")
+    boolean noRedactSecrets;
+
+    @Option(names = "--pins", paramLabel = "FILE",
+        description = {"Tool definitions pinned by 'mcp-policy-proxy pin'; a tool whose definition",
+            "differs is refused (tool_changed). Default: POLICY.pins.json beside the policy,",
+            "when it exists."})
+    Path pins;
     @picocli.CommandLine.Mixin
     StateOptions state = new StateOptions();
 
@@ -241,6 +251,16 @@ final class Commands {
         log.close();
         return Cli.EXIT_USAGE;
       }
+      LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
+      io.github.mcppolicyproxy.integrity.ToolIntegrity integrity;
+      try {
+        integrity = PinSetup.integrity(live, policy, pins, !noRedactSecrets, log, config, mapper);
+      } catch (IOException e) {
+        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+        log.close();
+        quota.close();
+        return Cli.EXIT_USAGE;
+      }
       List<String> upstreamCommand =
           StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
       ChildProcess child;
@@ -268,10 +288,9 @@ final class Commands {
         quota.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
-      LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
       SessionStats stats = new SessionStats(config.clock().instant());
       ProxySession session = new ProxySession(stdin, stdout, child, live, policyFile != null, log,
-          config, mapper, stats, route);
+          config, mapper, stats, route, integrity);
       PolicyWatcher watcher = policyFile == null ? null
           : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
       int code;

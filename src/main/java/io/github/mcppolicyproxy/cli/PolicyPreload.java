@@ -20,7 +20,7 @@ final class PolicyPreload {
       "--refusal-style", "--max-frame-bytes", "--max-pending", "--max-queued-bytes",
       "--shutdown-grace-ms", "--state", "--grant", "--state-fail-mode", "--state-timeout-ms",
       "--violation-log-max-bytes", "--violation-log-keep",
-      "--approval-fallback", "--approval-via", "--approvals-dir");
+      "--approval-fallback", "--approval-via", "--approvals-dir", "--pins");
 
   private final Path path; // null: the bundled policy
   private final CompletableFuture<Object> result;

@@ -59,18 +59,18 @@ final class UpstreamProbe {
           + "\"version\":\"1\"}}", deadline);
       to.write("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"
           .getBytes(StandardCharsets.UTF_8));
-      List<JsonNode> names = new ArrayList<>();
+      List<JsonNode> tools = new ArrayList<>();
       String cursor = null;
       int id = 1;
       do {
         JsonNode r = call(to, from, mapper, id++, "tools/list",
             cursor == null ? "{}" : "{\"cursor\":" + mapper.writeValueAsString(cursor) + "}",
             deadline);
-        r.path("result").path("tools").forEach(names::add);
+        r.path("result").path("tools").forEach(tools::add);
         JsonNode next = r.path("result").path("nextCursor");
         cursor = next.isTextual() && !next.asText().isEmpty() ? next.asText() : null;
       } while (cursor != null && id < 1000);
-      return names;
+      return tools;
     } finally {
       child.stop(Duration.ofMillis(500));
     }

@@ -20,7 +20,11 @@ public enum Code {
   /** The shared counter store of a {@code grant}/{@code global} limit cannot be reached. */
   QUOTA_UNAVAILABLE("quota_unavailable"),
   /** Not a call the proxy can judge and answer (a {@code tools/call} sent as a notification). */
-  INVALID_REQUEST("invalid_request");
+  INVALID_REQUEST("invalid_request"),
+  /** The tool's definition differs from the one pinned (earlier in the session, or in the pin file). */
+  TOOL_CHANGED("tool_changed"),
+  /** Not a refusal: a secret in a result was replaced before the client saw it (log only). */
+  REDACTED("redacted");
 
   private final String wire;
 

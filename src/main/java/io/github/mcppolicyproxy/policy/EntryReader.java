@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 final class EntryReader {
   private static final Set<String> TOP = Set.of(
       "$schema", "description", "version", "default", "mode", "hide", "all_tools", "tools",
-      "operations", "aws_cli_tools");
+      "operations", "aws_cli_tools", "redact_secrets", "pin_tools");
   private static final Set<String> ENTRY = Set.of(
       "description", "action", "reason", "limits", "require", "deny_if", "approval",
       "arguments_schema");
@@ -46,8 +46,10 @@ final class EntryReader {
       problems.add("", "must be a JSON object, found " + Problems.kind(root));
       return null;
     }
-    problems.unknown(root, "", TOP,
-        "version, default, mode, hide, all_tools, tools, operations, aws_cli_tools");
+    problems.unknown(root, "", TOP, "version, default, mode, hide, all_tools, tools, operations,"
+        + " aws_cli_tools, redact_secrets, pin_tools");
+    boolean redact = flag(root, "redact_secrets");
+    boolean pin = flag(root, "pin_tools");
     JsonNode v = root.get("version");
     if (v == null) {
       problems.add("/version", "is required: \"1\"");
@@ -81,7 +83,7 @@ final class EntryReader {
       return null;
     }
     return new Policy(problems.source(), sha, "1", def, mode, hide, allTools, tools, hasOperations,
-        operations, awsCliTools);
+        operations, awsCliTools, redact, pin);
   }
 
   /** {@code aws_cli_tools}: exact tool names (no globs: a glob could take in a tool by accident). */
@@ -108,6 +110,19 @@ final class EntryReader {
       }
     }
     return names;
+  }
+
+  /** An optional boolean member, true when absent. */
+  private boolean flag(JsonNode root, String name) {
+    JsonNode n = root.get(name);
+    if (n == null) {
+      return true;
+    }
+    if (!n.isBoolean()) {
+      problems.add("/" + name, "must be true or false, found " + Problems.kind(n));
+      return true;
+    }
+    return n.asBoolean();
   }
 
   private List<Glob> hide(JsonNode h) {

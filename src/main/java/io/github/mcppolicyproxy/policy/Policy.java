@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param operations entries by AWS {@code service:Operation} or glob, in file order; empty if absent
  * @param awsCliTools tools named in {@code aws_cli_tools}: besides {@code call_aws} and
  *     {@code *___call_aws}, the tools whose {@code cli_command} the operation rules judge
+ * @param redactSecrets replace credentials in tool results before the client sees them (default true)
+ * @param pinTools refuse tools whose definition changed after it was first seen (default true)
  */
 public record Policy(
     String source,
@@ -30,7 +32,9 @@ public record Policy(
     Map<Glob, Entry> tools,
     boolean hasOperations,
     Map<Glob, Entry> operations,
-    List<String> awsCliTools) {
+    List<String> awsCliTools,
+    boolean redactSecrets,
+    boolean pinTools) {
 
   /** What an entry (or the default) does with a call. */
   public enum Action {
@@ -69,12 +73,12 @@ public record Policy(
     awsCliTools = List.copyOf(awsCliTools);
   }
 
-  /** A policy without {@code aws_cli_tools}. */
+  /** A policy without {@code aws_cli_tools}, with redaction and pinning on (their defaults). */
   public Policy(String source, String sha256, String version, Action defaultAction, Mode mode,
       List<Glob> hide, Optional<Entry> allTools, Map<Glob, Entry> tools, boolean hasOperations,
       Map<Glob, Entry> operations) {
     this(source, sha256, version, defaultAction, mode, hide, allTools, tools, hasOperations,
-        operations, List.of());
+        operations, List.of(), true, true);
   }
 
   /** True when {@code tool} carries AWS CLI commands that the operation rules judge. */

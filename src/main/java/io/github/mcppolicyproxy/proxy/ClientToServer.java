@@ -3,6 +3,7 @@ package io.github.mcppolicyproxy.proxy;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
 import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
@@ -64,6 +65,15 @@ public final class ClientToServer implements Runnable {
       EnvelopeScanner scanner, java.util.function.Supplier<CallJudge> judges, ViolationLog log,
       InFlight inFlight, Answers answers, ProxyConfig config, ApprovalChannel approvals,
       SessionStats stats) {
+    this(in, toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
+        null);
+  }
+
+  /** @param integrity refuses calls to tools whose definition changed (null: none) */
+  public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
+      EnvelopeScanner scanner, java.util.function.Supplier<CallJudge> judges, ViolationLog log,
+      InFlight inFlight, Answers answers, ProxyConfig config, ApprovalChannel approvals,
+      SessionStats stats, ToolIntegrity integrity) {
     this.in = Objects.requireNonNull(in, "in");
     this.toServer = Objects.requireNonNull(toServer, "toServer");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
@@ -73,7 +83,7 @@ public final class ClientToServer implements Runnable {
     this.config = Objects.requireNonNull(config, "config");
     this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.gate = new ToolsCallGate(judges, log, inFlight.continuations(), answers, config, approvals,
-        stats);
+        stats, integrity);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -291,7 +301,7 @@ public final class ClientToServer implements Runnable {
       } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (o instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey(), f.reservation())) {
+          && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
         out.forward.add(Outgoing.of(f.replacement() != null ? f.replacement()
             : slice(frame, from, to), e));
       }
@@ -327,7 +337,7 @@ public final class ClientToServer implements Runnable {
       } else if (done instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (done instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey(), f.reservation())) {
+          && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
         forward(Outgoing.of(held, e), out);
       }
       for (byte[] a : out.answers) {
@@ -342,13 +352,13 @@ public final class ClientToServer implements Runnable {
 
   /** Records a forwarded request; false (and an answer) when too many are waiting. */
   private boolean track(Envelope e, Out out) {
-    return track(e, out, null, io.github.mcppolicyproxy.limits.Quota.Reservation.NONE);
+    return track(e, out, null, io.github.mcppolicyproxy.limits.Quota.Reservation.NONE, null);
   }
 
   private boolean track(Envelope e, Out out, String continuationKey,
-      io.github.mcppolicyproxy.limits.Quota.Reservation reservation) {
+      io.github.mcppolicyproxy.limits.Quota.Reservation reservation, String tool) {
     if (e.kind() == Envelope.Kind.REQUEST
-        && !inFlight.add(e.id(), e.method(), continuationKey, reservation)) {
+        && !inFlight.add(e.id(), e.method(), continuationKey, tool, reservation)) {
       inFlight.notForwarded(reservation); // refused by the proxy: it takes nothing
       InFlight.Closed gone = inFlight.closed();
       out.answers.add(gone != null

@@ -16,12 +16,12 @@ public final class InFlight {
   /**
    * A forwarded request: its id as received and its method; for a {@code tools/call} of the
    * 2026-07-28 revision, the key under which an {@code input_required} answer opens a continuation;
-   * for a {@code tools/call}, the quota it took.
+   * for a {@code tools/call}, the tool's name (else null) and the quota it took.
    */
-  public record Pending(JsonId id, String method, String continuationKey,
+  public record Pending(JsonId id, String method, String continuationKey, String tool,
       Quota.Reservation reservation) {
     public Pending(JsonId id, String method, String continuationKey) {
-      this(id, method, continuationKey, Quota.Reservation.NONE);
+      this(id, method, continuationKey, null, Quota.Reservation.NONE);
     }
   }
 
@@ -77,20 +77,26 @@ public final class InFlight {
 
   /** Records a forwarded request; false when the table is full (the request must not be sent). */
   public boolean add(JsonId id, String method) {
-    return add(id, method, null, Quota.Reservation.NONE);
+    return add(id, method, null, null, Quota.Reservation.NONE);
   }
 
   /** Records a forwarded request that may open a continuation under {@code continuationKey}. */
   public boolean add(JsonId id, String method, String continuationKey) {
-    return add(id, method, continuationKey, Quota.Reservation.NONE);
+    return add(id, method, continuationKey, null, Quota.Reservation.NONE);
+  }
+
+  /** Records a forwarded request that took {@code reservation}, of no known tool. */
+  public boolean add(JsonId id, String method, String continuationKey,
+      Quota.Reservation reservation) {
+    return add(id, method, continuationKey, null, reservation);
   }
 
   /**
-   * Records a forwarded request that may open a continuation under {@code continuationKey} and
-   * took {@code reservation}; false when the table is full or {@link #close closed} (see
-   * {@link #closed()} for which).
+   * Records a forwarded request (of {@code tool}, for a {@code tools/call}) that may open a
+   * continuation under {@code continuationKey} and took {@code reservation}; false when the table
+   * is full or {@link #close closed} (see {@link #closed()} for which).
    */
-  public synchronized boolean add(JsonId id, String method, String continuationKey,
+  public synchronized boolean add(JsonId id, String method, String continuationKey, String tool,
       Quota.Reservation reservation) {
     if (closed != null) {
       refusedAfterClose++;
@@ -99,7 +105,7 @@ public final class InFlight {
     if (pending.size() >= max && !pending.containsKey(id.key())) {
       return false;
     }
-    pending.put(id.key(), new Pending(id, method, continuationKey, reservation));
+    pending.put(id.key(), new Pending(id, method, continuationKey, tool, reservation));
     everAdded = true;
     return true;
   }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.integrity.Redactor;
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
+import io.github.mcppolicyproxy.integrity.ToolPins;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
@@ -14,6 +17,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -51,9 +55,11 @@ public final class ProxySession {
   private final ObjectMapper mapper;
   private final InFlight inFlight;
   private final Replies replies;
+  private final ToolIntegrity integrity;
   private final java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
       approvalRoute;
 
+  /** A session whose tool integrity follows the policy: redaction on, pins kept in memory. */
   public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
       CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
     this(clientIn, clientOut, upstream, judge, log, config, mapper, java.util.function.UnaryOperator.identity());
@@ -71,6 +77,15 @@ public final class ProxySession {
         new SessionStats(config.clock().instant()), approvalRoute);
   }
 
+  /** @param integrity redaction of results and pinned tool definitions for this session */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      CallJudge judge, ViolationLog log, ProxyConfig config, ObjectMapper mapper,
+      ToolIntegrity integrity) {
+    this(clientIn, clientOut, upstream, () -> judge, false, log, config, mapper,
+        new SessionStats(config.clock().instant()), java.util.function.UnaryOperator.identity(),
+        integrity);
+  }
+
   /**
    * A session whose policy may change while it runs.
    *
@@ -86,7 +101,22 @@ public final class ProxySession {
       ProxyConfig config, ObjectMapper mapper, SessionStats stats,
       java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
           approvalRoute) {
+    this(clientIn, clientOut, upstream, judges, livePolicy, log, config, mapper, stats,
+        approvalRoute, inMemoryIntegrity(judges, log, config, mapper));
+  }
+
+  /**
+   * A session whose policy may change while it runs, with its own tool integrity.
+   *
+   * @param integrity redaction of results and pinned tool definitions for this session
+   */
+  public ProxySession(InputStream clientIn, OutputStream clientOut, Upstream upstream,
+      java.util.function.Supplier<CallJudge> judges, boolean livePolicy, ViolationLog log,
+      ProxyConfig config, ObjectMapper mapper, SessionStats stats,
+      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel>
+          approvalRoute, ToolIntegrity integrity) {
     this.approvalRoute = Objects.requireNonNull(approvalRoute, "approvalRoute");
+    this.integrity = Objects.requireNonNull(integrity, "integrity");
     this.clientIn = Objects.requireNonNull(clientIn, "clientIn");
     this.toClient = new FrameWriter(Objects.requireNonNull(clientOut, "clientOut"));
     this.upstream = Objects.requireNonNull(upstream, "upstream");
@@ -115,13 +145,16 @@ public final class ProxySession {
         });
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
+    integrity.upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
-        toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats);
+        toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
+        integrity);
     ListChangedCapability declare = new ListChangedCapability();
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
         new ToolsListFilter(this::hiddenNow), answers.replies(), config.maxFrameBytes(),
-        config.stderr(), livePolicy ? declare::declare : java.util.function.UnaryOperator.identity());
+        config.stderr(), livePolicy ? declare::declare : java.util.function.UnaryOperator.identity(),
+        integrity);
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
     CompletableFuture<String> serverDone = start(s2c, "server-to-client", "upstream");
@@ -166,7 +199,17 @@ public final class ProxySession {
   /** True for a tool the policy in force hides from {@code tools/list}; remembers every name seen. */
   private boolean hiddenNow(String tool) {
     listed.add(tool);
-    return judges.get().engine().alwaysRefused(tool);
+    io.github.mcppolicyproxy.policy.PolicyEngine engine = judges.get().engine();
+    return engine.alwaysRefused(tool) || (integrity.changed(tool)
+        && engine.policy().mode() == io.github.mcppolicyproxy.policy.Policy.Mode.ENFORCE);
+  }
+
+  /** Tool integrity that follows the policy in force: redaction on, pins kept in memory. */
+  private static ToolIntegrity inMemoryIntegrity(java.util.function.Supplier<CallJudge> judges,
+      ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
+    return new ToolIntegrity(new Redactor(), () -> judges.get().engine().policy().redactSecrets(),
+        new ToolPins(Map.of()), () -> judges.get().engine().policy().pinTools(), log,
+        config.clock(), config.sessionId(), config.stderr(), mapper);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.mcppolicyproxy.proxy;
 
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * The server → client direction: passes the upstream's frames on byte for byte and in order,
  * settles the client's in-flight requests as their answers pass, filters {@code tools/list}
  * answers, and keeps anything that is not a JSON-RPC frame away from the client (reported on
- * stderr instead).
+ * stderr instead). With a {@link ToolIntegrity}, {@code tools/call} answers pass through its
+ * redaction, {@code tools/list} answers through its pins, and its own requests' answers stop here.
  */
 public final class ServerToClient implements Runnable {
   private final FrameReader in;
@@ -26,6 +28,7 @@ public final class ServerToClient implements Runnable {
   private final Replies replies;
   private final int maxFrameBytes;
   private final PrintStream stderr;
+  private final ToolIntegrity integrity; // null: none
   private final java.util.function.UnaryOperator<byte[]> initializeAnswer;
   private volatile boolean clientGone;
 
@@ -33,14 +36,19 @@ public final class ServerToClient implements Runnable {
       InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
       PrintStream stderr) {
     this(in, toClient, scanner, inFlight, filter, replies, maxFrameBytes, stderr,
-        java.util.function.UnaryOperator.identity());
+        java.util.function.UnaryOperator.identity(), null);
   }
 
-  /** @param initializeAnswer what becomes of the upstream's {@code initialize} answer */
+  /**
+   * @param initializeAnswer what becomes of the upstream's {@code initialize} answer
+   * @param integrity redacts results and checks listed tools against their pins (null: none)
+   */
   public ServerToClient(FrameReader in, FrameWriter toClient, EnvelopeScanner scanner,
       InFlight inFlight, ToolsListFilter filter, Replies replies, int maxFrameBytes,
-      PrintStream stderr, java.util.function.UnaryOperator<byte[]> initializeAnswer) {
+      PrintStream stderr, java.util.function.UnaryOperator<byte[]> initializeAnswer,
+      ToolIntegrity integrity) {
     this.initializeAnswer = Objects.requireNonNull(initializeAnswer, "initializeAnswer");
+    this.integrity = integrity;
     this.in = Objects.requireNonNull(in, "in");
     this.toClient = Objects.requireNonNull(toClient, "toClient");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
@@ -100,6 +108,9 @@ public final class ServerToClient implements Runnable {
         return;
       }
       case RESPONSE -> {
+        if (integrity != null && integrity.offer(e, frame)) {
+          return; // the answer to the proxy's own tools/list
+        }
         InFlight.Pending p = inFlight.answered(e.id());
         if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
           send(filtered(frame, p));
@@ -110,6 +121,9 @@ public final class ServerToClient implements Runnable {
           send(initializeAnswer.apply(frame));
           return;
         }
+        if (p != null && ClientToServer.TOOLS_CALL.equals(p.method())) {
+          frame = guarded(frame, p);
+        }
         if (p != null && p.continuationKey() != null && asksForInput(frame)) {
           inFlight.continuations().open(p.continuationKey());
         }
@@ -117,6 +131,13 @@ public final class ServerToClient implements Runnable {
       case BATCH -> {
         batch(frame, e);
         return;
+      }
+      case NOTIFICATION -> {
+        if (integrity != null) {
+          send(frame); // the client hears of the change first; the proxy then lists for itself
+          integrity.notification(e);
+          return;
+        }
       }
       default -> { }
     }
@@ -141,6 +162,11 @@ public final class ServerToClient implements Runnable {
           if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
             kept.add(filtered(el, p));
             changed = true;
+          } else if (p != null && ClientToServer.TOOLS_CALL.equals(p.method())) {
+            refundIfError(p, el);
+            byte[] g = guarded(el, p);
+            changed |= g != el;
+            kept.add(g);
           } else {
             refundIfError(p, el);
             kept.add(el);
@@ -176,12 +202,30 @@ public final class ServerToClient implements Runnable {
   /** A tools/list answer without the hidden tools; an error in its place if it cannot be read. */
   private byte[] filtered(byte[] frame, InFlight.Pending p) {
     try {
+      if (integrity != null) {
+        integrity.observeList(frame);
+      }
       return filter.filter(frame);
     } catch (RuntimeException ex) {
       diag("could not filter the upstream's tools/list answer (" + ex.getMessage()
           + "); answered request " + p.id().raw() + " with an error instead");
       return replies.error(p.id(), Replies.INTERNAL_ERROR, "The upstream's tools/list answer"
           + " could not be filtered by the policy proxy, so it was not passed on");
+    }
+  }
+
+  /** A tools/call answer with its secrets redacted; an error in its place if it cannot be read. */
+  private byte[] guarded(byte[] frame, InFlight.Pending p) {
+    if (integrity == null) {
+      return frame;
+    }
+    try {
+      return integrity.result(frame, p.id(), p.tool());
+    } catch (RuntimeException ex) {
+      diag("could not check the upstream's answer to request " + p.id().raw() + " for secrets ("
+          + ex.getMessage() + "); answered it with an error instead");
+      return replies.error(p.id(), Replies.INTERNAL_ERROR, "The upstream's answer could not be"
+          + " checked for secrets by the policy proxy, so it was not passed on");
     }
   }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.audit.Canonical;
 import io.github.mcppolicyproxy.audit.Violation;
 import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
@@ -44,24 +45,29 @@ final class ToolsCallGate {
      * {@code replacement}, when not null, is forwarded instead of the received bytes (an approved
      * retry without the proxy's own input, see {@link InputRequiredApprovals});
      * {@code reservation} is the quota it took, given back if it is not forwarded after all or
-     * the upstream fails it.
+     * the upstream fails it; {@code tool} names the tool called, when known.
      */
-    record Forward(String continuationKey, byte[] replacement, Quota.Reservation reservation)
-        implements Outcome {
+    record Forward(String continuationKey, byte[] replacement, Quota.Reservation reservation,
+        String tool) implements Outcome {
       public Forward {
         java.util.Objects.requireNonNull(reservation, "reservation");
       }
 
       Forward(String continuationKey) {
-        this(continuationKey, null, Quota.Reservation.NONE);
+        this(continuationKey, null, Quota.Reservation.NONE, null);
       }
 
       Forward(String continuationKey, byte[] replacement) {
-        this(continuationKey, replacement, Quota.Reservation.NONE);
+        this(continuationKey, replacement, Quota.Reservation.NONE, null);
       }
 
       Forward(String continuationKey, Quota.Reservation reservation) {
-        this(continuationKey, null, reservation);
+        this(continuationKey, null, reservation, null);
+      }
+
+      /** The same forward, of {@code name}. */
+      Forward of(String name) {
+        return new Forward(continuationKey, replacement, reservation, name);
       }
     }
 
@@ -85,6 +91,7 @@ final class ToolsCallGate {
   private final ObjectMapper strict;
   private final ObjectMapper lenient = new ObjectMapper();
   private final ApprovalChannel approvals;
+  private final ToolIntegrity integrity;
   private final InputRequiredApprovals inputRequired;
 
   /**
@@ -96,12 +103,14 @@ final class ToolsCallGate {
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
       ProxyConfig config, ApprovalChannel approvals) {
     this(() -> judge, log, continuations, answers, config, approvals,
-        new SessionStats(config.clock().instant()));
+        new SessionStats(config.clock().instant()), null);
   }
 
+  /** @param integrity refuses calls to tools whose definition changed (null: none) */
   ToolsCallGate(java.util.function.Supplier<CallJudge> judges, ViolationLog log,
       Continuations continuations, Answers answers, ProxyConfig config, ApprovalChannel approvals,
-      SessionStats stats) {
+      SessionStats stats, ToolIntegrity integrity) {
+    this.integrity = integrity; // null: no tool integrity (pins) in this session
     this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.judges = Objects.requireNonNull(judges, "judges");
     this.stats = Objects.requireNonNull(stats, "stats");
@@ -199,6 +208,10 @@ final class ToolsCallGate {
       continuation = (params.has("inputResponses") || params.has("requestState"))
           && continuations.take(continuationKey);
     }
+    Refusal changed = integrity == null ? null : integrity.refusal(call.tool());
+    if (changed != null) {
+      return refuse(judge, id, call, changed, stateless);
+    }
     boolean approvedBefore = continuation && continuations.takeApproved(continuationKey);
     if (approvedBefore) {
       // the upstream's own multi round-trip continuing a call a person approved (and that took
@@ -208,11 +221,11 @@ final class ToolsCallGate {
         return refuse(judge, id, call, r.refusal(), stateless);
       }
       continuations.approved(continuationKey);
-      return new Outcome.Forward(continuationKey);
+      return new Outcome.Forward(continuationKey).of(call.tool());
     }
     CallJudge.Decision d = judge.decide(call, config.sessionId(), continuation);
     if (d instanceof CallJudge.Decision.Allow a) {
-      return new Outcome.Forward(continuationKey, a.reservation());
+      return new Outcome.Forward(continuationKey, a.reservation()).of(call.tool());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
       return refuse(judge, id, call, r.refusal(), stateless);
@@ -257,7 +270,7 @@ final class ToolsCallGate {
           }
           diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
           return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
-              ? a.reservation() : Quota.Reservation.NONE);
+              ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
         }));
   }
 
@@ -307,7 +320,7 @@ final class ToolsCallGate {
         continuations.approved(forward);
       }
       return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
-          ? a.reservation() : Quota.Reservation.NONE);
+          ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
     }));
   }
 
@@ -320,7 +333,8 @@ final class ToolsCallGate {
     diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
         + " input");
     continuations.approved(continuationKey);
-    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame());
+    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame())
+        .of(call.tool());
   }
 
   /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
@@ -334,7 +348,7 @@ final class ToolsCallGate {
         + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
             .findFirst().orElse(""));
     return enforced ? new Outcome.Answer(answers.refusal(id, refusal, stateless))
-        : new Outcome.Forward(null);
+        : new Outcome.Forward(null).of(call.tool());
   }
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */

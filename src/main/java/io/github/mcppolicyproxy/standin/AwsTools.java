@@ -143,7 +143,8 @@ final class AwsTools {
         call.send(AwsReplies.logError(AwsReplies.DENIED));
         results.add(AwsReplies.failure(command, AwsReplies.DENIED));
       } else {
-        results.add(AwsReplies.success(command, operation.get(), "{}"));
+        results.add(AwsReplies.success(command, operation.get(),
+            CredentialAnswers.asJson(operation.get())));
       }
     }
     call.result(AwsReplies.wrapped(results));

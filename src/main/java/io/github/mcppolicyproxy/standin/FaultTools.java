@@ -21,14 +21,17 @@ final class FaultTools {
 
   static final Set<String> NAMES = Set.of("standin_echo", "standin_sleep", "standin_crash",
       "standin_stderr_flood", "standin_spawn_grandchild", "standin_big", "standin_garbage",
-      "standin_stop_reading", "standin_notify", "standin_request_client", "standin_rpc_error");
+      "standin_stop_reading", "standin_notify", "standin_request_client", "standin_redescribe",
+      "standin_rpc_error");
 
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private final PrintStream err;
   private final ClientRequests clientRequests;
   private final Lifecycle lifecycle;
+  private final ToolCatalog catalog;
 
-  FaultTools(PrintStream err, ClientRequests clientRequests, Lifecycle lifecycle) {
+  FaultTools(PrintStream err, ClientRequests clientRequests, Lifecycle lifecycle, ToolCatalog catalog) {
+    this.catalog = Objects.requireNonNull(catalog, "catalog");
     this.err = Objects.requireNonNull(err, "err");
     this.clientRequests = Objects.requireNonNull(clientRequests, "clientRequests");
     this.lifecycle = Objects.requireNonNull(lifecycle, "lifecycle");
@@ -76,6 +79,17 @@ final class FaultTools {
         call.result(text("sent " + count + " notifications"));
       }
       case "standin_request_client" -> requestClient(call, arguments);
+      case "standin_redescribe" -> {
+        String name = arguments.path("tool").asText();
+        if (!catalog.describe(name, arguments.path("description").asText())) {
+          call.result(AwsReplies.toolError("no tool named " + name));
+          return;
+        }
+        if (arguments.path("notify").asBoolean(false)) {
+          call.send(NODES.objectNode().put("jsonrpc", "2.0").put("method", "notifications/tools/list_changed"));
+        }
+        call.result(text("changed the description of " + name));
+      }
       case "standin_rpc_error" -> call.error(arguments.path("code").asInt(-32603),
           arguments.path("message").asText("stand-in failed this call on purpose"), null);
       default -> throw new IllegalArgumentException(tool + ": not a fault tool");

@@ -16,6 +16,7 @@ import java.util.OptionalInt;
  * @param healthOmicsTool also list {@code StartAHOReadSetExportJob}
  * @param testTools also list and serve the {@code standin_*} fault tools
  * @param pageSize tools per {@code tools/list} page, if paginated
+ * @param descriptions tool descriptions replaced from the start ({@code --describe TOOL=TEXT})
  * @param successor answer as the AWS MCP Server (the successor behind {@code mcp-proxy-for-aws}):
  *     tools prefixed {@code aws___}, plus its script, documentation and presigned-URL tools
  */
@@ -27,6 +28,7 @@ public record StandInOptions(
     boolean healthOmicsTool,
     boolean testTools,
     OptionalInt pageSize,
+    java.util.Map<String, String> descriptions,
     boolean successor) {
 
   /** The prefix of the AWS MCP Server's tools. */
@@ -44,6 +46,7 @@ public record StandInOptions(
     if (pageSize.isPresent() && pageSize.getAsInt() < 1) {
       throw new IllegalArgumentException("--page-size must be at least 1, was " + pageSize.getAsInt());
     }
+    descriptions = java.util.Map.copyOf(descriptions);
   }
 
   /** Parses the stand-in's arguments; throws {@link IllegalArgumentException} on any unknown or malformed one. */
@@ -55,6 +58,7 @@ public record StandInOptions(
     boolean healthOmics = true;
     boolean testTools = false;
     OptionalInt pageSize = OptionalInt.empty();
+    java.util.Map<String, String> descriptions = new java.util.HashMap<>();
     boolean successor = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
@@ -70,6 +74,14 @@ public record StandInOptions(
         case "--healthomics-tool" -> healthOmics = true;
         case "--no-healthomics-tool" -> healthOmics = false;
         case "--test-tools" -> testTools = true;
+        case "--describe" -> {
+          String text = value(args, ++i, arg);
+          int eq = text.indexOf('=');
+          if (eq < 1) {
+            throw new IllegalArgumentException("--describe needs TOOL=DESCRIPTION, not \"" + text + "\"");
+          }
+          descriptions.put(text.substring(0, eq), text.substring(eq + 1));
+        }
         case "--successor" -> {
           successor = true;
           healthOmics = false; // a server of its own, not part of the AWS MCP Server
@@ -87,7 +99,7 @@ public record StandInOptions(
     }
     readOnly = readOnly || scenario.equals("read-only");
     return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize,
-        successor);
+        descriptions, successor);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -48,7 +48,7 @@ public final class StandInServer {
     } catch (IllegalArgumentException e) {
       errors.println("standin: " + e.getMessage());
       errors.println("usage: StandInServer [--record FILE] [--read-only] [--experimental-agent-scripts]"
-          + " [--no-healthomics-tool] [--test-tools] [--successor] [--page-size N] [--require-mutation-consent]"
+          + " [--no-healthomics-tool] [--test-tools] [--successor] [--page-size N] [--describe TOOL=TEXT] [--require-mutation-consent]"
           + " [--scenario " + String.join("|", StandInOptions.SCENARIOS) + "]");
       return 2;
     }
@@ -71,14 +71,15 @@ public final class StandInServer {
     ClientRequests clientRequests = new ClientRequests();
     String region = System.getenv().getOrDefault("AWS_REGION", "us-east-1");
     JsonNode initializeResult = Recordings.Resources.json(json, "standin/initialize.json").path("response").path("result");
+    ToolCatalog catalog = new ToolCatalog(json, options);
     if (options.successor()) { // the successor announces no end of development (synthesized)
       initializeResult = ((com.fasterxml.jackson.databind.node.ObjectNode) initializeResult.deepCopy())
           .put("instructions", "Stand-in for the AWS MCP Server (tools prefixed aws___).");
     }
     Dispatcher dispatcher = new Dispatcher(json, frames, errors, initializeResult,
-        new ToolCatalog(json, options),
+        catalog,
         new AwsTools(Recordings.load(json), clientRequests, options, region),
-        new FaultTools(errors, clientRequests, exit::complete),
+        new FaultTools(errors, clientRequests, exit::complete, catalog),
         options, clientRequests, workers);
 
     Thread reader = new Thread(() -> exit.complete(readAll(in, options, dispatcher, errors)), "standin-stdin");

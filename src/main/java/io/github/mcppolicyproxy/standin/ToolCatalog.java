@@ -33,10 +33,22 @@ final class ToolCatalog {
     if (options.testTools()) {
       Recordings.Resources.json(json, "standin/test-tools.json").forEach(tools::add);
     }
+    options.descriptions().forEach(this::describe);
+  }
+
+  /** Replaces the description of {@code name} (a rug pull, for tests); false if no such tool. */
+  synchronized boolean describe(String name, String description) {
+    for (JsonNode tool : tools) {
+      if (tool.path("name").asText().equals(name)) {
+        ((ObjectNode) tool).put("description", description);
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True if {@code tools/list} names the tool. */
-  boolean lists(String name) {
+  synchronized boolean lists(String name) {
     for (JsonNode tool : tools) {
       if (tool.path("name").asText().equals(name)) {
         return true;
@@ -46,7 +58,7 @@ final class ToolCatalog {
   }
 
   /** The page that {@code cursor} (null for the first) designates; throws on a cursor not ours. */
-  ObjectNode page(String cursor) {
+  synchronized ObjectNode page(String cursor) {
     ObjectNode result = JsonNodeFactory.instance.objectNode();
     if (options.pageSize().isEmpty()) {
       result.set("tools", tools.deepCopy());

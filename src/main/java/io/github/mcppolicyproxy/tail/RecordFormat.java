@@ -81,6 +81,11 @@ public final class RecordFormat {
           + ", approvals " + n.path("approvals_granted").asLong() + "/"
           + n.path("approvals_asked").asLong() + ", " + n.path("reloads").asLong() + " reloads, "
           + n.path("duration_seconds").asDouble() + " s";
+      case "redacted" -> n.path("tool").asText("?") + " " + n.path("path").asText() + " ("
+          + n.path("kind").asText() + ")";
+      case "tool_changed" -> n.path("tool").asText("?") + " "
+          + short12(n.path("pinned_sha256").asText()) + " -> "
+          + short12(n.path("listed_sha256").asText());
       default -> n.toString();
     };
   }

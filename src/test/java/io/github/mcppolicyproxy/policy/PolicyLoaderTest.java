@@ -42,6 +42,19 @@ class PolicyLoaderTest {
   }
 
   @Test
+  void redactionAndPinningAreOnUnlessThePolicyTurnsThemOffWithBooleans() throws PolicyException {
+    Policy plain = load("{\"version\":\"1\",\"default\":\"deny\"}");
+    assertThat(plain.redactSecrets()).isTrue();
+    assertThat(plain.pinTools()).isTrue();
+    Policy off = load("{\"version\":\"1\",\"default\":\"deny\",\"redact_secrets\":false,"
+        + "\"pin_tools\":false}");
+    assertThat(off.redactSecrets()).isFalse();
+    assertThat(off.pinTools()).isFalse();
+    assertThat(onlyProblem("{\"version\":\"1\",\"default\":\"deny\",\"pin_tools\":\"no\"}")
+        .toString()).contains("/pin_tools: must be true or false");
+  }
+
+  @Test
   void seedPolicyFromPolicyLayerLoadsUnchangedAndMeansWhatItSays() throws PolicyException {
     String seed = """
         {"version":"1","default":"deny","tools":{"StartAHOReadSetExportJob":{"limits":[{"counter":"startahoreadsetexportjob_rate","window":"minute","max":10,"scope":"grant"}]}}}""";
@@ -127,7 +140,8 @@ class PolicyLoaderTest {
         "/tools/t/approval/channel");
     PolicyProblem top = all.stream().filter(x -> x.pointer().equals("/colour")).findFirst().orElseThrow();
     assertThat(top.toString()).isEqualTo("policy.json: /colour: unknown field \"colour\"; expected one of:"
-        + " version, default, mode, hide, all_tools, tools, operations, aws_cli_tools (line 1, column 33)");
+        + " version, default, mode, hide, all_tools, tools, operations, aws_cli_tools,"
+        + " redact_secrets, pin_tools (line 1, column 33)");
     PolicyProblem burst = all.stream().filter(x -> x.pointer().endsWith("burst")).findFirst().orElseThrow();
     assertThat(burst.message()).contains("unknown field \"burst\"", "counter, window, max, scope");
     assertThat(burst.line()).isEqualTo(3);

@@ -83,7 +83,7 @@ class StandInServerTest {
         pages++;
       } while (cursor != null);
 
-      assertThat(seen).hasSize(14).doesNotHaveDuplicates().contains("call_aws", "standin_echo", "standin_big");
+      assertThat(seen).hasSize(15).doesNotHaveDuplicates().contains("call_aws", "standin_echo", "standin_big");
       assertThat(pages).isEqualTo(5);
     }
   }
