@@ -25,9 +25,9 @@ public final class ListChangedCapability {
   /** The {@code initialize} answer to send the client in place of {@code frame}. */
   public byte[] declare(byte[] frame) {
     try (JsonParser p = factory.createParser(frame)) {
-      if (p.nextToken() != JsonToken.START_OBJECT || !seek(p, "result")
-          || p.currentToken() != JsonToken.START_OBJECT || !seek(p, "capabilities")
-          || p.currentToken() != JsonToken.START_OBJECT || !seek(p, "tools")
+      if (p.nextToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "result")
+          || p.currentToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "capabilities")
+          || p.currentToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "tools")
           || p.currentToken() != JsonToken.START_OBJECT) {
         return frame;
       }
@@ -55,15 +55,4 @@ public final class ListChangedCapability {
     }
   }
 
-  private static boolean seek(JsonParser p, String name) throws IOException {
-    String n;
-    while ((n = p.nextFieldName()) != null) {
-      p.nextToken();
-      if (n.equals(name)) {
-        return true;
-      }
-      p.skipChildren();
-    }
-    return false;
-  }
 }

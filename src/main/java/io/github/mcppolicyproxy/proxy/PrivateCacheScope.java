@@ -27,7 +27,7 @@ final class PrivateCacheScope {
   /** {@code frame} with a public {@code result.cacheScope} made private; the same array if none. */
   static byte[] apply(byte[] frame) throws IOException {
     try (JsonParser p = FACTORY.createParser(frame)) {
-      if (p.nextToken() != JsonToken.START_OBJECT || !seek(p, "result")
+      if (p.nextToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "result")
           || p.currentToken() != JsonToken.START_OBJECT) {
         return frame;
       }
@@ -58,15 +58,4 @@ final class PrivateCacheScope {
     }
   }
 
-  private static boolean seek(JsonParser p, String name) throws IOException {
-    String n;
-    while ((n = p.nextFieldName()) != null) {
-      p.nextToken();
-      if (n.equals(name)) {
-        return true;
-      }
-      p.skipChildren();
-    }
-    return false;
-  }
 }

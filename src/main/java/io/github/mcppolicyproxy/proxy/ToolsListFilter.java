@@ -46,8 +46,8 @@ public final class ToolsListFilter {
 
   private byte[] cut(byte[] frame) throws IOException {
     try (JsonParser p = factory.createParser(frame)) {
-      if (p.nextToken() != JsonToken.START_OBJECT || !seek(p, "result")
-          || p.currentToken() != JsonToken.START_OBJECT || !seek(p, "tools")
+      if (p.nextToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "result")
+          || p.currentToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "tools")
           || p.currentToken() != JsonToken.START_ARRAY) {
         return frame;
       }
@@ -82,18 +82,6 @@ public final class ToolsListFilter {
     }
   }
 
-  /** Advances inside the current object to the value of member {@code name}; false if absent. */
-  private static boolean seek(JsonParser p, String name) throws IOException {
-    String n;
-    while ((n = p.nextFieldName()) != null) {
-      p.nextToken();
-      if (n.equals(name)) {
-        return true;
-      }
-      p.skipChildren();
-    }
-    return false;
-  }
 
   /** Reads one tool object to its end: the refused state of its {@code name} (any, if repeated). */
   private boolean refusedTool(JsonParser p) throws IOException {
