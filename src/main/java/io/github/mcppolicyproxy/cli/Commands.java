@@ -245,7 +245,11 @@ final class Commands {
       }
       io.github.mcppolicyproxy.limits.Quota quota;
       try {
-        quota = state.quota(loaded, policy, System.getenv(), stderr);
+        String session = config.sessionId();
+        ViolationLog events = log;
+        quota = state.quota(loaded, policy, System.getenv(), stderr, notice -> events.appendEvent(
+            new io.github.mcppolicyproxy.audit.LogEvent(java.time.Instant.now(), session,
+                "counter_store", Map.of("notice", notice), loaded.source(), loaded.sha256())));
       } catch (IllegalArgumentException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         log.close();

@@ -125,6 +125,15 @@ final class StateOptions {
 
   /** The proxy's quota for {@code policy}; opens the store now if the policy has shared limits. */
   Quota quota(Policy policy, Path policyFile, Map<String, String> env, PrintStream stderr) {
+    return quota(policy, policyFile, env, stderr, notice -> { });
+  }
+
+  /**
+   * As {@link #quota(Policy, Path, Map, PrintStream)}, with the store's outages and recoveries
+   * (and the fall back to memory in open mode) also handed to {@code alsoTo}, e.g. the log.
+   */
+  Quota quota(Policy policy, Path policyFile, Map<String, String> env, PrintStream stderr,
+      java.util.function.Consumer<String> alsoTo) {
     String spec = spec(env);
     String g = grant(env, policyFile);
     TieredQuota.FailMode mode = failMode();
@@ -133,7 +142,10 @@ final class StateOptions {
       store.warmUp();
     }
     return new TieredQuota(new SessionLimiters(System::nanoTime), store, g, Clock.systemUTC(),
-        mode, notice -> stderr.println("mcp-policy-proxy: " + notice));
+        mode, notice -> {
+          stderr.println("mcp-policy-proxy: " + notice);
+          alsoTo.accept(notice);
+        });
   }
 
   static boolean hasSharedLimits(Policy policy) {

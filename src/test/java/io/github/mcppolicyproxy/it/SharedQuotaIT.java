@@ -298,6 +298,9 @@ class SharedQuotaIT {
               && closed.stderr().contains("quota_unavailable"));
       assertThat(Files.readString(dir.resolve("violations-closed.jsonl")))
           .contains("\"code\":\"quota_unavailable\"");
+      assertThat(Files.readString(dir.resolve("violations-open.jsonl")))
+          .as("open mode says in the log too that it counts in memory")
+          .contains("\"event\":\"counter_store\"").contains("memory only");
 
       redis.startAgain(); // empty: its counts went with it (no persistence in this test)
       long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
