@@ -46,6 +46,7 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin proxy \
  && chown -R proxy:proxy /logs /state /home/proxy
 USER proxy
 ENV HOME=/home/proxy \
+    MCP_POLICY_PROXY_STATE=/state/state.db \
     UV_PYTHON_PREFERENCE=only-managed \
     AWS_REGION=us-east-1
 VOLUME ["/logs", "/state"]
