@@ -202,8 +202,12 @@ final class ToolsCallGate {
     if (stateless) {
       continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
       if (InputRequiredApprovals.answersTheProxy(params)) {
-        return redeemed(judge, id, call, inputRequired.redeem(call, params, frame, from, to),
+        Outcome o = redeemed(judge, id, call, inputRequired.redeem(call, params, frame, from, to),
             continuationKey);
+        if (o instanceof Outcome.Forward) {
+          stats.granted(); // a person approved the question of an input-required answer
+        }
+        return o;
       }
       continuation = (params.has("inputResponses") || params.has("requestState"))
           && continuations.take(continuationKey);
@@ -241,6 +245,7 @@ final class ToolsCallGate {
     if (enforced && stateless && InputRequiredApprovals.clientCanBeAsked(params)) {
       diag("asking the client's person about " + call.tool() + " (id " + id.raw() + ") with an"
           + " input-required result (" + ask.rule() + ", valid " + ask.timeoutSeconds() + " s)");
+      stats.asked();
       return new Outcome.Answer(inputRequired.ask(id, call, ask, params, continuation));
     }
     if (!enforced || !mayHold || stateless || !approvals.available()) {

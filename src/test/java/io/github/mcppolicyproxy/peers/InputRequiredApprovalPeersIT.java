@@ -33,6 +33,17 @@ class InputRequiredApprovalPeersIT {
     peers = NodePeers.locate();
   }
 
+  /** The session's summary record in the log. */
+  private static JsonNode summary(Path log) throws java.io.IOException {
+    for (String l : Files.readAllLines(log)) {
+      JsonNode n = JSON.readTree(l);
+      if (n.path("event").asText().equals("session_summary")) {
+        return n;
+      }
+    }
+    throw new AssertionError("no session_summary in " + log);
+  }
+
   /** The log's refusal records (its events, such as the session's summary, left out). */
   private static List<String> refusals(Path log) throws java.io.IOException {
     return Files.exists(log) ? Files.readAllLines(log).stream()
@@ -76,6 +87,10 @@ class InputRequiredApprovalPeersIT {
     assertThat(wired).contains("ship it").contains("state-for-deploy")
         .doesNotContain("io.github.mcp-policy-proxy/approval").doesNotContain("mcp-policy-proxy.v1.");
     assertThat(refusals(log)).isEmpty();
+    JsonNode summary = summary(log);
+    assertThat(summary.path("approvals_asked").asInt()).as("questions asked").isPositive();
+    assertThat(summary.path("approvals_granted").asInt()).as("every one approved")
+        .isEqualTo(summary.path("approvals_asked").asInt());
   }
 
   @Test
@@ -93,5 +108,7 @@ class InputRequiredApprovalPeersIT {
     String wired = Files.exists(wire) ? Files.readString(wire, StandardCharsets.UTF_8) : "";
     assertThat(wired).doesNotContain("ship it").doesNotContain("\"confirm\"");
     assertThat(refusals(log)).hasSize(2);
+    assertThat(summary(log).path("approvals_asked").asInt()).as("questions asked").isEqualTo(2);
+    assertThat(summary(log).path("approvals_granted").asInt()).isZero();
   }
 }
