@@ -7,7 +7,6 @@ import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,15 +109,6 @@ final class StartFailure {
     if (parts.isEmpty()) {
       return null;
     }
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write('[');
-    for (int i = 0; i < parts.size(); i++) {
-      if (i > 0) {
-        b.write(',');
-      }
-      b.writeBytes(parts.get(i));
-    }
-    b.write(']');
-    return b.toByteArray();
+    return Replies.batch(parts);
   }
 }

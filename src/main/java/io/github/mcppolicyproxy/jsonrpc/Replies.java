@@ -90,4 +90,18 @@ public final class Replies {
     }
     return out.toByteArray();
   }
+
+  /** A JSON-RPC batch: the frames {@code parts}, each already whole JSON, as one array frame. */
+  public static byte[] batch(java.util.List<byte[]> parts) {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.write('[');
+    for (int i = 0; i < parts.size(); i++) {
+      if (i > 0) {
+        b.write(',');
+      }
+      b.writeBytes(parts.get(i));
+    }
+    b.write(']');
+    return b.toByteArray();
+  }
 }

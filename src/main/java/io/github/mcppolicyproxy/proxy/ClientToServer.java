@@ -10,7 +10,6 @@ import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -222,25 +221,12 @@ public final class ClientToServer implements Runnable {
     if (out.forward.size() == 1 && out.forward.get(0).bytes() == frame) {
       forward(out.forward.get(0), out);
     } else if (!out.forward.isEmpty()) {
-      forward(new Outgoing(join(out.forward.stream().map(Outgoing::bytes).toList()),
+      forward(new Outgoing(Replies.batch(out.forward.stream().map(Outgoing::bytes).toList()),
           out.forward.stream().flatMap(o -> o.requests().stream()).toList()), out);
     }
     if (!out.answers.isEmpty()) {
-      toClient.write(join(out.answers));
+      toClient.write(Replies.batch(out.answers));
     }
-  }
-
-  private static byte[] join(List<byte[]> parts) {
-    ByteArrayOutputStream b = new ByteArrayOutputStream();
-    b.write('[');
-    for (int i = 0; i < parts.size(); i++) {
-      if (i > 0) {
-        b.write(',');
-      }
-      b.writeBytes(parts.get(i));
-    }
-    b.write(']');
-    return b.toByteArray();
   }
 
   /** Where the handling of one message puts its results. */

@@ -187,16 +187,7 @@ public final class ServerToClient implements Runnable {
       send(frame);
       return;
     }
-    java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
-    b.write('[');
-    for (int i = 0; i < kept.size(); i++) {
-      if (i > 0) {
-        b.write(',');
-      }
-      b.writeBytes(kept.get(i));
-    }
-    b.write(']');
-    send(b.toByteArray());
+    send(Replies.batch(kept));
   }
 
   /** A tools/list answer without the hidden tools; an error in its place if it cannot be read. */
