@@ -133,6 +133,7 @@ public final class ProxySession {
 
   /** Runs until the client or the upstream ends the session; returns the exit code. */
   public int run() throws InterruptedException {
+    warmUp();
     EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
     Answers answers = new Answers(mapper, config.refusalStyle());
     UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(upstream.stdin()),
@@ -290,6 +291,24 @@ public final class ProxySession {
         return; // the client is gone as well
       }
     }
+  }
+
+  /**
+   * The upstream is started: what the policy needs for its first AWS CLI command (the AWS CLI
+   * model) is read now, on a thread of its own, rather than before the upstream or on that call.
+   */
+  private void warmUp() {
+    Thread t = new Thread(() -> {
+      try {
+        judges.get().engine().warmUp();
+      } catch (RuntimeException e) {
+        config.stderr().println("mcp-policy-proxy: could not read ahead what AWS CLI commands"
+            + " need (" + e + "); the first such call reads it");
+      }
+    }, "policy-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
   }
 
   /** Runs a pump on a daemon thread; a defect in it ends that direction and is reported. */
