@@ -32,6 +32,11 @@ public final class FrameReader {
   }
 
   static final int PREFIX_BYTES = 4096;
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
   private static final int CHUNK = 64 * 1024;
   /**
    * A line longer than this is kept as a list of segments of this size and copied once, into an
@@ -120,13 +125,7 @@ public final class FrameReader {
         chunkLen = n;
       }
       int start = chunkPos;
-      int nl = -1;
-      for (int i = start; i < chunkLen; i++) {
-        if (chunk[i] == '\n') {
-          nl = i;
-          break;
-        }
-      }
+      int nl = indexOfNewline(chunk, start, chunkLen);
       int end = nl < 0 ? chunkLen : nl;
       int len = end - start;
       chunkPos = nl < 0 ? chunkLen : nl + 1;
@@ -148,6 +147,24 @@ public final class FrameReader {
         return new Read.Frame(takeLine());
       }
     }
+  }
+
+  /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time. */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES;
+      long zero = (x - ONES) & ~x & HIGH_BITS; // the lowest set bit marks the first '\n' byte
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The line read so far as one array of its exact length; the reader starts a new line. */
