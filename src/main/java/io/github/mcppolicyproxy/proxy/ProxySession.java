@@ -47,6 +47,8 @@ public final class ProxySession {
   private final FrameWriter toClient;
   private final Upstream upstream;
   private final java.util.function.Supplier<CallJudge> judges;
+  private final java.util.concurrent.CountDownLatch warmUpNow =
+      new java.util.concurrent.CountDownLatch(1);
   private final SessionStats stats;
   private final boolean livePolicy;
   private final java.util.Set<String> listed = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -133,7 +135,7 @@ public final class ProxySession {
 
   /** Runs until the client or the upstream ends the session; returns the exit code. */
   public int run() throws InterruptedException {
-    warmUp();
+    warmUp(warmUpNow);
     EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
     Answers answers = new Answers(mapper, config.refusalStyle());
     UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(upstream.stdin()),
@@ -154,7 +156,10 @@ public final class ProxySession {
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
         new ToolsListFilter(this::hiddenNow), answers.replies(), config.maxFrameBytes(),
-        config.stderr(), livePolicy ? declare::declare : java.util.function.UnaryOperator.identity(),
+        config.stderr(), frame -> {
+          warmUpNow.countDown(); // the first answer is on its way: start-up is over
+          return livePolicy ? declare.declare(frame) : frame;
+        },
         integrity);
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
@@ -294,13 +299,18 @@ public final class ProxySession {
   }
 
   /**
-   * The upstream is started: what the policy needs for its first AWS CLI command (the AWS CLI
-   * model) is read now, on a thread of its own, rather than before the upstream or on that call.
+   * What the policy needs for its first AWS CLI command (the AWS CLI model) is read on a thread of
+   * its own once the upstream's {@code initialize} answer passes (or after two seconds): not
+   * before the upstream starts, not competing with the first answer for the CPU, and not on the
+   * first such call.
    */
-  private void warmUp() {
+  private void warmUp(java.util.concurrent.CountDownLatch now) {
     Thread t = new Thread(() -> {
       try {
+        now.await(2, TimeUnit.SECONDS);
         judges.get().engine().warmUp();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
         config.stderr().println("mcp-policy-proxy: could not read ahead what AWS CLI commands"
             + " need (" + e + "); the first such call reads it");
