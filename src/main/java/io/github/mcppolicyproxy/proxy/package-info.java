@@ -35,9 +35,12 @@
  *   <li><b>Requests waiting for the upstream</b> ({@code --max-pending}, default 10,000): beyond
  *       it a request is answered with -32004 and not forwarded.
  *   <li><b>Frames waiting for the upstream to read them</b> ({@link UpstreamQueue};
- *       {@code --max-queued-bytes}, default 16 MiB, and 10,000 frames): frames go to the upstream's
- *       stdin from a thread of their own, so an upstream that stops reading never stops the client
- *       pump: refusals are still answered and the server-to-client direction is independent. When
+ *       {@code --max-queued-bytes}, default 16 MiB, and 10,000 frames): when nothing is queued,
+ *       the thread that read a frame writes it to the upstream's stdin itself (no hand-off, no
+ *       wake-up per frame); otherwise frames queue for a writer thread of their own. An upstream
+ *       that stops reading never stops the client pump: when an inline write has blocked for 50 ms
+ *       a standby thread takes over reading the client ({@link ReadingBaton}), so refusals are
+ *       still answered, and the server-to-client direction is independent. When
  *       the queue is full, a frame holding requests is not queued and its requests are answered
  *       with -32004; a notification or response waits for room (backpressure), since it cannot be
  *       answered and must not be lost. One frame larger than the bound passes when the queue is
