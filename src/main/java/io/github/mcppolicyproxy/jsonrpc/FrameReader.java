@@ -38,6 +38,7 @@ public final class FrameReader {
   private static final long ONES = 0x0101010101010101L;
   private static final long HIGH_BITS = 0x8080808080808080L;
   private static final int CHUNK = 64 * 1024;
+  private static final int SMALL_READ = 8 * 1024;
   /**
    * A line longer than this is kept as a list of segments of this size and copied once, into an
    * array of its exact length, when it ends: a frame of N bytes costs at most about 2N while it is
@@ -106,7 +107,10 @@ public final class FrameReader {
     long total = 0;
     while (true) {
       if (chunkPos == chunkLen) {
-        int n = in.read(chunk, 0, CHUNK);
+        // Between frames, ask for what fits the JDK's stack buffer (8 KiB): a larger read mallocs
+        // and frees a native buffer of its size, per read, in FileInputStream. Inside a long line,
+        // 64 KiB at a time.
+        int n = in.read(chunk, 0, lineLen == 0 && segments.isEmpty() ? SMALL_READ : CHUNK);
         if (n < 0) {
           chunkPos = chunkLen = 0;
           if (skipping) {
