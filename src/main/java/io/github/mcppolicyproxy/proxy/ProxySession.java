@@ -128,8 +128,11 @@ public final class ProxySession {
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending(), r -> judges.get().quota().refund(r),
-        config.refundOnUpstreamFailure());
+    InFlight.Refunds refunds = r -> judges.get().quota().refund(r);
+    this.inFlight = new InFlight(config.maxPending(), refunds, config.refundOnUpstreamFailure(),
+        new TaskTracker(refunds, config.refundOnUpstreamFailure(), config.clock(),
+            config.sessionId(), log::appendEvent, config.stderr(), TaskTracker.DEFAULT_MAX,
+            TaskTracker.DEFAULT_MAX_AGE));
     this.replies = new Replies(mapper);
   }
 
@@ -289,6 +292,7 @@ public final class ProxySession {
     // closing and draining is one step: a request the client pump records later is refused there
     List<InFlight.Pending> waiting = inFlight.close(message, data);
     waiting.forEach(inFlight::upstreamFailed); // it died before answering: their quota goes back
+    inFlight.tasks().upstreamGone(); // and its tasks died with it
     for (InFlight.Pending p : waiting) {
       try {
         toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));

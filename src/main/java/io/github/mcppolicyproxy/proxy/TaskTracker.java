@@ -1,0 +1,248 @@
+package io.github.mcppolicyproxy.proxy;
+
+import io.github.mcppolicyproxy.audit.LogEvent;
+import io.github.mcppolicyproxy.jsonrpc.JsonId;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * Forwarded {@code tools/call}s that the upstream answered with a task instead of a result: the
+ * call does not end with that answer, so its quota reservation and its log record follow the task
+ * until a terminal status is seen ({@code tasks/get}, {@code tasks/result}, {@code tasks/cancel}
+ * answers, {@code notifications/tasks/status} or {@code notifications/tasks}). {@code completed}
+ * keeps the permits; {@code failed} and {@code cancelled} give them back like a call the upstream
+ * failed (unless refunds are off). A task that shows no terminal status within its {@code ttl}
+ * (capped at {@code maxAge}) ends as {@code expired} and keeps its permits, as do the oldest ones
+ * when more than {@code max} are open. Thread-safe; time comes from the injected clock.
+ */
+public final class TaskTracker {
+  /** Default bound on the tasks followed at once. */
+  public static final int DEFAULT_MAX = 1_000;
+  /** Default longest a task is followed, whatever its {@code ttl} (also for an unlimited one). */
+  public static final Duration DEFAULT_MAX_AGE = Duration.ofHours(24);
+  private static final String TOOLS_CALL = "tools/call";
+  /** The bound on remembered {@code tasks/*} requests (as many as may wait for the upstream). */
+  private static final int MAX_ASKED = 10_000;
+
+  /** A task being followed: the call that created it (with its reservation) and its deadline. */
+  private record Open(String taskId, InFlight.Pending call, Instant created, Instant expires) {}
+
+  private final InFlight.Refunds refunds;
+  private final boolean refundFailures;
+  private final Clock clock;
+  private final String session;
+  private final Consumer<LogEvent> log;
+  private final PrintStream stderr;
+  private final int max;
+  private final Duration maxAge;
+  private final Map<String, Open> open = new LinkedHashMap<>(); // guarded by this; oldest first
+  private final Map<String, String> asked = new LinkedHashMap<>(); // request key → task id; this
+
+  /**
+   * @param refunds gives back the reservation of a task that failed or was cancelled
+   * @param refundFailures false with {@code --no-refund}: every task keeps its permits
+   * @param log receives {@code task_created} and {@code task_ended} events
+   * @param max how many tasks are followed at once (the oldest ends as {@code expired} beyond)
+   * @param maxAge the longest a task is followed
+   */
+  public TaskTracker(InFlight.Refunds refunds, boolean refundFailures, Clock clock, String session,
+      Consumer<LogEvent> log, PrintStream stderr, int max, Duration maxAge) {
+    this.refunds = Objects.requireNonNull(refunds, "refunds");
+    this.refundFailures = refundFailures;
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.session = Objects.requireNonNull(session, "session");
+    this.log = Objects.requireNonNull(log, "log");
+    this.stderr = stderr; // null: no diagnostics
+    if (max < 1 || maxAge.isNegative() || maxAge.isZero()) {
+      throw new IllegalArgumentException("task bounds must be positive: " + max + " tasks, "
+          + maxAge);
+    }
+    this.max = max;
+    this.maxAge = maxAge;
+  }
+
+  /** A tracker that refunds but logs nowhere, with the default bounds (for tests and tools). */
+  static TaskTracker quiet(InFlight.Refunds refunds, boolean refundFailures) {
+    return new TaskTracker(refunds, refundFailures, Clock.systemUTC(), "", e -> { }, null,
+        DEFAULT_MAX, DEFAULT_MAX_AGE);
+  }
+
+  /**
+   * The client asks about a task ({@code tasks/get}, {@code tasks/result}, {@code tasks/cancel}) in
+   * the request {@code frame[from, to)}: remembered until answered, so that an answer that does not
+   * name its task (an error from {@code tasks/result}) still ends the right one.
+   */
+  public void asked(JsonId id, byte[] frame, int from, int to) {
+    String taskId = TaskFrames.requestedTaskId(frame, from, to);
+    if (taskId == null) {
+      return;
+    }
+    synchronized (this) {
+      if (open.containsKey(taskId)) {
+        asked.put(id.key(), taskId);
+        while (asked.size() > MAX_ASKED) {
+          asked.remove(asked.keySet().iterator().next());
+        }
+      }
+    }
+  }
+
+  /**
+   * Settles the answer to a forwarded {@code tools/call} or {@code tasks/*} request: an error to a
+   * call gives its permits back (as before tasks), a task answer starts following the task, a
+   * terminal status ends it. False for other requests (nothing done).
+   */
+  public boolean answered(InFlight.Pending p, byte[] frame) {
+    if (p == null || p.method() == null) {
+      return false;
+    }
+    boolean call = TOOLS_CALL.equals(p.method());
+    if (!call && !p.method().startsWith("tasks/")) {
+      return false;
+    }
+    TaskFrames.Read r = TaskFrames.response(frame);
+    if (call) {
+      if (r.error()) {
+        refund(p);
+      } else if (r.created()) {
+        created(p, r);
+      }
+      return true;
+    }
+    String requested;
+    synchronized (this) {
+      requested = asked.remove(p.id().key());
+    }
+    String taskId = requested != null ? requested : r.taskId();
+    switch (p.method()) {
+      case "tasks/result" -> end(taskId, r.error() ? "failed" : "completed");
+      case "tasks/get", "tasks/cancel" -> {
+        if (r.terminal()) {
+          end(taskId, r.status());
+        } else if (p.method().equals("tasks/cancel") && !r.error() && taskId != null) {
+          diag("the upstream acknowledged tasks/cancel of task " + taskId + "; its permits stay"
+              + " taken until it reports the task cancelled (or failed)");
+        }
+      }
+      default -> { }
+    }
+    return true;
+  }
+
+  /** A status notification of either revision: a terminal status ends its task. */
+  public void notified(byte[] frame) {
+    TaskFrames.Read r = TaskFrames.notification(frame);
+    if (r.terminal()) {
+      end(r.taskId(), r.status());
+    }
+  }
+
+  /** The tool of a followed task (for the redaction of its result), or null. */
+  public synchronized String tool(String taskId) {
+    Open o = taskId == null ? null : open.get(taskId);
+    return o == null ? null : o.call().tool();
+  }
+
+  /** The task a pending {@code tasks/*} request asks about, or null. */
+  public synchronized String taskOf(JsonId id) {
+    return id == null ? null : asked.get(id.key());
+  }
+
+  /** The upstream is gone and its tasks with it: each ends as {@code failed}. */
+  public void upstreamGone() {
+    List<String> ids;
+    synchronized (this) {
+      ids = List.copyOf(open.keySet());
+    }
+    ids.forEach(id -> end(id, "failed"));
+  }
+
+  /** Tasks followed now (after ending those past their deadline). */
+  public int open() {
+    sweep();
+    synchronized (this) {
+      return open.size();
+    }
+  }
+
+  private void created(InFlight.Pending p, TaskFrames.Read r) {
+    Instant now = clock.instant();
+    Duration ttl = r.ttlMs() == null || r.ttlMs() < 0 ? maxAge : Duration.ofMillis(r.ttlMs());
+    Instant expires = now.plus(ttl.compareTo(maxAge) > 0 ? maxAge : ttl);
+    String evicted = null;
+    synchronized (this) {
+      open.put(r.taskId(), new Open(r.taskId(), p, now, expires));
+      if (open.size() > max) {
+        evicted = open.keySet().iterator().next();
+      }
+    }
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("task_id", r.taskId());
+    d.put("status", r.status());
+    d.put("ttl_ms", r.ttlMs());
+    log.accept(LogEvent.about(now, session, p.id().raw(), p.tool(), "task_created", d));
+    if (evicted != null) {
+      end(evicted, "expired");
+    }
+    sweep();
+  }
+
+  /** Ends every task whose deadline has passed, as {@code expired}. */
+  private void sweep() {
+    Instant now = clock.instant();
+    List<String> due = new java.util.ArrayList<>();
+    synchronized (this) {
+      for (Iterator<Open> it = open.values().iterator(); it.hasNext(); ) {
+        Open o = it.next();
+        if (!now.isBefore(o.expires())) {
+          due.add(o.taskId());
+        }
+      }
+    }
+    due.forEach(id -> end(id, "expired"));
+  }
+
+  private void end(String taskId, String status) {
+    Open o;
+    synchronized (this) {
+      o = taskId == null ? null : open.remove(taskId);
+    }
+    if (o == null) {
+      return;
+    }
+    boolean give = ("failed".equals(status) || "cancelled".equals(status)) && refundFailures
+        && !o.call().reservation().isEmpty();
+    if (give) {
+      refunds.refund(o.call().reservation());
+    }
+    Instant now = clock.instant();
+    Map<String, Object> d = new LinkedHashMap<>();
+    d.put("task_id", taskId);
+    d.put("status", status);
+    d.put("permits", o.call().reservation().isEmpty() ? "none" : give ? "refunded" : "kept");
+    d.put("open_ms", Duration.between(o.created(), now).toMillis());
+    log.accept(LogEvent.about(now, session, o.call().id().raw(), o.call().tool(), "task_ended", d));
+    diag("task " + taskId + " of " + o.call().tool() + " (id " + o.call().id().raw() + ") ended "
+        + status + (give ? "; its permits were given back" : ""));
+  }
+
+  private void refund(InFlight.Pending p) {
+    if (refundFailures && !p.reservation().isEmpty()) {
+      refunds.refund(p.reservation());
+    }
+  }
+
+  private void diag(String message) {
+    if (stderr != null) {
+      stderr.println("mcp-policy-proxy: " + message);
+    }
+  }
+}
