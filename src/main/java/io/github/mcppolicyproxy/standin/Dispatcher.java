@@ -42,6 +42,7 @@ final class Dispatcher {
   private final ClientRequests clientRequests;
   private final ExecutorService workers;
   private final Map<String, Call> inFlight = new ConcurrentHashMap<>();
+  private final Tasks tasks;
 
   Dispatcher(ObjectMapper json, FrameWriter out, PrintStream err, JsonNode initializeResult,
       ToolCatalog catalog, AwsTools awsTools, FaultTools faultTools, StandInOptions options,
@@ -57,6 +58,7 @@ final class Dispatcher {
     this.testTools = options.testTools();
     this.clientRequests = Objects.requireNonNull(clientRequests, "clientRequests");
     this.workers = Objects.requireNonNull(workers, "workers");
+    this.tasks = new Tasks(json, out, options.taskNotifications());
   }
 
   /** Handles one received line; called on the reader thread only. */
@@ -114,6 +116,13 @@ final class Dispatcher {
       case "resources/list" -> call.result(emptyList("resources"));
       case "resources/templates/list" -> call.result(emptyList("resourceTemplates"));
       case "tools/call" -> toolCall(call);
+      case "tasks/get", "tasks/result", "tasks/cancel" -> {
+        if (options.tasks()) {
+          tasks.handle(call);
+        } else {
+          call.error(-32601, "Method not found", null);
+        }
+      }
       default -> {
         if (KNOWN_UNHANDLED.contains(call.request().method())) {
           call.error(-32601, "Method not found", null);
@@ -153,6 +162,14 @@ final class Dispatcher {
   }
 
   private void runTool(Call call, String tool, JsonNode arguments, boolean fault) throws InterruptedException {
+    if (options.tasks() && Tasks.wanted(call)) {
+      tasks.create(call, inner -> runToolNow(inner, tool, arguments, fault));
+    } else {
+      runToolNow(call, tool, arguments, fault);
+    }
+  }
+
+  private void runToolNow(Call call, String tool, JsonNode arguments, boolean fault) throws InterruptedException {
     try {
       if (fault) {
         faultTools.call(call, tool, arguments);

@@ -48,7 +48,7 @@ public final class StandInServer {
     } catch (IllegalArgumentException e) {
       errors.println("standin: " + e.getMessage());
       errors.println("usage: StandInServer [--record FILE] [--read-only] [--experimental-agent-scripts]"
-          + " [--no-healthomics-tool] [--test-tools] [--successor] [--page-size N] [--describe TOOL=TEXT] [--require-mutation-consent]"
+          + " [--no-healthomics-tool] [--test-tools] [--successor] [--tasks] [--task-notifications] [--page-size N] [--describe TOOL=TEXT] [--require-mutation-consent]"
           + " [--scenario " + String.join("|", StandInOptions.SCENARIOS) + "]");
       return 2;
     }
