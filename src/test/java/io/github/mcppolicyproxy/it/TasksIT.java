@@ -36,12 +36,16 @@ class TasksIT {
   Path dir;
 
   private ProxyProcess start(Path record, String... more) throws Exception {
+    return startIn("--tasks", record, more);
+  }
+
+  private ProxyProcess startIn(String mode, Path record, String... more) throws Exception {
     Path policy = ProxyProcess.write(dir, "policy.json", POLICY);
     List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
         dir.resolve("violations.jsonl").toString()));
     args.addAll(List.of(more));
     args.add("--");
-    args.addAll(ProxyProcess.standIn("--test-tools", "--tasks", "--record", record.toString()));
+    args.addAll(ProxyProcess.standIn("--test-tools", mode, "--record", record.toString()));
     return ProxyProcess.start(args);
   }
 
@@ -148,6 +152,21 @@ class TasksIT {
       JsonNode result = p.call(2, "tasks/result", "{\"taskId\":\"" + task(created) + "\"}");
       assertThat(result.path("error").path("code").asInt()).as(result.toString()).isEqualTo(-32000);
       JsonNode again = call(p, 3, "standin_rpc_error", "{\"code\":-32000}", LEGACY);
+      assertThat(again.path("result").path("task").isObject()).as(again.toString()).isTrue();
+    }
+  }
+
+  @Test
+  void aStatusNotificationThatATaskFailedGivesItsPermitBackWithoutPolling() throws Exception {
+    try (ProxyProcess p = startIn("--task-notifications", dir.resolve("received.jsonl"))) {
+      p.initialize();
+      JsonNode created = call(p, 1, "standin_rpc_error", "{\"code\":-32000}", LEGACY);
+      String id = task(created);
+      JsonNode n = p.next();
+      assertThat(n.path("method").asText()).as(n.toString()).isEqualTo("notifications/tasks/status");
+      assertThat(n.path("params").path("taskId").asText()).isEqualTo(id);
+      assertThat(n.path("params").path("status").asText()).isEqualTo("failed");
+      JsonNode again = call(p, 2, "standin_rpc_error", "{\"code\":-32000}", LEGACY);
       assertThat(again.path("result").path("task").isObject()).as(again.toString()).isTrue();
     }
   }
