@@ -20,6 +20,12 @@ final class TaskFrames {
           .maxStringLength(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE).build())
       .build();
   private static final String RELATED = "io.modelcontextprotocol/related-task";
+  /** For requests: a repeated member could be read one way here and another by the server. */
+  private static final JsonFactory STRICT = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+      .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(Integer.MAX_VALUE)
+          .maxStringLength(Integer.MAX_VALUE).maxNumberLength(Integer.MAX_VALUE).build())
+      .build();
 
   private TaskFrames() {}
 
@@ -50,14 +56,31 @@ final class TaskFrames {
     return read(frame, "params");
   }
 
-  /** The string {@code params.taskId} of a request in {@code frame[from, to)}, or null. */
+  /**
+   * The string {@code params.taskId} of a request in {@code frame[from, to)}; null when there is
+   * none or any member of the request is repeated (read to its end, so a repeat anywhere counts).
+   */
   static String requestedTaskId(byte[] frame, int from, int to) {
-    try (JsonParser p = FACTORY.createParser(frame, from, to - from)) {
-      if (p.nextToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "params")
-          || p.currentToken() != JsonToken.START_OBJECT || !JsonMembers.seek(p, "taskId")) {
+    String taskId = null;
+    try (JsonParser p = STRICT.createParser(frame, from, to - from)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
         return null;
       }
-      return p.currentToken() == JsonToken.VALUE_STRING ? p.getText() : null;
+      String n;
+      while ((n = p.nextFieldName()) != null) {
+        if (p.nextToken() == JsonToken.START_OBJECT && n.equals("params")) {
+          while ((n = p.nextFieldName()) != null) {
+            if (p.nextToken() == JsonToken.VALUE_STRING && n.equals("taskId")) {
+              taskId = p.getText();
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+      return taskId;
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -78,7 +78,8 @@ public final class TaskTracker {
   /**
    * The client asks about a task ({@code tasks/get}, {@code tasks/result}, {@code tasks/cancel}) in
    * the request {@code frame[from, to)}: remembered until answered, so that an answer that does not
-   * name its task (an error from {@code tasks/result}) still ends the right one.
+   * name its task (a {@code tasks/result} result without its related-task {@code _meta}) still
+   * ends the right one. A request whose params repeat a member is not remembered.
    */
   public void asked(JsonId id, byte[] frame, int from, int to) {
     String taskId = TaskFrames.requestedTaskId(frame, from, to);
@@ -98,7 +99,8 @@ public final class TaskTracker {
   /**
    * Settles the answer to a forwarded {@code tools/call} or {@code tasks/*} request: an error to a
    * call gives its permits back (as before tasks), a task answer starts following the task, a
-   * terminal status ends it. False for other requests (nothing done).
+   * terminal status ends it, a {@code tasks/result} result ends it as completed. False for other
+   * requests (nothing done).
    */
   public boolean answered(InFlight.Pending p, byte[] frame) {
     if (p == null || p.method() == null) {
@@ -121,9 +123,20 @@ public final class TaskTracker {
     synchronized (this) {
       requested = asked.remove(p.id().key());
     }
-    String taskId = requested != null ? requested : r.taskId();
+    // the server's word on which task it answered about wins; a request that named another one
+    // (the proxy and the server may read it differently) settles nothing
+    String taskId = r.taskId() != null ? r.taskId() : requested;
+    if (requested != null && !requested.equals(taskId)) {
+      return true;
+    }
     switch (p.method()) {
-      case "tasks/result" -> end(taskId, r.error() ? "failed" : "completed");
+      // an error says nothing sure about the task (a malformed request, a 2026-07-28 server that
+      // has no tasks/result): the task ends only when a status says so
+      case "tasks/result" -> {
+        if (!r.error()) {
+          end(taskId, "completed");
+        }
+      }
       case "tasks/get", "tasks/cancel" -> {
         if (r.terminal()) {
           end(taskId, r.status());
@@ -143,17 +156,6 @@ public final class TaskTracker {
     if (r.terminal()) {
       end(r.taskId(), r.status());
     }
-  }
-
-  /** The tool of a followed task (for the redaction of its result), or null. */
-  public synchronized String tool(String taskId) {
-    Open o = taskId == null ? null : open.get(taskId);
-    return o == null ? null : o.call().tool();
-  }
-
-  /** The task a pending {@code tasks/*} request asks about, or null. */
-  public synchronized String taskOf(JsonId id) {
-    return id == null ? null : asked.get(id.key());
   }
 
   /** The upstream is gone and its tasks with it: each ends as {@code failed}. */

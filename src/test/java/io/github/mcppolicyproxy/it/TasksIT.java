@@ -145,13 +145,17 @@ class TasksIT {
   }
 
   @Test
-  void aLegacyTaskResultErrorEndsTheTaskAsFailedAndRefunds() throws Exception {
+  void aLegacyTasksResultErrorKeepsThePermitUntilTasksGetShowsTheTaskFailed() throws Exception {
     try (ProxyProcess p = start(dir.resolve("received.jsonl"))) {
       p.initialize();
       JsonNode created = call(p, 1, "standin_rpc_error", "{\"code\":-32000}", LEGACY);
-      JsonNode result = p.call(2, "tasks/result", "{\"taskId\":\"" + task(created) + "\"}");
+      String id = task(created);
+      JsonNode result = p.call(2, "tasks/result", "{\"taskId\":\"" + id + "\"}");
       assertThat(result.path("error").path("code").asInt()).as(result.toString()).isEqualTo(-32000);
-      JsonNode again = call(p, 3, "standin_rpc_error", "{\"code\":-32000}", LEGACY);
+      assertThat(code(call(p, 3, "standin_rpc_error", "{\"code\":-32000}", LEGACY)))
+          .as("an error from tasks/result does not prove the task failed").isEqualTo("rate_limited");
+      assertThat(get(p, 4, id, "").path("result").path("status").asText()).isEqualTo("failed");
+      JsonNode again = call(p, 5, "standin_rpc_error", "{\"code\":-32000}", LEGACY);
       assertThat(again.path("result").path("task").isObject()).as(again.toString()).isTrue();
     }
   }

@@ -103,16 +103,39 @@ class TaskTrackerTest {
   }
 
   @Test
-  void aLegacyTaskEndsWithItsTasksResultAnswerEvenAnErrorThatNamesNoTask() {
+  void anErrorAnswerToTasksResultEndsNothingOnlyAStatusDoes() {
     TaskTracker t = tracker(true, 10);
     t.answered(call(1), b(LEGACY_TASK.formatted(1, "L1", "null")));
-    assertThat(t.open()).isEqualTo(1);
     ask(t, 2, "tasks/result", "L1");
+    // a failed task, a malformed request, or a 2026-07-28 server without tasks/result: unknown
     t.answered(request(2, "tasks/result"), b("""
-        {"jsonrpc":"2.0","id":2,"error":{"code":-32603,"message":"the tool failed"}}"""));
+        {"jsonrpc":"2.0","id":2,"error":{"code":-32601,"message":"Method not found"}}"""));
+    assertThat(t.open()).isEqualTo(1);
+    assertThat(refunded).isEmpty();
+    ask(t, 3, "tasks/get", "L1");
+    t.answered(request(3, "tasks/get"), b("""
+        {"jsonrpc":"2.0","id":3,"result":{"taskId":"L1","status":"failed","ttl":null}}"""));
     assertThat(t.open()).isZero();
     assertThat(refunded).containsExactly(TOOK);
     assertThat(events.get(1).details()).containsEntry("status", "failed");
+  }
+
+  @Test
+  void anAnswerAboutAnotherTaskThanTheOneRequestedSettlesNothing() {
+    TaskTracker t = tracker(true, 10);
+    t.answered(call(1), b(MODERN_TASK.formatted(1, "T1", "60000")));
+    t.answered(call(2), b(MODERN_TASK.formatted(2, "T2", "60000")));
+    // the proxy reads the first taskId, a server may read the last: such a request is not noted
+    byte[] dup = b("""
+        {"jsonrpc":"2.0","id":3,"method":"tasks/result","params":{"taskId":"T1","taskId":"T2"}}""");
+    t.asked(JsonId.ofNumber("3"), dup, 0, dup.length);
+    t.answered(request(3, "tasks/result"), b("""
+        {"jsonrpc":"2.0","id":3,"result":{"content":[],"isError":false}}"""));
+    ask(t, 4, "tasks/get", "T1");
+    t.answered(request(4, "tasks/get"), b("""
+        {"jsonrpc":"2.0","id":4,"result":{"resultType":"complete","taskId":"T2","status":"failed"}}"""));
+    assertThat(t.open()).isEqualTo(2);
+    assertThat(refunded).isEmpty();
   }
 
   @Test
