@@ -130,7 +130,10 @@ public final class ServerToClient implements Runnable {
         return;
       }
       case NOTIFICATION -> {
-        taskStatus(e, frame);
+        frame = taskStatus(e, frame);
+        if (frame == null) {
+          return;
+        }
         if (integrity != null) {
           send(frame); // the client hears of the change first; the proxy then lists for itself
           integrity.notification(e);
@@ -155,8 +158,11 @@ public final class ServerToClient implements Runnable {
       Envelope m = scanner.scan(el);
       switch (m.kind()) {
         case REQUEST, NOTIFICATION -> {
-          taskStatus(m, el);
-          kept.add(el);
+          byte[] t = taskStatus(m, el);
+          changed |= t != el;
+          if (t != null) {
+            kept.add(t);
+          }
         }
         case RESPONSE -> {
           InFlight.Pending p = inFlight.answered(m.id());
@@ -215,10 +221,21 @@ public final class ServerToClient implements Runnable {
         || p.method() != null && p.method().startsWith("tasks/")) ? guarded(frame, p) : frame;
   }
 
-  /** A task status notification (either revision) may end a task the proxy follows. */
-  private void taskStatus(Envelope e, byte[] frame) {
-    if (e.hasMethod("notifications/tasks/status") || e.hasMethod("notifications/tasks")) {
-      inFlight.tasks().notified(frame);
+  /**
+   * A task status notification (either revision) may end a task the proxy follows, and the
+   * result it may carry is redacted; null (dropped, reported) when it cannot be read for that.
+   */
+  private byte[] taskStatus(Envelope e, byte[] frame) {
+    if (!e.hasMethod("notifications/tasks/status") && !e.hasMethod("notifications/tasks")) {
+      return frame;
+    }
+    inFlight.tasks().notified(frame);
+    try {
+      return integrity == null ? frame : integrity.taskStatus(frame);
+    } catch (RuntimeException ex) {
+      diag("dropped a task status notification that could not be checked for secrets ("
+          + ex.getMessage() + ")");
+      return null;
     }
   }
 

@@ -174,4 +174,23 @@ class TasksIT {
       assertThat(again.path("result").path("task").isObject()).as(again.toString()).isTrue();
     }
   }
+
+  @Test
+  void aTaskResultReachesTheClientWithItsSecretsRedactedByTasksGetAndByNotification()
+      throws Exception {
+    String secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+    try (ProxyProcess p = startIn("--task-notifications", dir.resolve("received.jsonl"))) {
+      JsonNode created = call(p, 1, "standin_echo", "{\"SecretAccessKey\":\"" + secret + "\"}",
+          MODERN);
+      String id = task(created);
+      JsonNode n = p.next();
+      assertThat(n.path("method").asText()).as(n.toString()).isEqualTo("notifications/tasks");
+      assertThat(n.path("params").path("status").asText()).isEqualTo("completed");
+      assertThat(n.toString()).doesNotContain(secret).contains("SecretAccessKey");
+      JsonNode got = get(p, 2, id, "," + MODERN);
+      assertThat(got.path("result").path("status").asText()).isEqualTo("completed");
+      assertThat(got.toString()).doesNotContain(secret).contains("SecretAccessKey");
+    }
+    assertThat(String.join("\n", log())).contains("\"event\":\"redacted\"");
+  }
 }
