@@ -200,6 +200,7 @@ public final class ProxySession {
       // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
       // Upstream.stop closes it without waiting
       toServer.close();
+      inFlight.tasks().sessionEnded();
       summarize();
       log.close();
     }

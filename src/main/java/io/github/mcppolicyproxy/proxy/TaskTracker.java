@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  * keeps the permits; {@code failed} and {@code cancelled} give them back like a call the upstream
  * failed (unless refunds are off). A task that shows no terminal status within its {@code ttl}
  * (capped at {@code maxAge}) ends as {@code expired} and keeps its permits, as do the oldest ones
- * when more than {@code max} are open. Thread-safe; time comes from the injected clock.
+ * when more than {@code max} are open (deadlines are checked whenever a task is created, asked
+ * about or reported on). Thread-safe; time comes from the injected clock.
  */
 public final class TaskTracker {
   /** Default bound on the tasks followed at once. */
@@ -119,6 +120,7 @@ public final class TaskTracker {
       }
       return true;
     }
+    sweep();
     String requested;
     synchronized (this) {
       requested = asked.remove(p.id().key());
@@ -152,6 +154,7 @@ public final class TaskTracker {
 
   /** A status notification of either revision: a terminal status ends its task. */
   public void notified(byte[] frame) {
+    sweep();
     TaskFrames.Read r = TaskFrames.notification(frame);
     if (r.terminal()) {
       end(r.taskId(), r.status());
@@ -160,11 +163,23 @@ public final class TaskTracker {
 
   /** The upstream is gone and its tasks with it: each ends as {@code failed}. */
   public void upstreamGone() {
+    endAll("failed");
+  }
+
+  /**
+   * The session ends (the client closed; the upstream is stopped): each task still followed ends
+   * as {@code abandoned} and keeps its permits (nobody learns whether its work was done).
+   */
+  public void sessionEnded() {
+    endAll("abandoned");
+  }
+
+  private void endAll(String status) {
     List<String> ids;
     synchronized (this) {
       ids = List.copyOf(open.keySet());
     }
-    ids.forEach(id -> end(id, "failed"));
+    ids.forEach(id -> end(id, status));
   }
 
   /** Tasks followed now (after ending those past their deadline). */

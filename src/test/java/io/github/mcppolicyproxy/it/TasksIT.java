@@ -109,13 +109,16 @@ class TasksIT {
       JsonNode refused = call(p, 4, "standin_echo", "{\"marker\":\"second\"}", MODERN);
       assertThat(code(refused)).as(refused.toString()).isEqualTo("rate_limited");
       assertThat(refused.path("result").path("resultType").asText()).isEqualTo("complete");
+      p.closeStdin(); // the second rpc_error task was never asked about: abandoned at the end
+      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
     }
     String received = Files.readString(record, StandardCharsets.UTF_8);
     assertThat(received).contains("first").doesNotContain("second"); // a refusal creates no task
     String log = String.join("\n", log());
     assertThat(log).contains("\"event\":\"task_created\"").contains("\"status\":\"failed\"")
         .contains("\"permits\":\"refunded\"").contains("\"status\":\"completed\"")
-        .contains("\"permits\":\"kept\"").contains("\"code\":\"rate_limited\"");
+        .contains("\"permits\":\"kept\"").contains("\"code\":\"rate_limited\"")
+        .contains("\"status\":\"abandoned\"");
   }
 
   @Test

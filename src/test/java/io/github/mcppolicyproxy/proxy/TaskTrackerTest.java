@@ -225,4 +225,15 @@ class TaskTrackerTest {
     assertThat(t.open()).isZero();
     assertThat(refunded).containsExactly(TOOK);
   }
+
+  @Test
+  void whenTheSessionEndsItsOpenTasksAreAbandonedAndKeepTheirPermits() {
+    TaskTracker t = tracker(true, 10);
+    t.answered(call(1), b(LEGACY_TASK.formatted(1, "L1", "60000")));
+    t.sessionEnded();
+    assertThat(t.open()).isZero();
+    assertThat(refunded).isEmpty();
+    assertThat(events.get(1).details()).containsEntry("status", "abandoned")
+        .containsEntry("permits", "kept");
+  }
 }
