@@ -107,7 +107,11 @@ final class Dispatcher {
       case "ping", "logging/setLevel" -> call.result(NODES.objectNode());
       case "tools/list" -> {
         try {
-          call.result(catalog.page(params.path("cursor").isTextual() ? params.path("cursor").asText() : null));
+          ObjectNode page = catalog.page(params.path("cursor").isTextual() ? params.path("cursor").asText() : null);
+          if (call.modern()) { // a 2026-07-28 list result is cacheable: ttlMs and cacheScope are required
+            page.put("ttlMs", 60_000).put("cacheScope", "public");
+          }
+          call.result(page);
         } catch (IllegalArgumentException e) {
           call.error(-32602, e.getMessage(), null);
         }
