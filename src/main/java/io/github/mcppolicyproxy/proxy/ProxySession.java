@@ -152,6 +152,7 @@ public final class ProxySession {
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     integrity.upstream(toServer::offer);
+    inFlight.tasks().upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
         integrity);

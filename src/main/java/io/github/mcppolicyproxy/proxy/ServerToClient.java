@@ -108,8 +108,9 @@ public final class ServerToClient implements Runnable {
         return;
       }
       case RESPONSE -> {
-        if (integrity != null && integrity.offer(e, frame)) {
-          return; // the answer to the proxy's own tools/list
+        if (integrity != null && integrity.offer(e, frame)
+            || inFlight.tasks().offer(e.id(), frame)) {
+          return; // the answer to the proxy's own tools/list or tasks/get
         }
         InFlight.Pending p = inFlight.answered(e.id());
         if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {

@@ -19,7 +19,9 @@ import java.util.function.Consumer;
  * until a terminal status is seen ({@code tasks/get}, {@code tasks/result}, {@code tasks/cancel}
  * answers, {@code notifications/tasks/status} or {@code notifications/tasks}). {@code completed}
  * keeps the permits; {@code failed} and {@code cancelled} give them back like a call the upstream
- * failed (unless refunds are off). A task that shows no terminal status within its {@code ttl}
+ * failed (unless refunds are off). A 2026-07-28 {@code tasks/cancel} is only acknowledged, so the
+ * proxy then asks the upstream once for the task's status with its own {@code tasks/get} (whose
+ * answer it consumes). A task that shows no terminal status within its {@code ttl}
  * (capped at {@code maxAge}) ends as {@code expired} and keeps its permits, as do the oldest ones
  * when more than {@code max} are open (deadlines are checked whenever a task is created, asked
  * about or reported on). Thread-safe; time comes from the injected clock.
@@ -32,6 +34,9 @@ public final class TaskTracker {
   private static final String TOOLS_CALL = "tools/call";
   /** The bound on remembered {@code tasks/*} requests (as many as may wait for the upstream). */
   private static final int MAX_ASKED = 10_000;
+  private static final String REVISION = "io.modelcontextprotocol/protocolVersion";
+  private static final String CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
+  private static final String EXTENSION = "io.modelcontextprotocol/tasks";
 
   /** A task being followed: the call that created it (with its reservation) and its deadline. */
   private record Open(String taskId, InFlight.Pending call, Instant created, Instant expires) {}
@@ -46,6 +51,11 @@ public final class TaskTracker {
   private final Duration maxAge;
   private final Map<String, Open> open = new LinkedHashMap<>(); // guarded by this; oldest first
   private final Map<String, String> asked = new LinkedHashMap<>(); // request key → task id; this
+  private final Map<String, String> own = new LinkedHashMap<>(); // own request key → task id; this
+  private final String ownPrefix = "mcp-policy-proxy/tasks/" + java.util.UUID.randomUUID() + "/";
+  private final java.util.concurrent.atomic.AtomicLong ownIds =
+      new java.util.concurrent.atomic.AtomicLong();
+  private volatile java.util.function.Predicate<byte[]> upstream = f -> false;
 
   /**
    * @param refunds gives back the reservation of a task that failed or was cancelled
@@ -143,13 +153,66 @@ public final class TaskTracker {
         if (r.terminal()) {
           end(taskId, r.status());
         } else if (p.method().equals("tasks/cancel") && !r.error() && taskId != null) {
-          diag("the upstream acknowledged tasks/cancel of task " + taskId + "; its permits stay"
-              + " taken until it reports the task cancelled (or failed)");
+          confirm(taskId);
         }
       }
       default -> { }
     }
     return true;
+  }
+
+  /** Connects the way to the upstream's stdin: {@code offer} queues a frame or says it cannot. */
+  public void upstream(java.util.function.Predicate<byte[]> offer) {
+    this.upstream = Objects.requireNonNull(offer, "offer");
+  }
+
+  /**
+   * True for the answer to the proxy's own {@code tasks/get} (it is consumed, never passed on);
+   * a terminal status in it ends the task.
+   */
+  public boolean offer(JsonId id, byte[] frame) {
+    if (id == null || !id.key().startsWith("s:" + ownPrefix)) {
+      return false;
+    }
+    String taskId;
+    synchronized (this) {
+      taskId = own.remove(id.key());
+    }
+    TaskFrames.Read r = TaskFrames.response(frame);
+    if (taskId != null && r.terminal() && (r.taskId() == null || r.taskId().equals(taskId))) {
+      end(taskId, r.status());
+    } else if (taskId != null) {
+      diag("task " + taskId + " is " + (r.error() ? "unknown to the upstream's tasks/get" : "still "
+          + r.status()) + " after its cancel was acknowledged; its permits stay taken until a"
+          + " status ends it");
+    }
+    return true;
+  }
+
+  /**
+   * A 2026-07-28 {@code tasks/cancel} is only acknowledged (the work may still finish and its
+   * result be fetched), so the proxy asks the upstream once for the task's status itself.
+   */
+  private void confirm(String taskId) {
+    String key = ownPrefix + ownIds.incrementAndGet();
+    synchronized (this) {
+      if (!open.containsKey(taskId)) {
+        return;
+      }
+      own.put("s:" + key, taskId);
+      while (own.size() > MAX_ASKED) {
+        own.remove(own.keySet().iterator().next());
+      }
+    }
+    String frame = "{\"jsonrpc\":\"2.0\",\"id\":\"" + key + "\",\"method\":\"tasks/get\","
+        + "\"params\":{\"taskId\":\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder
+            .getInstance().quoteAsString(taskId)) + "\",\"_meta\":{\"" + REVISION
+        + "\":\"2026-07-28\",\"" + CAPABILITIES + "\":{\"extensions\":{\"" + EXTENSION
+        + "\":{}}}}}}";
+    if (!upstream.test(frame.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      diag("could not ask the upstream for the status of task " + taskId + " after its cancel"
+          + " (queue full); its permits stay taken until a status ends it");
+    }
   }
 
   /** A status notification of either revision: a terminal status ends its task. */

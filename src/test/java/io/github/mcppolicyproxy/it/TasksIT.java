@@ -196,4 +196,39 @@ class TasksIT {
     }
     assertThat(String.join("\n", log())).contains("\"event\":\"redacted\"");
   }
+
+  /**
+   * A 2026-07-28 cancel is only acknowledged; the proxy asks the upstream for the task's status
+   * itself (its own tasks/get, whose answer the client never sees) and refunds once it is cancelled.
+   */
+  @Test
+  void aModernCancelGivesThePermitBackOnceTheUpstreamReportsTheTaskCancelled() throws Exception {
+    try (ProxyProcess p = start(dir.resolve("received.jsonl"))) {
+      JsonNode created = call(p, 1, "standin_sleep", "{\"millis\":60000}", MODERN);
+      String id = task(created);
+      JsonNode ack = p.call(2, "tasks/cancel", "{\"taskId\":\"" + id + "\"," + MODERN + "}");
+      assertThat(ack.path("result").path("resultType").asText()).as(ack.toString())
+          .isEqualTo("complete");
+      long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      JsonNode next;
+      int n = 3;
+      do { // the refund follows the proxy's own round trip to the upstream
+        p.send("{\"jsonrpc\":\"2.0\",\"id\":" + n + ",\"method\":\"tools/call\",\"params\":"
+            + "{\"name\":\"standin_sleep\",\"arguments\":{\"millis\":1}," + MODERN + "}}");
+        next = p.next();
+        assertThat(next.path("id").isInt()).as("only answers to the client's own requests: " + next)
+            .isTrue();
+        n++;
+      } while ("rate_limited".equals(code(next)) && System.nanoTime() < end && sleep());
+      assertThat(next.path("result").path("resultType").asText()).as(next.toString())
+          .isEqualTo("task");
+    }
+    assertThat(String.join("\n", log())).contains("\"status\":\"cancelled\"")
+        .contains("\"permits\":\"refunded\"");
+  }
+
+  private static boolean sleep() throws InterruptedException {
+    Thread.sleep(100);
+    return true;
+  }
 }

@@ -150,23 +150,55 @@ class TaskTrackerTest {
   }
 
   @Test
-  void aCancelConfirmedByTheUpstreamRefundsAnAcknowledgementAloneDoesNot() {
+  void aLegacyCancelAnsweredWithTheCancelledTaskRefunds() {
     TaskTracker t = tracker(true, 10);
     t.answered(call(1), b(LEGACY_TASK.formatted(1, "L1", "60000")));
     ask(t, 2, "tasks/cancel", "L1");
     t.answered(request(2, "tasks/cancel"), b("""
         {"jsonrpc":"2.0","id":2,"result":{"taskId":"L1","status":"cancelled"}}"""));
     assertThat(refunded).containsExactly(TOOK);
+    assertThat(events.get(1).details()).containsEntry("status", "cancelled");
+  }
 
-    t.answered(call(3), b(MODERN_TASK.formatted(3, "M3", "60000")));
-    ask(t, 4, "tasks/cancel", "M3");
-    t.answered(request(4, "tasks/cancel"), b("""
-        {"jsonrpc":"2.0","id":4,"result":{"resultType":"complete"}}"""));
-    assertThat(t.open()).as("the server may still finish the work").isEqualTo(1);
+  @Test
+  void aModernCancelAcknowledgementMakesTheProxyAskTheStatusOnceOnlyCancelledRefunds()
+      throws Exception {
+    TaskTracker t = tracker(true, 10);
+    List<byte[]> sent = new ArrayList<>();
+    t.upstream(sent::add);
+    t.answered(call(1), b(MODERN_TASK.formatted(1, "M1", "60000")));
+    t.answered(call(2), b(MODERN_TASK.formatted(2, "M2", "60000")));
+    for (String task : List.of("M1", "M2")) {
+      ask(t, 10 + sent.size(), "tasks/cancel", task);
+      t.answered(request(10 + sent.size(), "tasks/cancel"), b("""
+          {"jsonrpc":"2.0","id":%d,"result":{"resultType":"complete"}}""".formatted(10 + sent.size())));
+    }
+    assertThat(sent).hasSize(2);
+    assertThat(refunded).as("an acknowledgement alone: the work may still finish").isEmpty();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    com.fasterxml.jackson.databind.JsonNode get = json.readTree(sent.get(0));
+    assertThat(get.path("method").asText()).isEqualTo("tasks/get");
+    assertThat(get.path("params").path("taskId").asText()).isEqualTo("M1");
+    assertThat(get.at("/params/_meta/io.modelcontextprotocol~1protocolVersion").asText())
+        .isEqualTo("2026-07-28");
+    JsonId own1 = JsonId.ofString(json.writeValueAsString(get.path("id").asText()),
+        get.path("id").asText());
+    JsonId own2 = JsonId.ofString(json.writeValueAsString(json.readTree(sent.get(1)).path("id")
+        .asText()), json.readTree(sent.get(1)).path("id").asText());
+
+    assertThat(t.offer(own1, b("""
+        {"jsonrpc":"2.0","id":"x","result":{"resultType":"complete","taskId":"M1","status":"cancelled"}}""")))
+        .as("the proxy's own answer is consumed").isTrue();
+    assertThat(refunded).containsExactly(TOOK);
+    assertThat(t.offer(own2, b("""
+        {"jsonrpc":"2.0","id":"y","result":{"resultType":"complete","taskId":"M2","status":"working"}}""")))
+        .isTrue();
+    assertThat(t.open()).as("still working: followed until a status ends it").isEqualTo(1);
     t.notified(b("""
-        {"jsonrpc":"2.0","method":"notifications/tasks","params":{"taskId":"M3","status":"cancelled"}}"""));
-    assertThat(t.open()).isZero();
-    assertThat(refunded).hasSize(2);
+        {"jsonrpc":"2.0","method":"notifications/tasks","params":{"taskId":"M2","status":"completed"}}"""));
+    assertThat(refunded).hasSize(1);
+    assertThat(t.offer(JsonId.ofNumber("7"), b("{}"))).as("a client's answer is not the proxy's")
+        .isFalse();
   }
 
   @Test
