@@ -46,6 +46,18 @@ final class TaskFrames {
     }
   }
 
+  /** A 2026-07-28 {@code tasks/get} of {@code taskId} with the string id {@code id}. */
+  static byte[] modernGet(String id, String taskId) {
+    com.fasterxml.jackson.core.io.JsonStringEncoder quote =
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance();
+    return ("{\"jsonrpc\":\"2.0\",\"id\":\"" + new String(quote.quoteAsString(id))
+        + "\",\"method\":\"tasks/get\",\"params\":{\"taskId\":\""
+        + new String(quote.quoteAsString(taskId)) + "\",\"_meta\":{\"io.modelcontextprotocol/"
+        + "protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientCapabilities\":"
+        + "{\"extensions\":{\"io.modelcontextprotocol/tasks\":{}}}}}}")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   /** Reads a response ({@code result} or {@code error}); {@link Read#NOTHING} when unreadable. */
   static Read response(byte[] frame) {
     return read(frame, "result");

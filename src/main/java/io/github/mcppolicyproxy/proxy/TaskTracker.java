@@ -6,12 +6,14 @@ import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Forwarded {@code tools/call}s that the upstream answered with a task instead of a result: the
@@ -34,9 +36,6 @@ public final class TaskTracker {
   private static final String TOOLS_CALL = "tools/call";
   /** The bound on remembered {@code tasks/*} requests (as many as may wait for the upstream). */
   private static final int MAX_ASKED = 10_000;
-  private static final String REVISION = "io.modelcontextprotocol/protocolVersion";
-  private static final String CAPABILITIES = "io.modelcontextprotocol/clientCapabilities";
-  private static final String EXTENSION = "io.modelcontextprotocol/tasks";
 
   /** A task being followed: the call that created it (with its reservation) and its deadline. */
   private record Open(String taskId, InFlight.Pending call, Instant created, Instant expires) {}
@@ -52,10 +51,9 @@ public final class TaskTracker {
   private final Map<String, Open> open = new LinkedHashMap<>(); // guarded by this; oldest first
   private final Map<String, String> asked = new LinkedHashMap<>(); // request key → task id; this
   private final Map<String, String> own = new LinkedHashMap<>(); // own request key → task id; this
-  private final String ownPrefix = "mcp-policy-proxy/tasks/" + java.util.UUID.randomUUID() + "/";
-  private final java.util.concurrent.atomic.AtomicLong ownIds =
-      new java.util.concurrent.atomic.AtomicLong();
-  private volatile java.util.function.Predicate<byte[]> upstream = f -> false;
+  private final String ownPrefix = "mcp-policy-proxy/tasks/" + UUID.randomUUID() + "/";
+  private final AtomicLong ownIds = new AtomicLong();
+  private volatile Predicate<byte[]> upstream = f -> false;
 
   /**
    * @param refunds gives back the reservation of a task that failed or was cancelled
@@ -99,11 +97,16 @@ public final class TaskTracker {
     }
     synchronized (this) {
       if (open.containsKey(taskId)) {
-        asked.put(id.key(), taskId);
-        while (asked.size() > MAX_ASKED) {
-          asked.remove(asked.keySet().iterator().next());
-        }
+        remember(asked, id.key(), taskId);
       }
+    }
+  }
+
+  /** Puts {@code key} in {@code map}, dropping the oldest entries beyond {@link #MAX_ASKED}. */
+  private static void remember(Map<String, String> map, String key, String taskId) {
+    map.put(key, taskId);
+    while (map.size() > MAX_ASKED) {
+      map.remove(map.keySet().iterator().next());
     }
   }
 
@@ -162,7 +165,7 @@ public final class TaskTracker {
   }
 
   /** Connects the way to the upstream's stdin: {@code offer} queues a frame or says it cannot. */
-  public void upstream(java.util.function.Predicate<byte[]> offer) {
+  public void upstream(Predicate<byte[]> offer) {
     this.upstream = Objects.requireNonNull(offer, "offer");
   }
 
@@ -199,17 +202,9 @@ public final class TaskTracker {
       if (!open.containsKey(taskId)) {
         return;
       }
-      own.put("s:" + key, taskId);
-      while (own.size() > MAX_ASKED) {
-        own.remove(own.keySet().iterator().next());
-      }
+      remember(own, "s:" + key, taskId);
     }
-    String frame = "{\"jsonrpc\":\"2.0\",\"id\":\"" + key + "\",\"method\":\"tasks/get\","
-        + "\"params\":{\"taskId\":\"" + new String(com.fasterxml.jackson.core.io.JsonStringEncoder
-            .getInstance().quoteAsString(taskId)) + "\",\"_meta\":{\"" + REVISION
-        + "\":\"2026-07-28\",\"" + CAPABILITIES + "\":{\"extensions\":{\"" + EXTENSION
-        + "\":{}}}}}}";
-    if (!upstream.test(frame.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+    if (!upstream.test(TaskFrames.modernGet(key, taskId))) {
       diag("could not ask the upstream for the status of task " + taskId + " after its cancel"
           + " (queue full); its permits stay taken until a status ends it");
     }
@@ -278,14 +273,10 @@ public final class TaskTracker {
   /** Ends every task whose deadline has passed, as {@code expired}. */
   private void sweep() {
     Instant now = clock.instant();
-    List<String> due = new java.util.ArrayList<>();
+    List<String> due;
     synchronized (this) {
-      for (Iterator<Open> it = open.values().iterator(); it.hasNext(); ) {
-        Open o = it.next();
-        if (!now.isBefore(o.expires())) {
-          due.add(o.taskId());
-        }
-      }
+      due = open.values().stream().filter(o -> !now.isBefore(o.expires())).map(Open::taskId)
+          .toList();
     }
     due.forEach(id -> end(id, "expired"));
   }
