@@ -267,6 +267,9 @@ public final class TaskTracker {
     if (evicted != null) {
       end(evicted, "expired");
     }
+    if (r.terminal()) {
+      end(r.taskId(), r.status()); // created already ended: nothing to follow
+    }
     sweep();
   }
 

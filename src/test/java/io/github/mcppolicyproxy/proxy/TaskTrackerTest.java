@@ -268,4 +268,14 @@ class TaskTrackerTest {
     assertThat(events.get(1).details()).containsEntry("status", "abandoned")
         .containsEntry("permits", "kept");
   }
+
+  @Test
+  void aTaskCreatedAlreadyFailedEndsAtOnce() {
+    TaskTracker t = tracker(true, 10);
+    t.answered(call(1), b("""
+        {"jsonrpc":"2.0","id":1,"result":{"resultType":"task","taskId":"F","status":"failed",\
+        "ttlMs":1000}}"""));
+    assertThat(t.open()).isZero();
+    assertThat(refunded).containsExactly(TOOK);
+  }
 }
