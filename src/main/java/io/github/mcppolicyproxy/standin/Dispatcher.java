@@ -216,7 +216,12 @@ final class Dispatcher {
     ObjectNode result = NODES.objectNode().put("resultType", "complete");
     result.putArray("supportedVersions").add(Call.MODERN_REVISION).add("2025-11-25").add("2025-06-18")
         .add("2025-03-26").add("2024-11-05");
-    result.set("capabilities", initializeResult.path("capabilities").deepCopy());
+    ObjectNode capabilities = initializeResult.path("capabilities").deepCopy();
+    if (options.tasks()) { // 2026-07-28: tasks are an extension
+      capabilities.remove("tasks");
+      capabilities.putObject("extensions").putObject("io.modelcontextprotocol/tasks");
+    }
+    result.set("capabilities", capabilities);
     result.set("instructions", initializeResult.path("instructions").deepCopy());
     result.put("ttlMs", 60_000);
     result.put("cacheScope", "public");

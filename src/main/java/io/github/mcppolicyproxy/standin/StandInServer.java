@@ -76,6 +76,12 @@ public final class StandInServer {
       initializeResult = ((com.fasterxml.jackson.databind.node.ObjectNode) initializeResult.deepCopy())
           .put("instructions", "Stand-in for the AWS MCP Server (tools prefixed aws___).");
     }
+    if (options.tasks()) { // 2025-11-25: task-augmented tools/call, cancellable
+      initializeResult = initializeResult.deepCopy();
+      ((com.fasterxml.jackson.databind.node.ObjectNode) initializeResult.path("capabilities"))
+          .putObject("tasks").<com.fasterxml.jackson.databind.node.ObjectNode>set("cancel",
+              json.createObjectNode()).putObject("requests").putObject("tools").putObject("call");
+    }
     Dispatcher dispatcher = new Dispatcher(json, frames, errors, initializeResult,
         catalog,
         new AwsTools(Recordings.load(json), clientRequests, options, region),

@@ -92,6 +92,9 @@ class TasksIT {
   void aModernTaskThatFailsGivesItsPermitBackOneThatCompletesKeepsIt() throws Exception {
     Path record = dir.resolve("received.jsonl");
     try (ProxyProcess p = start(record)) {
+      JsonNode discover = p.call(0, "server/discover", "{" + MODERN + "}");
+      assertThat(discover.at("/result/capabilities/extensions").has("io.modelcontextprotocol/tasks"))
+          .as(discover.toString()).isTrue();
       JsonNode created = call(p, 1, "standin_rpc_error", "{\"code\":-32603}", MODERN);
       assertThat(created.path("result").path("resultType").asText()).as(created.toString())
           .isEqualTo("task");
@@ -126,7 +129,8 @@ class TasksIT {
     for (boolean refund : new boolean[] {true, false}) {
       Path record = dir.resolve("received-" + refund + ".jsonl");
       try (ProxyProcess p = refund ? start(record) : start(record, "--no-refund")) {
-        p.initialize();
+        assertThat(p.initialize().at("/result/capabilities/tasks/requests/tools/call").isObject())
+            .isTrue();
         JsonNode created = call(p, 1, "standin_sleep", "{\"millis\":60000}", LEGACY);
         String id = task(created);
         assertThat(created.path("result").path("task").path("status").asText()).isEqualTo("working");
