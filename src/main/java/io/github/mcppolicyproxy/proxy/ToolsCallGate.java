@@ -52,10 +52,6 @@ final class ToolsCallGate {
         this(continuationKey, null, Quota.Reservation.NONE, null);
       }
 
-      Forward(String continuationKey, byte[] replacement) {
-        this(continuationKey, replacement, Quota.Reservation.NONE, null);
-      }
-
       Forward(String continuationKey, Quota.Reservation reservation) {
         this(continuationKey, null, reservation, null);
       }
@@ -298,8 +294,8 @@ final class ToolsCallGate {
     diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
         + " input");
     continuations.approved(continuationKey);
-    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame())
-        .of(call.tool());
+    InputRequiredApprovals.Result.Forward f = (InputRequiredApprovals.Result.Forward) r;
+    return new Outcome.Forward(continuationKey, f.frame(), f.reservation(), call.tool());
   }
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */
