@@ -336,6 +336,9 @@ public final class ClientToServer implements Runnable {
     if (!track(e, out)) {
       return;
     }
+    if (e.isRequest() && e.method() != null && e.method().startsWith("tasks/")) {
+      inFlight.tasks().asked(e.id(), frame, from, to); // its answer may end a task (TaskTracker)
+    }
     out.forward.add(Outgoing.of(slice(frame, from, to), e));
   }
 

@@ -128,8 +128,11 @@ public final class ProxySession {
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending(), r -> judges.get().quota().refund(r),
-        config.refundOnUpstreamFailure());
+    InFlight.Refunds refunds = r -> judges.get().quota().refund(r);
+    this.inFlight = new InFlight(config.maxPending(), refunds, config.refundOnUpstreamFailure(),
+        new TaskTracker(refunds, config.refundOnUpstreamFailure(), config.clock(),
+            config.sessionId(), log::appendEvent, config.stderr(), TaskTracker.DEFAULT_MAX,
+            TaskTracker.DEFAULT_MAX_AGE));
     this.replies = new Replies(mapper);
   }
 
@@ -149,13 +152,14 @@ public final class ProxySession {
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     integrity.upstream(toServer::offer);
+    inFlight.tasks().upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
         integrity);
     ListChangedCapability declare = new ListChangedCapability();
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(this::hiddenNow), answers.replies(), config.maxFrameBytes(),
+        new ToolsListFilter(this::hiddenNow, livePolicy), answers.replies(), config.maxFrameBytes(),
         config.stderr(), frame -> {
           warmUpNow.countDown(); // the first answer is on its way: start-up is over
           return livePolicy ? declare.declare(frame) : frame;
@@ -197,6 +201,7 @@ public final class ProxySession {
       // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
       // Upstream.stop closes it without waiting
       toServer.close();
+      inFlight.tasks().sessionEnded();
       summarize();
       log.close();
     }
@@ -289,6 +294,7 @@ public final class ProxySession {
     // closing and draining is one step: a request the client pump records later is refused there
     List<InFlight.Pending> waiting = inFlight.close(message, data);
     waiting.forEach(inFlight::upstreamFailed); // it died before answering: their quota goes back
+    inFlight.tasks().upstreamGone(); // and its tasks died with it
     for (InFlight.Pending p : waiting) {
       try {
         toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));

@@ -20,6 +20,11 @@
  * frames); when the answer or the timeout arrives, exactly the held bytes are forwarded, or the
  * refusal is answered, from the thread that delivered it.
  *
+ * <p>A forwarded call the upstream answers with a task (2026-07-28 tasks extension, or the
+ * experimental tasks of 2025-11-25) does not end there: {@link TaskTracker} keeps its quota
+ * reservation and logs the task until a terminal status passes (a failed or cancelled task is
+ * refunded like a call the upstream failed).
+ *
  * <h2>Limits</h2>
  *
  * <ul>
@@ -50,6 +55,9 @@
  *       SIGTERM and, 500 ms later, SIGKILL. On SIGTERM/SIGINT the same runs from a shutdown hook;
  *       the upstream's stdin is closed without waiting, so a write stuck on a full pipe cannot stall
  *       it.
+ *   <li><b>Tasks followed</b> ({@link TaskTracker}): at most 1,000 at once, each for its
+ *       {@code ttl} and at most 24 hours; beyond either it ends as {@code expired} and keeps its
+ *       permits.
  *   <li><b>Violation log</b>: a refusal is answered only after its line was written to the file;
  *       if that fails, the whole record goes to stderr after
  *       {@code mcp-policy-proxy: VIOLATION-LOG-UNWRITTEN } and the answer is still sent. The file is
