@@ -1,0 +1,124 @@
+package io.github.mcppolicyproxy.telemetry;
+
+import io.github.mcppolicyproxy.audit.LogEvent;
+import io.github.mcppolicyproxy.audit.Violation;
+import io.github.mcppolicyproxy.audit.ViolationLog;
+import io.github.mcppolicyproxy.process.Upstream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * Telemetry on: the four streams are watched by {@link LineTap}s feeding a {@link CallTracker},
+ * and the violation log tells it each refusal. The frames pass unchanged; what is measured is
+ * read from copies of their first bytes.
+ */
+final class TappedTelemetry implements Telemetry {
+  private final CallTracker tracker;
+  private final CallSinkCloser closer;
+
+  /** Closes the sink once. */
+  private interface CallSinkCloser {
+    void close();
+  }
+
+  TappedTelemetry(CallTracker tracker, CallSink sink) {
+    this.tracker = Objects.requireNonNull(tracker, "tracker");
+    Objects.requireNonNull(sink, "sink");
+    boolean[] closed = {false};
+    this.closer = () -> {
+      synchronized (closed) {
+        if (closed[0]) {
+          return;
+        }
+        closed[0] = true;
+      }
+      tracker.close();
+      sink.close(CLOSE_TIMEOUT);
+    };
+  }
+
+  @Override
+  public InputStream fromClient(InputStream in) {
+    return LineTap.watch(in, (b, n, t) -> tracker.fromClient(FrameFacts.of(b, n), t),
+        tracker.nanos());
+  }
+
+  @Override
+  public OutputStream toClient(OutputStream out) {
+    return LineTap.watch(out, (b, n, t) -> tracker.toClient(FrameFacts.of(b, n), t),
+        tracker.nanos());
+  }
+
+  @Override
+  public Upstream upstream(Upstream upstream) {
+    OutputStream stdin = LineTap.watch(upstream.stdin(),
+        (b, n, t) -> tracker.toUpstream(FrameFacts.of(b, n), t), tracker.nanos());
+    InputStream stdout = LineTap.watch(upstream.stdout(),
+        (b, n, t) -> tracker.fromUpstream(FrameFacts.of(b, n), t), tracker.nanos());
+    return new Upstream() {
+      @Override
+      public OutputStream stdin() {
+        return stdin;
+      }
+
+      @Override
+      public InputStream stdout() {
+        return stdout;
+      }
+
+      @Override
+      public OptionalInt awaitExit(Duration timeout) throws InterruptedException {
+        return upstream.awaitExit(timeout);
+      }
+
+      @Override
+      public int stop(Duration grace) throws InterruptedException {
+        return upstream.stop(grace);
+      }
+
+      @Override
+      public List<String> stderrTail() {
+        return upstream.stderrTail();
+      }
+    };
+  }
+
+  @Override
+  public ViolationLog log(ViolationLog log) {
+    return new ViolationLog() {
+      @Override
+      public boolean append(Violation v) {
+        try {
+          tracker.refused(v);
+        } catch (RuntimeException e) {
+          // telemetry only
+        }
+        return log.append(v);
+      }
+
+      @Override
+      public boolean appendEvent(LogEvent e) {
+        return log.appendEvent(e);
+      }
+
+      @Override
+      public boolean healthy() {
+        return log.healthy();
+      }
+
+      @Override
+      public void close() {
+        log.close();
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    closer.close();
+  }
+}
