@@ -25,7 +25,7 @@ final class TappedTelemetry implements Telemetry {
     void close();
   }
 
-  TappedTelemetry(CallTracker tracker, CallSink sink) {
+  TappedTelemetry(CallTracker tracker, CallSink sink, java.io.PrintStream stderr) {
     this.tracker = Objects.requireNonNull(tracker, "tracker");
     Objects.requireNonNull(sink, "sink");
     boolean[] closed = {false};
@@ -36,8 +36,11 @@ final class TappedTelemetry implements Telemetry {
         }
         closed[0] = true;
       }
+      long t = System.nanoTime();
       tracker.close();
       sink.close(CLOSE_TIMEOUT);
+      stderr.println("mcp-policy-proxy: telemetry flushed in "
+          + (System.nanoTime() - t) / 1_000_000 + " ms");
     };
   }
 

@@ -67,27 +67,29 @@ public interface Telemetry {
   Duration CLOSE_TIMEOUT = Duration.ofMillis(1500);
 
   /**
-   * Telemetry for one session sent as {@code settings} say, on the OpenTelemetry SDK (loaded here,
-   * by name). When the SDK cannot start, says so on {@code stderr} and returns {@link #OFF}: metrics
-   * never stop the proxy.
+   * Telemetry for one session sent as {@code settings} say, on the OpenTelemetry SDK, which is
+   * loaded by name and started on a thread of its own (start-up does not wait for it). When it
+   * cannot start, {@code stderr} says so and the calls are not recorded: metrics never stop the
+   * proxy.
    */
   static Telemetry start(TelemetrySettings settings, String sessionId, Clock clock,
       PrintStream stderr) {
-    CallSink sdk;
-    try {
-      sdk = (CallSink) Class.forName(OTEL_SINK).getConstructor(TelemetrySettings.class)
-          .newInstance(settings);
-    } catch (InvocationTargetException e) {
-      stderr.println("mcp-policy-proxy: telemetry is off: " + e.getCause());
-      return OFF;
-    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
-      stderr.println("mcp-policy-proxy: telemetry is off: " + e);
-      return OFF;
-    }
-    stderr.println("mcp-policy-proxy: sending metrics and traces to " + settings.endpoint()
-        + " (OTLP/HTTP) as service " + settings.serviceName());
-    CallSink sink = new AsyncSink(sdk);
     settings.notes().forEach(n -> stderr.println("mcp-policy-proxy: telemetry: " + n));
-    return new TappedTelemetry(new CallTracker(sessionId, sink, clock, System::nanoTime), sink);
+    CallSink sink = new AsyncSink(() -> {
+      try {
+        CallSink sdk = (CallSink) Class.forName(OTEL_SINK)
+            .getConstructor(TelemetrySettings.class).newInstance(settings);
+        stderr.println("mcp-policy-proxy: sending metrics and traces to " + settings.endpoint()
+            + " (OTLP/HTTP) as service " + settings.serviceName());
+        return sdk;
+      } catch (InvocationTargetException e) {
+        stderr.println("mcp-policy-proxy: telemetry is off: " + e.getCause());
+      } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+        stderr.println("mcp-policy-proxy: telemetry is off: " + e);
+      }
+      return null;
+    });
+    return new TappedTelemetry(new CallTracker(sessionId, sink, clock, System::nanoTime), sink,
+        stderr);
   }
 }

@@ -56,15 +56,23 @@ class TelemetryIT {
 
   /** An allowed and a refused call; returns the milliseconds from closing stdin to the exit. */
   private static long twoCallsThenExit(ProxyProcess p) throws Exception {
+    return callsThenExit(p, 1);
+  }
+
+  /** {@code pairs} allowed and refused calls, ids 2, 3, 4, ...; then the exit, as above. */
+  private static long callsThenExit(ProxyProcess p, int pairs) throws Exception {
     p.initialize(Duration.ofSeconds(60));
-    p.send(call(2, "suggest_aws_commands", "{\"query\":\"list buckets\"}", PARENT_1));
-    JsonNode allowed = p.answerTo(2);
-    assertThat(allowed.path("result").path("isError").asBoolean()).as(allowed.toString())
-        .isFalse();
-    p.send(call(3, "call_aws", "{\"cli_command\":\"aws s3 ls\"}", PARENT_2));
-    JsonNode refused = p.answerTo(3);
-    assertThat(refused.path("result").path("isError").asBoolean()).as(refused.toString())
-        .isTrue();
+    for (int i = 0; i < pairs; i++) {
+      p.send(call(2 + 2 * i, "suggest_aws_commands", "{\"query\":\"list buckets\"}",
+          PARENT_1));
+      JsonNode allowed = p.answerTo(2 + 2 * i);
+      assertThat(allowed.path("result").path("isError").asBoolean()).as(allowed.toString())
+          .isFalse();
+      p.send(call(3 + 2 * i, "call_aws", "{\"cli_command\":\"aws s3 ls\"}", PARENT_2));
+      JsonNode refused = p.answerTo(3 + 2 * i);
+      assertThat(refused.path("result").path("isError").asBoolean()).as(refused.toString())
+          .isTrue();
+    }
     long closed = System.nanoTime();
     p.closeStdin();
     assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
@@ -77,16 +85,22 @@ class TelemetryIT {
         ProxyProcess p = ProxyProcess.start(args("--otlp-endpoint", otlp.url()),
             Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=it,team=sec%20ops"),
             List.of())) {
-      long exitMs = twoCallsThenExit(p);
+      long exitMs = callsThenExit(p, 5);
       System.out.println("TelemetryIT: exit " + exitMs + " ms after stdin closed (collector up)");
       assertThat(otlp.requests).as(p.stderr()).allMatch(r -> r.startsWith("POST /v1/")
           && r.endsWith("application/x-protobuf"));
 
       List<Span> spans = otlp.spans();
-      assertThat(spans).as(p.stderr()).hasSize(2);
+      assertThat(spans).as(p.stderr()).hasSize(10);
+      spans.stream().sorted(java.util.Comparator.comparingLong(Span::getStartTimeUnixNano))
+          .forEach(s -> System.out.printf("TelemetryIT: span %s id %s: %.2f ms%n", s.getName(),
+              OtlpReceiver.attributes(s.getAttributesList()).get("jsonrpc.request.id"),
+              (s.getEndTimeUnixNano() - s.getStartTimeUnixNano()) / 1e6));
       Span allowed = spans.stream().filter(s -> s.getName().equals(
-          "tools/call suggest_aws_commands")).findFirst().orElseThrow();
-      Span refused = spans.stream().filter(s -> s.getName().equals("tools/call call_aws"))
+          "tools/call suggest_aws_commands") && "2".equals(OtlpReceiver.attributes(
+              s.getAttributesList()).get("jsonrpc.request.id"))).findFirst().orElseThrow();
+      Span refused = spans.stream().filter(s -> s.getName().equals("tools/call call_aws")
+          && "3".equals(OtlpReceiver.attributes(s.getAttributesList()).get("jsonrpc.request.id")))
           .findFirst().orElseThrow();
       for (Span s : spans) {
         assertThat(OtlpReceiver.hex(s.getTraceId())).isEqualTo(TRACE);
@@ -127,12 +141,12 @@ class TelemetryIT {
             d.getAsInt(), Math::max); // cumulative: the last export holds the total
       }));
       assertThat(byToolAndCode).containsExactlyInAnyOrderEntriesOf(Map.of(
-          "suggest_aws_commands/allowed", 1L, "call_aws/denied", 1L));
+          "suggest_aws_commands/allowed", 5L, "call_aws/denied", 5L));
       List<Metric> added = otlp.metrics("mcp_policy_proxy.added_duration");
       assertThat(added).isNotEmpty();
       long count = added.get(added.size() - 1).getHistogram().getDataPointsList().stream()
           .mapToLong(d -> d.getCount()).sum();
-      assertThat(count).isEqualTo(2);
+      assertThat(count).isEqualTo(10);
       assertThat(added.get(added.size() - 1).getUnit()).isEqualTo("s");
       added.get(added.size() - 1).getHistogram().getDataPointsList().forEach(d ->
           System.out.printf("TelemetryIT: added time %s: count %d, sum %.3f ms%n",
@@ -181,6 +195,8 @@ class TelemetryIT {
       try (ProxyProcess p = ProxyProcess.start(args("--otlp-endpoint",
           "http://127.0.0.1:" + silent.getLocalPort()))) {
         dead = twoCallsThenExit(p);
+        assertThat(p.stderr()).as("one line per failed export, no stack trace")
+            .contains("mcp-policy-proxy: telemetry: ").doesNotContain("\tat ");
       }
       System.out.println("TelemetryIT: exit after stdin closed: " + baseline + " ms without"
           + " telemetry, " + dead + " ms with a collector that never answers");

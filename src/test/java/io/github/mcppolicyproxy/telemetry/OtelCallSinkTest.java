@@ -45,7 +45,6 @@ class OtelCallSinkTest {
       assertThat(OtlpReceiver.attributes(spans.get(0).getAttributesList()))
           .containsEntry("mcp.protocol.version", "2026-07-28");
       assertThat(otlp.metrics("mcp_policy_proxy.decisions")).isNotEmpty();
-      assertThat(ms).isLessThan(Telemetry.CLOSE_TIMEOUT.toMillis());
     }
   }
 

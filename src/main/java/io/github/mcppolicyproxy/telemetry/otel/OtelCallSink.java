@@ -78,6 +78,10 @@ public final class OtelCallSink implements CallSink {
     }
   };
 
+  /** Held: java.util.logging keeps loggers only weakly. */
+  private static final java.util.logging.Logger SDK_LOG =
+      java.util.logging.Logger.getLogger("io.opentelemetry");
+
   private final SdkTracerProvider tracerProvider;
   private final SdkMeterProvider meterProvider;
   private final Tracer tracer;
@@ -87,6 +91,7 @@ public final class OtelCallSink implements CallSink {
 
   /** Starts the SDK for {@code settings}; nothing is sent until a call finishes. */
   public OtelCallSink(TelemetrySettings settings) {
+    oneLineWarnings();
     io.opentelemetry.api.common.AttributesBuilder resource = Attributes.builder()
         .put(AttributeKey.stringKey("service.name"), settings.serviceName());
     settings.resource().forEach((k, v) -> resource.put(AttributeKey.stringKey(k), v));
@@ -177,6 +182,35 @@ public final class OtelCallSink implements CallSink {
     } catch (RuntimeException e) {
       // telemetry never fails a call
     }
+  }
+
+  /**
+   * The SDK reports a failed export through java.util.logging with a stack trace; an operator gets
+   * one line on stderr instead (the SDK already throttles them).
+   */
+  private static synchronized void oneLineWarnings() {
+    if (!SDK_LOG.getUseParentHandlers()) {
+      return;
+    }
+    SDK_LOG.setUseParentHandlers(false);
+    java.util.logging.SimpleFormatter text = new java.util.logging.SimpleFormatter();
+    SDK_LOG.addHandler(new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        if (r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          Throwable t = r.getThrown();
+          System.err.println("mcp-policy-proxy: telemetry: " + text.formatMessage(r)
+              + (t == null ? "" : " (" + t.getClass().getSimpleName() + ": " + t.getMessage()
+                  + ")"));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    });
   }
 
   @Override
