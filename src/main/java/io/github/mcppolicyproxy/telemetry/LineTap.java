@@ -93,7 +93,9 @@ final class LineTap {
       public int read() throws IOException {
         int c = super.read();
         if (c >= 0) {
-          tap.feed(new byte[] {(byte) c}, 0, 1);
+          synchronized (tap) { // a standby thread may take over reading
+            tap.feed(new byte[] {(byte) c}, 0, 1);
+          }
         }
         return c;
       }
