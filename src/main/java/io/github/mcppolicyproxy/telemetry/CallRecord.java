@@ -13,7 +13,8 @@ package io.github.mcppolicyproxy.telemetry;
  * @param forwarded true when the call reached the upstream
  * @param traceparent the client's W3C trace context from {@code params._meta}, or null
  * @param tracestate its {@code tracestate}, or null
- * @param protocolVersion the revision named in the request's {@code _meta}, or null
+ * @param protocolVersion the revision named in the request's {@code _meta}, else the one the
+ *     {@code initialize} answer named, or null
  * @param startEpochNanos when the proxy read the request
  * @param endEpochNanos when the proxy wrote the answer (or the session ended without one)
  * @param addedNanos the proxy's own time: read to answered for a call the proxy answered; read

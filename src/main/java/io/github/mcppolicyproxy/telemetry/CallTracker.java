@@ -27,6 +27,8 @@ final class CallTracker {
   private final Clock clock;
   private final LongSupplier nanos;
   private final Map<String, Open> open = new HashMap<>();
+  private volatile String initializeKey; // the client's initialize request, until answered
+  private volatile String negotiated; // the revision the initialize answer names
 
   private static final class Open {
     final FrameFacts request;
@@ -34,6 +36,7 @@ final class CallTracker {
     final long startEpochNanos;
     long sentNanos = -1;
     long upstreamAnsweredNanos = -1;
+    CallRecord answered; // answered before its write to the upstream was told: waits for it
     String code;
     boolean enforced = true;
 
@@ -58,6 +61,9 @@ final class CallTracker {
   /** A frame the proxy read from the client at {@code t}. */
   synchronized void fromClient(List<FrameFacts> frame, long t) {
     for (FrameFacts f : frame) {
+      if (f.isRequest() && "initialize".equals(f.method())) {
+        initializeKey = f.idKey();
+      }
       if (f.isRequest() && TOOLS_CALL.equals(f.method()) && open.size() < MAX_OPEN) {
         Instant now = clock.instant();
         open.put(f.idKey(), new Open(f, t, now.getEpochSecond() * 1_000_000_000L + now.getNano()));
@@ -65,12 +71,26 @@ final class CallTracker {
     }
   }
 
-  /** A frame the proxy wrote to the upstream at {@code t}. */
-  synchronized void toUpstream(List<FrameFacts> frame, long t) {
+  /**
+   * A frame the proxy wrote to the upstream, told at {@code t} after its flush: the upstream may
+   * have answered, and the client heard the answer, before this is told.
+   */
+  void toUpstream(List<FrameFacts> frame, long t) {
     for (FrameFacts f : frame) {
-      Open o = f.isRequest() && TOOLS_CALL.equals(f.method()) ? open.get(f.idKey()) : null;
-      if (o != null && o.sentNanos < 0) {
-        o.sentNanos = t;
+      CallRecord done = null;
+      synchronized (this) {
+        Open o = f.isRequest() && TOOLS_CALL.equals(f.method()) ? open.get(f.idKey()) : null;
+        if (o != null && o.sentNanos < 0) {
+          o.sentNanos = o.upstreamAnsweredNanos >= 0 ? Math.min(t, o.upstreamAnsweredNanos) : t;
+          if (o.answered != null) {
+            open.remove(f.idKey());
+            done = finish(o, o.answered.endEpochNanos() - o.startEpochNanos + o.startNanos,
+                o.answered.errorType(), o.answered.errorMessage());
+          }
+        }
+      }
+      if (done != null) {
+        sink.record(done);
       }
     }
   }
@@ -79,22 +99,32 @@ final class CallTracker {
   synchronized void fromUpstream(List<FrameFacts> frame, long t) {
     for (FrameFacts f : frame) {
       Open o = f.answer() && f.idKey() != null ? open.get(f.idKey()) : null;
-      if (o != null && o.sentNanos >= 0 && o.upstreamAnsweredNanos < 0) {
+      if (o != null && o.upstreamAnsweredNanos < 0) {
         o.upstreamAnsweredNanos = t;
       }
     }
   }
 
-  /** A frame the proxy wrote to the client at {@code t}: an answer ends its call. */
+  /** A frame the proxy wrote to the client, told at {@code t} after its flush: an answer ends its call. */
   void toClient(List<FrameFacts> frame, long t) {
     for (FrameFacts f : frame) {
-      Open o;
-      synchronized (this) {
-        o = f.answer() && f.idKey() != null ? open.remove(f.idKey()) : null;
+      if (f.answer() && f.protocolVersion() != null && f.idKey() != null
+          && f.idKey().equals(initializeKey)) {
+        negotiated = f.protocolVersion();
       }
-      if (o != null) {
-        String error = f.errorCode() != null ? f.errorCode() : f.toolError() ? "tool_error" : null;
-        sink.record(finish(o, t, error, f.errorMessage()));
+      String error = f.errorCode() != null ? f.errorCode() : f.toolError() ? "tool_error" : null;
+      CallRecord done = null;
+      synchronized (this) {
+        Open o = f.answer() && f.idKey() != null ? open.get(f.idKey()) : null;
+        if (o != null && o.upstreamAnsweredNanos >= 0 && o.sentNanos < 0) {
+          o.answered = finish(o, t, error, f.errorMessage()); // its write is told next
+        } else if (o != null) {
+          open.remove(f.idKey());
+          done = finish(o, t, error, f.errorMessage());
+        }
+      }
+      if (done != null) {
+        sink.record(done);
       }
     }
   }
@@ -118,13 +148,14 @@ final class CallTracker {
     }
     long t = nanos.getAsLong();
     for (Open o : left) {
-      sink.record(finish(o, t, "no_answer", null));
+      sink.record(o.answered != null ? o.answered : finish(o, t, "no_answer", null));
     }
   }
 
   private CallRecord finish(Open o, long t, String errorType, String errorMessage) {
-    boolean forwarded = o.sentNanos >= 0;
+    boolean forwarded = o.sentNanos >= 0 || o.upstreamAnsweredNanos >= 0;
     long added = !forwarded ? t - o.startNanos
+        : o.sentNanos < 0 ? t - o.upstreamAnsweredNanos // provisional: see toClient
         : (o.sentNanos - o.startNanos) + (o.upstreamAnsweredNanos >= 0
             ? t - o.upstreamAnsweredNanos : 0);
     // a call held for a person and then forwarded was allowed; a monitor-mode refusal keeps its code
@@ -132,7 +163,8 @@ final class CallTracker {
         : forwarded ? "allowed" : "not_forwarded";
     FrameFacts r = o.request;
     return new CallRecord(r.tool(), r.idText(), sessionId, decision, o.enforced, forwarded,
-        r.traceparent(), r.tracestate(), r.protocolVersion(), o.startEpochNanos,
+        r.traceparent(), r.tracestate(),
+        r.protocolVersion() != null ? r.protocolVersion() : negotiated, o.startEpochNanos,
         o.startEpochNanos + (t - o.startNanos), Math.max(0, added), errorType, errorMessage);
   }
 

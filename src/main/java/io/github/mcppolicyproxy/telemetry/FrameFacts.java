@@ -20,7 +20,8 @@ import java.util.List;
  * @param tool {@code params.name}
  * @param traceparent {@code params._meta.traceparent}
  * @param tracestate {@code params._meta.tracestate}
- * @param protocolVersion {@code params._meta["io.modelcontextprotocol/protocolVersion"]}
+ * @param protocolVersion {@code params._meta["io.modelcontextprotocol/protocolVersion"]} of a
+ *     request, or {@code result.protocolVersion} of an answer (the one to {@code initialize})
  * @param errorCode the code of a JSON-RPC error answer, as written
  * @param errorMessage its message
  * @param toolError true for a result with {@code isError: true}
@@ -144,6 +145,8 @@ public record FrameFacts(String idKey, String idText, String method, String tool
         JsonToken t = p.nextToken();
         if (name.equals("isError")) {
           toolError = t == JsonToken.VALUE_TRUE;
+        } else if (name.equals("protocolVersion") && t == JsonToken.VALUE_STRING) {
+          protocolVersion = p.getText();
         } else {
           p.skipChildren();
         }

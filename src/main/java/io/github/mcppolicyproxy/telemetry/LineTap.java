@@ -10,7 +10,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Watches a newline-delimited stream of frames passing through: every complete line is handed to a
- * {@link Listener} with the time it passed (read; or written and flushed), the bytes untouched. Only the
+ * {@link Listener} with the time its line end passed (read, or written), the bytes untouched;
+ * a written line is told only after the flush that sends it, so watching never delays it. Only the
  * first {@link #KEPT} bytes of a line are kept (a frame is read leniently, see
  * {@link FrameFacts}). A listener that throws is ignored: watching never fails the stream.
  */
@@ -26,6 +27,7 @@ final class LineTap {
   private final Listener listener;
   private final LongSupplier nanos;
   private final java.util.List<byte[]> written; // null: lines are told at once (reading)
+  private final java.util.List<Long> writtenAt = new java.util.ArrayList<>(1);
   private byte[] buf = new byte[4096];
   private int length;
 
@@ -35,16 +37,16 @@ final class LineTap {
     this.written = untilFlush ? new java.util.ArrayList<>(1) : null;
   }
 
-  /** Tells the lines written since the last flush, now that they reached the stream below. */
+  /** Tells the lines written since the last flush, with their times, now that they are sent. */
   void flushed() {
     if (written == null || written.isEmpty()) {
       return;
     }
-    long t = nanos.getAsLong();
-    for (byte[] line : written) {
-      tell(line, line.length, t);
+    for (int i = 0; i < written.size(); i++) {
+      tell(written.get(i), written.get(i).length, writtenAt.get(i));
     }
     written.clear();
+    writtenAt.clear();
   }
 
   private void tell(byte[] line, int n, long t) {
@@ -64,6 +66,7 @@ final class LineTap {
         start = i + 1;
         if (written != null) {
           written.add(Arrays.copyOf(buf, length));
+          writtenAt.add(nanos.getAsLong()); // handed to the stream; the flush follows at once
         } else {
           tell(buf, length, nanos.getAsLong());
         }

@@ -117,6 +117,7 @@ class TelemetryIT {
           .containsEntry("jsonrpc.request.id", "2")
           .containsEntry("mcp.session.id", "sess-otel")
           .containsEntry("network.transport", "pipe")
+          .containsEntry("mcp.protocol.version", "2025-06-18")
           .containsEntry("mcp_policy_proxy.decision", "allowed")
           .containsEntry("mcp_policy_proxy.forwarded", "true")
           .doesNotContainKey("error.type");

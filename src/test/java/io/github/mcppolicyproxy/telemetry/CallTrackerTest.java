@@ -62,6 +62,22 @@ class CallTrackerTest {
   }
 
   @Test
+  void anUpstreamThatAnswersBeforeTheWriteIsToldStillMakesAForwardedCall() {
+    // the write to the upstream is told after its flush; the answer may overtake that
+    tracker.fromClient(f(call("1", "read")), 1_000);
+    tracker.fromUpstream(f("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"), 50_000);
+    tracker.toClient(f("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"), 50_400);
+    assertThat(sink).as("waits for the write to be told").isEmpty();
+    tracker.toUpstream(f(call("1", "read")), 60_000);
+    assertThat(sink).singleElement().satisfies(c -> {
+      assertThat(c.decision()).isEqualTo("allowed");
+      assertThat(c.forwarded()).isTrue();
+      assertThat(c.addedNanos()).isEqualTo((50_000 - 1_000) + 400);
+      assertThat(c.endEpochNanos() - c.startEpochNanos()).isEqualTo(49_400);
+    });
+  }
+
+  @Test
   void aRefusedCallTakesItsCodeFromTheLogAndAllItsTimeIsTheProxys() {
     tracker.fromClient(f(call("\"r-1\"", "rm")), 1_000);
     tracker.refused(refusal("\"r-1\"", Code.DENIED, true));
@@ -90,6 +106,23 @@ class CallTrackerTest {
     assertThat(sink).extracting(CallRecord::decision, CallRecord::enforced)
         .containsExactly(org.assertj.core.groups.Tuple.tuple("allowed", true),
             org.assertj.core.groups.Tuple.tuple("rate_limited", false));
+  }
+
+  @Test
+  void theRevisionIsTheOneTheInitializeAnswerNamedUnlessTheRequestNamesItsOwn() {
+    tracker.fromClient(f("{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":"
+        + "{\"protocolVersion\":\"2025-11-25\"}}"), 0);
+    tracker.toClient(f("{\"jsonrpc\":\"2.0\",\"id\":0,\"result\":{\"protocolVersion\":"
+        + "\"2025-06-18\",\"capabilities\":{}}}"), 1);
+    tracker.fromClient(f(call("1", "read")), 2);
+    tracker.toClient(f("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}"), 3);
+    tracker.fromClient(f("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+        + "{\"name\":\"x\",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":"
+        + "\"2026-07-28\"}}}"), 4);
+    tracker.toClient(f("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"resultType\":"
+        + "\"complete\"}}"), 5);
+    assertThat(sink).extracting(CallRecord::protocolVersion)
+        .containsExactly("2025-06-18", "2026-07-28");
   }
 
   @Test
