@@ -18,30 +18,15 @@ import java.util.OptionalInt;
  */
 final class TappedTelemetry implements Telemetry {
   private final CallTracker tracker;
-  private final CallSinkCloser closer;
-
-  /** Closes the sink once. */
-  private interface CallSinkCloser {
-    void close();
-  }
+  private final CallSink sink;
+  private final java.io.PrintStream stderr;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
 
   TappedTelemetry(CallTracker tracker, CallSink sink, java.io.PrintStream stderr) {
     this.tracker = Objects.requireNonNull(tracker, "tracker");
-    Objects.requireNonNull(sink, "sink");
-    boolean[] closed = {false};
-    this.closer = () -> {
-      synchronized (closed) {
-        if (closed[0]) {
-          return;
-        }
-        closed[0] = true;
-      }
-      long t = System.nanoTime();
-      tracker.close();
-      sink.close(CLOSE_TIMEOUT);
-      stderr.println("mcp-policy-proxy: telemetry flushed in "
-          + (System.nanoTime() - t) / 1_000_000 + " ms");
-    };
+    this.sink = Objects.requireNonNull(sink, "sink");
+    this.stderr = Objects.requireNonNull(stderr, "stderr");
   }
 
   @Override
@@ -122,6 +107,13 @@ final class TappedTelemetry implements Telemetry {
 
   @Override
   public void close() {
-    closer.close();
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    long t = System.nanoTime();
+    tracker.close();
+    sink.close(CLOSE_TIMEOUT);
+    stderr.println("mcp-policy-proxy: telemetry flushed in " + (System.nanoTime() - t) / 1_000_000
+        + " ms");
   }
 }
