@@ -56,7 +56,7 @@ public final class LogFollower {
   /**
    * The last {@code n} lines of the log as it is now that {@code wanted} accepts (all of them when
    * {@code n} is negative), the rotated files ({@code LOG.1}, {@code LOG.2}, ...) included, oldest
-   * first; following then starts at the end of {@code LOG}. Empty while there is no file.
+   * first; following then starts at the end of {@code LOG} (or waits for it to appear).
    */
   public Deque<String> last(int n, Predicate<String> wanted) throws IOException {
     return last(n, wanted, null);
@@ -71,6 +71,9 @@ public final class LogFollower {
       throws IOException {
     Deque<String> kept = new ArrayDeque<>();
     if (!open()) {
+      if (n != 0) { // moved away by hand, say: the rotated files still count; LOG is awaited
+        new RotatedBacklog(path).prepend(null, n, wanted, notBefore, kept);
+      }
       return kept;
     }
     readAvailable(line -> {

@@ -32,17 +32,19 @@ final class RotatedBacklog {
 
   /**
    * Puts in front of {@code kept} the lines {@code wanted} accepts from the files rotated before
-   * the file with key {@code newest}, until {@code kept} holds {@code n} lines ({@code n}
+   * the file with key {@code newest} (null: no {@code LOG}, so from {@code LOG.1} on), until
+   * {@code kept} holds {@code n} lines ({@code n}
    * negative: all of them). A file last modified before {@code notBefore} (when given) ends the
    * walk: its records, and those of every older file, are older.
    */
   void prepend(Object newest, int n, Predicate<String> wanted, Instant notBefore,
       Deque<String> kept) throws IOException {
-    Object newer = Objects.requireNonNull(newest, "newest");
+    Object newer = newest;
     int missing = 0;
     for (int guard = 0; guard < 10 * LogFollower.MAX_ROTATED && (n < 0 || kept.size() < n);
         guard++) {
-      int k = newer.equals(LogFollower.keyOf(log)) ? 0 : LogFollower.indexOf(log, newer);
+      int k = newer == null || newer.equals(LogFollower.keyOf(log)) ? 0
+          : LogFollower.indexOf(log, newer);
       if (k < 0 || k >= LogFollower.MAX_ROTATED) {
         return; // the file we stand on was rotated out of reach: nothing older is left
       }
@@ -59,7 +61,7 @@ final class RotatedBacklog {
       try (FileChannel c = FileChannel.open(older, StandardOpenOption.READ)) {
         Path newerAt = k == 0 ? log : LogRotation.rotated(log, k);
         if (!olderKey.equals(LogFollower.keyOf(older))
-            || !newer.equals(LogFollower.keyOf(newerAt))) {
+            || !java.util.Objects.equals(newer, LogFollower.keyOf(newerAt))) {
           continue; // rotated while opening: look again
         }
         if (notBefore != null

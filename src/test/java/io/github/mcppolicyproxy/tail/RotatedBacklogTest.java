@@ -129,6 +129,19 @@ class RotatedBacklogTest {
   }
 
   @Test
+  void aLogMovedAwayLeavesTheRotatedFilesAndFollowingWaitsForTheNextLog() throws Exception {
+    writer.close();
+    java.nio.file.Files.move(log, dir.resolve("elsewhere.jsonl")); // record 12 went with it
+    LogFollower f = new LogFollower(log, Duration.ofMillis(10));
+    assertThat(last(f, 3, i -> true, null)).containsExactly(9, 10, 11);
+    f.step(l -> followed.add(l));
+    assertThat(followed).isEmpty();
+    java.nio.file.Files.writeString(log, "{\"request_id\":\"13\"}\n", UTF_8);
+    f.step(l -> followed.add(l));
+    assertThat(followed).extracting(RotatedBacklogTest::id).containsExactly(13);
+  }
+
+  @Test
   void aLogThatNeverRotatedIsReadAlone() throws Exception {
     Path plain = dir.resolve("plain.jsonl");
     Files.writeString(plain, "{\"request_id\":\"1\"}\n{\"request_id\":\"2\"}\n", UTF_8);
