@@ -199,6 +199,20 @@ final class Commands {
             + refusalStyle);
         return Cli.EXIT_USAGE;
       }
+      java.util.Optional<TelemetrySettings> telemetrySettings;
+      try {
+        telemetrySettings = TelemetrySettings.resolve(otlpEndpoint, System.getenv());
+      } catch (IllegalArgumentException e) {
+        if (otlpEndpoint != null) {
+          stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+          ObjectMapper m = Wiring.mapper();
+          startFailure(m).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+              + " start: " + e.getMessage(), m.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
+          return Cli.EXIT_USAGE;
+        }
+        stderr.println("mcp-policy-proxy: telemetry is off: " + e.getMessage());
+        telemetrySettings = java.util.Optional.empty();
+      }
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
       // null: the bundled policy, which cannot change; a file is watched (and SIGHUP reloads it)
@@ -240,18 +254,6 @@ final class Commands {
       } catch (IllegalArgumentException e) {
         stderr.println("mcp-policy-proxy: " + e.getMessage());
         return Cli.EXIT_USAGE;
-      }
-      java.util.Optional<TelemetrySettings> telemetrySettings;
-      try {
-        telemetrySettings = TelemetrySettings.resolve(otlpEndpoint, System.getenv());
-      } catch (IllegalArgumentException e) {
-        if (otlpEndpoint != null) {
-          stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
-          log.close();
-          return Cli.EXIT_USAGE;
-        }
-        stderr.println("mcp-policy-proxy: telemetry is off: " + e.getMessage());
-        telemetrySettings = java.util.Optional.empty();
       }
       java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
       try {

@@ -185,6 +185,19 @@ class TelemetryIT {
   }
 
   @Test
+  void anEndpointThatIsNotAUrlIsNamedToTheClientAndNothingStarts() throws Exception {
+    try (ProxyProcess p = ProxyProcess.start(args("--otlp-endpoint", "localhost:4318"))) {
+      JsonNode error = p.initialize(Duration.ofSeconds(60)).path("error");
+      assertThat(error.path("code").asInt()).isEqualTo(-32010);
+      assertThat(error.path("message").asText()).contains("--otlp-endpoint")
+          .contains("localhost:4318");
+      assertThat(p.waitFor(Duration.ofSeconds(20))).isEqualTo(2);
+      assertThat(p.stderr()).doesNotContain("upstream pid");
+    }
+    assertThat(dir.resolve("v.jsonl")).doesNotExist();
+  }
+
+  @Test
   void aCollectorThatNeverAnswersHurtsNoCallAndDelaysTheExitByLittle() throws Exception {
     // a listening socket that never accepts: connections hang in the backlog, no answer ever comes
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
