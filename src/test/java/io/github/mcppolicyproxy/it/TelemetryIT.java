@@ -157,6 +157,43 @@ class TelemetryIT {
   }
 
   @Test
+  void manyCallsInFlightAtOnceGiveOneSpanEachWithTheRightDecision() throws Exception {
+    int n = 40;
+    try (OtlpReceiver otlp = new OtlpReceiver();
+        ProxyProcess p = ProxyProcess.start(args("--otlp-endpoint", otlp.url()))) {
+      p.initialize(Duration.ofSeconds(60));
+      StringBuilder all = new StringBuilder();
+      for (int i = 0; i < n; i++) {
+        all.append(i % 2 == 0
+            ? call(100 + i, "suggest_aws_commands", "{\"query\":\"q" + i + "\"}", PARENT_1)
+            : call(100 + i, "call_aws", "{\"cli_command\":\"aws s3 ls\"}", PARENT_2))
+            .append('\n');
+      }
+      p.sendBytes(all.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      java.util.Set<Integer> answered = new java.util.HashSet<>();
+      while (answered.size() < n) {
+        JsonNode a = p.next();
+        if (!a.has("method")) {
+          answered.add(a.path("id").asInt());
+        }
+      }
+      p.closeStdin();
+      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+      List<Span> spans = otlp.spans();
+      assertThat(spans).as(p.stderr()).hasSize(n);
+      for (Span s : spans) {
+        Map<String, String> a = OtlpReceiver.attributes(s.getAttributesList());
+        int id = Integer.parseInt(a.get("jsonrpc.request.id"));
+        boolean allowed = id % 2 == 0;
+        assertThat(a).as("call %d", id)
+            .containsEntry("mcp_policy_proxy.decision", allowed ? "allowed" : "denied")
+            .containsEntry("mcp_policy_proxy.forwarded", Boolean.toString(allowed));
+        assertThat(OtlpReceiver.hex(s.getParentSpanId())).isEqualTo(allowed ? PARENT_1 : PARENT_2);
+      }
+    }
+  }
+
+  @Test
   void withoutAnEndpointNoOpenTelemetryClassIsLoadedAndNothingIsSent() throws Exception {
     Path classes = dir.resolve("classes.log");
     Path withOtel = dir.resolve("classes-otel.log");
