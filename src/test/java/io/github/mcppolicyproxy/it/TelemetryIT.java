@@ -83,13 +83,15 @@ class TelemetryIT {
   void spansContinueTheClientsTraceAndMetricsCountDecisionsByToolAndCode() throws Exception {
     try (OtlpReceiver otlp = new OtlpReceiver();
         ProxyProcess p = ProxyProcess.start(args("--otlp-endpoint", otlp.url()),
-            Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=it,team=sec%20ops"),
+            Map.of("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=it,team=sec%20ops",
+                "OTEL_EXPORTER_OTLP_HEADERS", "x-api-key=s3cr%3Dt"),
             List.of())) {
       long exitMs = callsThenExit(p, 5);
       System.out.println("TelemetryIT: exit " + exitMs + " ms after stdin closed (collector up)");
       assertThat(otlp.requests).as(p.stderr()).allMatch(r -> r.startsWith("POST /v1/")
           && r.endsWith("application/x-protobuf"));
 
+      assertThat(otlp.apiKeys).hasSize(otlp.requests.size()).containsOnly("s3cr=t");
       List<Span> spans = otlp.spans();
       assertThat(spans).as(p.stderr()).hasSize(10);
       spans.stream().sorted(java.util.Comparator.comparingLong(Span::getStartTimeUnixNano))

@@ -45,6 +45,8 @@ class OtelCallSinkTest {
       assertThat(OtlpReceiver.attributes(spans.get(0).getAttributesList()))
           .containsEntry("mcp.protocol.version", "2026-07-28");
       assertThat(otlp.metrics("mcp_policy_proxy.decisions")).isNotEmpty();
+      assertThat(otlp.apiKeys).as("the headers go with every export").isNotEmpty()
+          .hasSize(otlp.requests.size()).containsOnly("k");
     }
   }
 

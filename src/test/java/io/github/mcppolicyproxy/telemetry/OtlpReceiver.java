@@ -31,6 +31,8 @@ public final class OtlpReceiver implements AutoCloseable {
   public final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
   public final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
   public final List<String> requests = new CopyOnWriteArrayList<>();
+  /** The {@code x-api-key} header of each request (an OTEL_EXPORTER_OTLP_HEADERS entry). */
+  public final List<String> apiKeys = new CopyOnWriteArrayList<>();
 
   public OtlpReceiver() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -46,6 +48,10 @@ public final class OtlpReceiver implements AutoCloseable {
     try (x) {
       requests.add(x.getRequestMethod() + " " + x.getRequestURI().getPath() + " "
           + x.getRequestHeaders().getFirst("Content-Type"));
+      String key = x.getRequestHeaders().getFirst("x-api-key");
+      if (key != null) {
+        apiKeys.add(key);
+      }
       InputStream in = x.getRequestBody();
       if ("gzip".equalsIgnoreCase(x.getRequestHeaders().getFirst("Content-Encoding"))) {
         in = new GZIPInputStream(in);
