@@ -61,7 +61,7 @@ final class RotatedBacklog {
       try (FileChannel c = FileChannel.open(older, StandardOpenOption.READ)) {
         Path newerAt = k == 0 ? log : LogRotation.rotated(log, k);
         if (!olderKey.equals(LogFollower.keyOf(older))
-            || !java.util.Objects.equals(newer, LogFollower.keyOf(newerAt))) {
+            || (newer != null && !newer.equals(LogFollower.keyOf(newerAt)))) {
           continue; // rotated while opening: look again
         }
         if (notBefore != null
