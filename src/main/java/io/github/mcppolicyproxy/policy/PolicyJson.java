@@ -21,8 +21,11 @@ import java.util.Map;
  * can say where they are. Thread-safe.
  */
 final class PolicyJson {
-  /** A parsed file: its tree and where each pointer starts ({@code {line, column}}). */
-  record Located(JsonNode root, Map<String, int[]> at) {}
+  /**
+   * A parsed file: its tree and where each pointer starts ({@code {line, column}}), found on the
+   * first look only: a file without problems never needs it (a second pass over the file).
+   */
+  record Located(JsonNode root, java.util.function.Supplier<Map<String, int[]>> at) {}
 
   private final JsonFactory strictFactory;
   private final ObjectMapper mapper;
@@ -51,7 +54,9 @@ final class PolicyJson {
       throw new PolicyException(List.of(new PolicyProblem(
           source, "", "is empty: expected a JSON object with version and default", 0, 0)));
     }
-    return new Located(root, locations(bytes));
+    java.util.concurrent.atomic.AtomicReference<Map<String, int[]>> found =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    return new Located(root, () -> found.updateAndGet(m -> m != null ? m : locations(bytes)));
   }
 
   /** Where the parser was when it gave up (a duplicate key: the key's pointer), or "" if unknown. */

@@ -15,11 +15,11 @@ import java.util.Set;
  */
 final class Problems {
   private final String source;
-  private final Map<String, int[]> at;
+  private final java.util.function.Supplier<Map<String, int[]>> at;
   private final List<PolicyProblem> found = new ArrayList<>();
 
   /** @param at line and column of each pointer (see {@link PolicyJson}) */
-  Problems(String source, Map<String, int[]> at) {
+  Problems(String source, java.util.function.Supplier<Map<String, int[]>> at) {
     this.source = source;
     this.at = at;
   }
@@ -30,7 +30,7 @@ final class Problems {
 
   /** Records that the value at {@code pointer} is wrong, and why. */
   void add(String pointer, String message) {
-    int[] lc = at.get(pointer);
+    int[] lc = at.get().get(pointer);
     found.add(new PolicyProblem(source, pointer, message,
         lc == null ? 0 : lc[0], lc == null ? 0 : lc[1]));
   }
