@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,6 +64,17 @@ function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime, stime: fields 14 and 15
+}
+
+/** Voluntary context switches of all live threads of a process (a thread hand-off costs one or two). */
+function voluntarySwitches(pid) {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8'))[1]);
+    } catch { /* the thread ended meanwhile */ }
+  }
+  return total;
 }
 
 /** VmRSS and VmHWM of a process in MB (10^6 bytes). */
@@ -207,12 +218,14 @@ async function echoSession(variant, s) {
     for (let i = 0; i < s.warmup; i++) await echo(`warm ${i}`);
     const relay = variant.key !== 'direct';
     const cpu0 = relay ? cpuSeconds(pid) : 0;
+    const switches0 = relay ? voluntarySwitches(pid) : 0;
     const seq = new Array(s.calls);
     const seqStart = performance.now();
     for (let i = 0; i < s.calls; i++) { const t = performance.now(); await echo(`call ${i}`); seq[i] = performance.now() - t; }
     const seqElapsed = performance.now() - seqStart;
     const concElapsed = await inFlightCalls(echo, s.concurrentCalls, s.inFlight);
     const cpu = relay ? cpuSeconds(pid) - cpu0 : NaN;
+    const switches = relay ? voluntarySwitches(pid) - switches0 : NaN;
     const mib = 'm'.repeat(MIB);
     await echo(mib); // first one warms the large-frame path
     const mibMs = [];
@@ -222,6 +235,7 @@ async function echoSession(variant, s) {
       seqP50Ms: percentile(seq, 50), seqP99Ms: percentile(seq, 99),
       seqCallsPerS: (s.calls / seqElapsed) * 1000, concCallsPerS: (s.concurrentCalls / concElapsed) * 1000,
       cpuSPer10k: (cpu / (s.calls + s.concurrentCalls)) * 10_000,
+      switchesPerCall: switches / (s.calls + s.concurrentCalls),
       mibEchoMs: median(mibMs),
     };
   } finally {
@@ -266,6 +280,7 @@ function rowsFor(s) {
     { key: 'seqCallsPerS', label: 'throughput, sequential (calls/s)', from: 'seqCallsPerS', digits: 0 },
     { key: 'concCallsPerS', label: `throughput, ${s.inFlight} in flight (calls/s)`, from: 'concCallsPerS', digits: 0 },
     { key: 'cpuSPer10k', label: 'CPU per 10,000 calls (s, relay process only)', from: 'cpuSPer10k', relay: true, digits: 2 },
+    { key: 'switchesPerCall', label: 'voluntary context switches per call (relay, all threads)', from: 'switchesPerCall', relay: true, digits: 1 },
     { key: 'addedP99Ms', label: 'added p99 over direct, sequential (ms)', from: 'seqP99Ms', added: true, digits: 2 },
     { key: 'mibAddedMs', label: '1 MiB echo, added (ms)', from: 'mibEchoMs', added: true, digits: 1 },
     { key: 'bigAddedMs', label: '20 MB tool result, added (ms)', from: 'bigMs', added: true, digits: 0 },
