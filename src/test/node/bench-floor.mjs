@@ -105,7 +105,8 @@ function launcherJava() {
 export function launcherJvmFlags(text = readFileSync(LAUNCHER, 'utf8')) {
   const m = /^jvm="([^"]+)"$/m.exec(text);
   if (!m) throw new Error(`${LAUNCHER}: no jvm="..." line to take the JVM flags from`);
-  return m[1].split(/\s+/);
+  if (m[1].includes('$')) throw new Error(`${LAUNCHER}: the jvm="..." line uses a variable, which the floor cannot follow: ${m[1]}`);
+  return m[1].trim().split(/\s+/);
 }
 
 /**
