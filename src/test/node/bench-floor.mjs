@@ -28,7 +28,8 @@ const BIG_BYTES = 20_000_000;
 
 const USAGE = `node bench.mjs --suite floor [--rounds 5] [--quick] [--long] [--json FILE] [--md FILE]
   [--calls 2000] [--concurrent-calls 4000] [--in-flight 8] [--warmup 500] [--startups 3]
-  [--mib-echoes 5] [--big-results 3] [--rss-calls 200000] [--variants direct,floor,node,allow,rules1000]
+  [--mib-echoes 5] [--big-results 3] [--rss-calls 200000] [--futex-calls 5000 (0: none)]
+  [--variants direct,floor,node,allow,rules1000]
 Needs: mvn -q package -DskipTests (the jar, its start-up archive, target/test-classes) and npm ci here.`;
 
 /** Settings from the command line; --quick is one short round to prove the harness works. */
@@ -48,6 +49,7 @@ function settings(argv) {
     mibEchoes: num('mib-echoes', 5, 1),
     bigResults: num('big-results', 3, 1),
     rssCalls: num('rss-calls', o.long === 'true' ? 1_000_000 : 200_000, 2000),
+    futexCalls: num('futex-calls', 5000, 300),
     idleMs: quick ? 500 : 3000,
     variants: (o.variants ?? 'direct,floor,node,allow,rules1000').split(','),
     json: o.json,
@@ -269,6 +271,36 @@ async function rssSession(variant, s) {
   }
 }
 
+/**
+ * futex calls per sequential call, counted by `strace -c -f -e trace=futex` attached to the relay
+ * for `futexCalls` calls in a session of its own (strace slows the relay, so nothing else is timed
+ * there); NaN when strace is missing or may not attach.
+ */
+async function futexSession(variant, s, tmp) {
+  const { client, echo, pid } = await connect(variant.prefix);
+  try {
+    for (let i = 0; i < 200; i++) await echo(`warm ${i}`);
+    const out = join(tmp, `strace-${variant.key}.txt`);
+    const strace = spawn('strace', ['-c', '-f', '-e', 'trace=futex', '-o', out, '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const attached = await new Promise((resolve) => {
+      let text = '';
+      strace.on('error', () => resolve(false));
+      strace.on('close', () => resolve(false));
+      strace.stderr.on('data', (d) => { text += d; if (text.includes('attached')) resolve(true); });
+    });
+    if (!attached) return { futexPerCall: NaN };
+    await sleep(300); // -f attaches to every thread
+    for (let i = 0; i < s.futexCalls; i++) await echo(`call ${i}`);
+    const done = new Promise((resolve) => strace.on('close', resolve));
+    strace.kill('SIGINT');
+    await done;
+    const calls = /^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+(?:\d+\s+)?futex\s*$/m.exec(readFileSync(out, 'utf8'))?.[1];
+    return { futexPerCall: Number(calls ?? 0) / s.futexCalls };
+  } finally {
+    await client.close();
+  }
+}
+
 // --- the report -----------------------------------------------------------------------------
 
 /**
@@ -282,6 +314,7 @@ function rowsFor(s) {
     { key: 'concCallsPerS', label: `throughput, ${s.inFlight} in flight (calls/s)`, from: 'concCallsPerS', digits: 0 },
     { key: 'cpuSPer10k', label: 'CPU per 10,000 calls (s, relay process only)', from: 'cpuSPer10k', relay: true, digits: 2 },
     { key: 'switchesPerCall', label: 'voluntary context switches per call (relay, all threads)', from: 'switchesPerCall', relay: true, digits: 1 },
+    { key: 'futexPerCall', label: `futex calls per call (relay, strace, ${s.futexCalls.toLocaleString('en-US')} sequential calls)`, from: 'futexPerCall', relay: true, once: true, digits: 2 },
     { key: 'addedP99Ms', label: 'added p99 over direct, sequential (ms)', from: 'seqP99Ms', added: true, digits: 2 },
     { key: 'mibAddedMs', label: '1 MiB echo, added (ms)', from: 'mibEchoMs', added: true, digits: 1 },
     { key: 'bigAddedMs', label: '20 MB tool result, added (ms)', from: 'bigMs', added: true, digits: 0 },
@@ -404,6 +437,10 @@ export async function runFloorSuite(argv) {
     for (const v of variants.filter((x) => x.key !== 'direct')) {
       rss[0][v.key] = await rssSession(v, s);
       say(`RSS run of ${s.rssCalls} calls: ${v.label} done`);
+    }
+    if (s.futexCalls > 0) {
+      for (const v of variants.filter((x) => x.key !== 'direct')) Object.assign(rss[0][v.key], await futexSession(v, s, tmp));
+      say('futex counts done');
     }
     env.loadEnd = load();
     const rows = rowsFor(s);
