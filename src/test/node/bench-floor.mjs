@@ -29,7 +29,7 @@ const BIG_BYTES = 20_000_000;
 const USAGE = `node bench.mjs --suite floor [--rounds 5] [--quick] [--long] [--json FILE] [--md FILE]
   [--calls 2000] [--concurrent-calls 4000] [--in-flight 8] [--warmup 500] [--startups 3]
   [--mib-echoes 5] [--big-results 3] [--rss-calls 200000] [--futex-calls 5000 (0: none)]
-  [--variants direct,floor,node,allow,rules1000]
+  [--variants direct,floor,node,allow,rules1000] [--baseline-jar JAR[=LABEL]]
 Needs: mvn -q package -DskipTests (the jar, its start-up archive, target/test-classes) and npm ci here.`;
 
 /** Settings from the command line; --quick is one short round to prove the harness works. */
@@ -52,6 +52,7 @@ function settings(argv) {
     futexCalls: num('futex-calls', 5000, 300),
     idleMs: quick ? 500 : 3000,
     variants: (o.variants ?? 'direct,floor,node,allow,rules1000').split(','),
+    baselineJar: o['baseline-jar'],
     json: o.json,
     md: o.md,
   };
@@ -148,6 +149,26 @@ function which(cmd) {
   throw new Error(`${cmd} is not on the PATH`);
 }
 
+/**
+ * The environment that makes the launcher run another jar (an earlier build, for a before/after
+ * column in the same run) with a class-data archive of its own, made here as the launcher makes
+ * one: target/bench/baseline-<size>-<java version>.jsa.
+ */
+function baselineEnv(java, flags, jar, tmp) {
+  if (!existsSync(jar)) throw new Error(`--baseline-jar: ${jar} does not exist`);
+  const archive = join(TOP, 'target', 'bench', `baseline-${statSync(jar).size}-${javaVersion(java)}.jsa`);
+  if (!existsSync(archive)) {
+    console.error(`making the baseline jar's class-data archive ${archive}`);
+    spawnSync(java, [`-XX:ArchiveClassesAtExit=${archive}`, ...flags, '-jar', jar, '--policy', join(TOP, 'config', 'aws-api-mcp-server.policy.json'),
+      '--violation-log', '-', '--state', 'memory', '--', 'true'], { stdio: 'ignore', cwd: tmp });
+  }
+  return {
+    MCP_POLICY_PROXY_JAR: jar,
+    MCP_POLICY_PROXY_CDS: '0',
+    MCP_POLICY_PROXY_JAVA_OPTS: existsSync(archive) ? `-XX:SharedArchiveFile=${archive}` : '',
+  };
+}
+
 function checkBuilt() {
   const missing = [[JAR, 'mvn -q package -DskipTests (in the repository root)'],
     [join(TEST_CLASSES, ...FLOOR_CLASS.split('.')) + '.class', 'mvn -q package -DskipTests (compiles the test classes too)'],
@@ -156,7 +177,7 @@ function checkBuilt() {
 }
 
 /** The variants: a label and the command prefix that goes in front of the server's command. */
-function makeVariants(keys, tmp) {
+function makeVariants(keys, tmp, baselineJar) {
   const java = launcherJava();
   const flags = launcherJvmFlags();
   writeFileSync(join(tmp, 'allow.json'), '{"version":"1","default":"allow"}\n');
@@ -169,19 +190,25 @@ function makeVariants(keys, tmp) {
     allow: { label: 'proxy, launcher, allow-all', prefix: proxy('allow') },
     rules1000: { label: 'proxy, 1,000-rule policy', prefix: proxy('rules1000') },
   };
+  if (baselineJar) {
+    const eq = baselineJar.indexOf('=');
+    const [jar, name] = eq < 0 ? [baselineJar, baselineJar.replace(/^.*\//, '')] : [baselineJar.slice(0, eq), baselineJar.slice(eq + 1)];
+    all.baseline = { label: `proxy, allow-all, ${name}`, prefix: proxy('allow'), env: baselineEnv(java, flags, jar, tmp) };
+    keys = [...keys, 'baseline'];
+  }
   for (const k of keys) if (!all[k]) throw new Error(`unknown variant ${k}; known: ${Object.keys(all).join(', ')}`);
   if (!keys.includes('direct') || !keys.includes('floor')) throw new Error('--variants must include direct and floor (the ratios need them)');
-  return keys.map((key) => ({ key, ...all[key] }));
+  return keys.map((key) => ({ key, env: {}, ...all[key] }));
 }
 
 // --- the measurements -----------------------------------------------------------------------
 
 /** Milliseconds from spawn to the first line of the answer to `initialize` (trivial upstream). */
-function startupOnce(prefix) {
+function startupOnce({ prefix, env }) {
   const argv = [...prefix, ...FAST_SERVER];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
     let ms;
     child.stdout.on('data', (chunk) => {
       if (ms === undefined && chunk.includes(0x0a)) { ms = performance.now() - t0; child.stdin.end(); }
@@ -192,9 +219,9 @@ function startupOnce(prefix) {
   });
 }
 
-async function connect(prefix) {
+async function connect({ prefix, env }) {
   const argv = [...prefix, ...EVERYTHING];
-  const transport = new StdioClientTransport({ command: argv[0], args: argv.slice(1), stderr: 'ignore', env: process.env });
+  const transport = new StdioClientTransport({ command: argv[0], args: argv.slice(1), stderr: 'ignore', env: { ...process.env, ...env } });
   const client = new Client({ name: 'yardstick', version: '1.0.0' }, { capabilities: {} });
   await client.connect(transport);
   const echo = async (message) => {
@@ -216,7 +243,7 @@ async function inFlightCalls(echo, count, inFlight) {
 
 /** One session against server-everything: latency, throughput, the relay's CPU, a 1 MiB echo. */
 async function echoSession(variant, s) {
-  const { client, echo, pid } = await connect(variant.prefix);
+  const { client, echo, pid } = await connect(variant);
   try {
     for (let i = 0; i < s.warmup; i++) await echo(`warm ${i}`);
     const relay = variant.key !== 'direct';
@@ -249,7 +276,7 @@ async function echoSession(variant, s) {
 /** 20 MB tool results from big-server.mjs (raw client: the SDK refuses frames over 10 MB). */
 async function bigSession(variant, s) {
   const sizes = [1000, ...Array(s.bigResults).fill(BIG_BYTES)];
-  const records = await fetchBig([...variant.prefix, ...BIG_SERVER], sizes, { stderr: 'ignore' });
+  const records = await fetchBig([...variant.prefix, ...BIG_SERVER], sizes, { stderr: 'ignore', env: { ...process.env, ...variant.env } });
   const big = records.slice(1);
   for (const r of big) if (r.textBytes !== BIG_BYTES) throw new Error(`${variant.label}: a 20 MB result came back with ${r.textBytes} bytes of text (refused?)`);
   return { bigMs: median(big.map((r) => r.ms)), bigFrameSha256: big[0].frameSha256, bigFrameBytes: big[0].frameBytes };
@@ -257,7 +284,7 @@ async function bigSession(variant, s) {
 
 /** RSS of the relay idle after the handshake, then after `rssCalls` calls; CPU over those calls. */
 async function rssSession(variant, s) {
-  const { client, echo, pid } = await connect(variant.prefix);
+  const { client, echo, pid } = await connect(variant);
   try {
     await sleep(s.idleMs);
     const idle = memoryMb(pid);
@@ -277,7 +304,7 @@ async function rssSession(variant, s) {
  * there); NaN when strace is missing or may not attach.
  */
 async function futexSession(variant, s, tmp) {
-  const { client, echo, pid } = await connect(variant.prefix);
+  const { client, echo, pid } = await connect(variant);
   try {
     for (let i = 0; i < 200; i++) await echo(`warm ${i}`);
     const out = join(tmp, `strace-${variant.key}.txt`);
@@ -308,7 +335,7 @@ async function futexSession(variant, s, tmp) {
  * direct's value of the same round before the median; `relay` rows have no value for direct.
  */
 function rowsFor(s) {
-  return [
+  const rows = [
     { key: 'addedP50Ms', label: 'added p50 over direct, sequential (ms)', from: 'seqP50Ms', added: true, digits: 3 },
     { key: 'seqCallsPerS', label: 'throughput, sequential (calls/s)', from: 'seqCallsPerS', digits: 0 },
     { key: 'concCallsPerS', label: `throughput, ${s.inFlight} in flight (calls/s)`, from: 'concCallsPerS', digits: 0 },
@@ -324,6 +351,7 @@ function rowsFor(s) {
     { key: 'rssPeakMb', label: 'peak RSS over that run (MB)', from: 'rssPeakMb', relay: true, once: true, digits: 0 },
     { key: 'longCpuSPer10k', label: `CPU per 10,000 calls over those ${s.rssCalls.toLocaleString('en-US')} (s)`, from: 'longCpuSPer10k', relay: true, once: true, digits: 2 },
   ];
+  return rows.filter((r) => r.key !== 'futexPerCall' || s.futexCalls > 0);
 }
 
 function summarize(rows, variants, rounds, rss) {
@@ -369,7 +397,7 @@ function markdown(rows, variants, summary, env) {
 function goals(sum) {
   const out = [];
   const ratio = (k, v) => (sum[k].floor > 0 ? sum[k][v] / sum[k].floor : NaN);
-  for (const v of ['allow', 'rules1000'].filter((x) => sum.addedP50Ms[x] !== undefined)) {
+  for (const v of ['allow', 'rules1000', 'baseline'].filter((x) => sum.addedP50Ms[x] !== undefined)) {
     const checks = [
       ['added p50 ≤ 1.2x the floor\'s', ratio('addedP50Ms', v) <= 1.2, ratio('addedP50Ms', v)],
       ['throughput ≥ 0.95x, sequential', ratio('seqCallsPerS', v) >= 0.95, ratio('seqCallsPerS', v)],
@@ -382,7 +410,7 @@ function goals(sum) {
     checks.push(`first initialize ≤ the floor's + 100 ms: ${startup <= 100 ? 'met' : 'missed'} (+${fmt(startup, 0)} ms)`);
     const rss = sum.rssAfterMb[v];
     checks.push(`RSS ≤ 64 MB: ${rss <= 64 && sum.rssPeakMb[v] <= 64 ? 'met' : 'missed'} (${fmt(rss, 0)} MB after, ${fmt(sum.rssPeakMb[v], 0)} MB peak)`);
-    out.push(`${v === 'allow' ? 'proxy, allow-all' : 'proxy, 1,000 rules'} against the issue 14 goals: ${checks.join('; ')}.`);
+    out.push(`${{ allow: 'proxy, allow-all', rules1000: 'proxy, 1,000 rules', baseline: 'proxy, allow-all, baseline jar' }[v]} against the issue 14 goals: ${checks.join('; ')}.`);
   }
   if (sum.addedP50Ms.allow !== undefined && sum.addedP50Ms.rules1000 !== undefined) {
     out.push(`1,000 rules against allow-all: added p50 ${(sum.addedP50Ms.rules1000 / sum.addedP50Ms.allow).toFixed(2)}x, CPU per call ${(sum.cpuSPer10k.rules1000 / sum.cpuSPer10k.allow).toFixed(2)}x (goal: within noise).`);
@@ -403,7 +431,7 @@ export async function runFloorSuite(argv) {
   const s = settings(argv);
   checkBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'yardstick-'));
-  const variants = makeVariants(s.variants, tmp);
+  const variants = makeVariants(s.variants, tmp, s.baselineJar);
   const java = launcherJava();
   const env = {
     date: new Date().toISOString(), commit: gitCommit(), cpus: cpus().length, node: process.version,
@@ -418,7 +446,7 @@ export async function runFloorSuite(argv) {
       const round = Object.fromEntries(variants.map((v) => [v.key, {}]));
       for (const v of rotate(r)) {
         const ms = [];
-        for (let i = 0; i < s.startups; i++) ms.push(await startupOnce(v.prefix));
+        for (let i = 0; i < s.startups; i++) ms.push(await startupOnce(v));
         round[v.key].startupMs = median(ms);
       }
       say(`round ${r + 1}/${s.rounds}: start-up done`);
