@@ -380,7 +380,7 @@ function markdown(rows, variants, summary, env) {
     const cells = variants.map((v) => {
       const x = summary[row.key][v.key];
       if (!Number.isFinite(x)) return '—';
-      if (row.added && v.key === 'direct') return `${fmt(x, row.digits)} itself`;
+      if (row.added && v.key === 'direct') return `own: ${fmt(x, row.digits)}`;
       // a ratio to a floor at or below zero (an added time lost in the noise) would mislead
       return `${fmt(x, row.digits)} (${Number.isFinite(floor) && floor > 0 ? (x / floor).toFixed(2) : '—'})`;
     });
@@ -388,7 +388,7 @@ function markdown(rows, variants, summary, env) {
   }
   const st = env.settings;
   lines.push('', `${env.date}, commit ${env.commit}, ${env.cpus} cores, ${env.java}, Node ${env.node}; load average (1/5/15 min) ${env.loadStart.join(' / ')} at the start, ${env.loadEnd.join(' / ')} at the end.`,
-    `Per round and variant: ${st.warmup} warm-up calls, ${st.calls} sequential \`echo\` calls, ${st.concurrentCalls} with ${st.inFlight} in flight (CPU over both), ${st.mibEchoes} × a 1 MiB echo, ${st.bigResults} × a 20 MB result, ${st.startups} × start-up; RSS after one run of ${st.rssCalls.toLocaleString('en-US')} calls ${st.inFlight} in flight per variant. "added" rows: the variant's value minus direct's in the same round (direct's column: its own value).`);
+    `Per round and variant: ${st.warmup} warm-up calls, ${st.calls} sequential \`echo\` calls, ${st.concurrentCalls} with ${st.inFlight} in flight (CPU over both), ${st.mibEchoes} × a 1 MiB echo, ${st.bigResults} × a 20 MB result, ${st.startups} × start-up; RSS after one run of ${st.rssCalls.toLocaleString('en-US')} calls ${st.inFlight} in flight per variant. "added" rows: the variant's value minus direct's in the same round (direct's column: "own", its own value).`);
   lines.push('', ...goals(summary).map((g) => `- ${g}`));
   return lines.join('\n') + '\n';
 }
