@@ -8,9 +8,7 @@ import com.fasterxml.jackson.core.exc.StreamReadException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Classifies a frame with one streaming pass: no tree is built and the values of {@code params},
@@ -47,16 +45,12 @@ public final class EnvelopeScanner {
 
   /** Scans {@code frame[from, to)}. */
   public Envelope scan(byte[] frame, int from, int to) {
-    int bad = Utf8.firstInvalid(frame, from, to);
-    if (bad >= 0) {
-      return Envelope.invalid("invalid UTF-8 at byte " + (bad - from));
-    }
     // Jackson guesses UTF-16/32 from NUL bytes and skips a UTF-8 BOM; the upstream reads UTF-8
     // text. JSON in UTF-8 holds neither, so refusing both keeps us reading what the upstream reads.
-    for (int i = from; i < to; i++) {
-      if (frame[i] == 0) {
-        return Envelope.invalid("NUL byte at byte " + (i - from));
-      }
+    int bad = Utf8.firstInvalidOrNul(frame, from, to);
+    if (bad >= 0) {
+      return Envelope.invalid(frame[bad] == 0 ? "NUL byte at byte " + (bad - from)
+          : "invalid UTF-8 at byte " + (bad - from));
     }
     if (to - from >= 3 && (frame[from] & 0xFF) == 0xEF && (frame[from + 1] & 0xFF) == 0xBB
         && (frame[from + 2] & 0xFF) == 0xBF) {
@@ -138,13 +132,20 @@ public final class EnvelopeScanner {
     JsonId id = null;
     boolean hasResultOrError = false;
     String duplicate = null;
-    Set<String> seen = new HashSet<>(8);
+    String[] seen = new String[8]; // the top-level names so far: a frame has a handful
+    int count = 0;
+    boolean hasId = false;
     String name;
     while ((name = p.nextFieldName()) != null) {
       JsonToken value = p.nextToken();
-      if (!seen.add(name) && duplicate == null) {
+      if (duplicate == null && contains(seen, count, name)) {
         duplicate = name;
       }
+      if (count == seen.length) {
+        seen = java.util.Arrays.copyOf(seen, count * 2);
+      }
+      seen[count++] = name;
+      hasId |= name.equals("id");
       switch (name) {
         case "method" -> {
           if (value == JsonToken.VALUE_STRING) {
@@ -167,16 +168,25 @@ public final class EnvelopeScanner {
     }
     Envelope.Kind kind;
     if (method != null) {
-      kind = seen.contains("id") ? Envelope.Kind.REQUEST : Envelope.Kind.NOTIFICATION;
+      kind = hasId ? Envelope.Kind.REQUEST : Envelope.Kind.NOTIFICATION;
     } else if (hasResultOrError) {
       kind = Envelope.Kind.RESPONSE;
     } else {
       kind = Envelope.Kind.OTHER;
     }
-    if (id == null && seen.contains("id")) {
+    if (id == null && hasId) {
       id = JsonId.NULL;
     }
     return new Envelope(kind, method, id, duplicate, null, List.of());
+  }
+
+  private static boolean contains(String[] names, int count, String name) {
+    for (int i = 0; i < count; i++) {
+      if (names[i].equals(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static JsonId readId(JsonParser p, JsonToken value, byte[] frame, int base)

@@ -24,6 +24,9 @@ public record JsonId(String raw, String key) {
 
   /** An id that was a JSON number; {@code raw} is its exact source text. */
   public static JsonId ofNumber(String raw) {
+    if (isPlainInteger(raw)) {
+      return new JsonId(raw, "n:" + raw); // what the general case gives it, without a BigDecimal
+    }
     String key;
     try {
       key = "n:" + new BigDecimal(raw).stripTrailingZeros().toString();
@@ -31,6 +34,32 @@ public record JsonId(String raw, String key) {
       key = "n:" + raw;
     }
     return new JsonId(raw, key);
+  }
+
+  /**
+   * True for an integer written as {@code BigDecimal.stripTrailingZeros().toString()} writes it:
+   * an optional minus, no leading zero, no trailing zero (100 is {@code 1E+2} there), 18 digits
+   * at most; or {@code 0}.
+   */
+  private static boolean isPlainInteger(String raw) {
+    int start = raw.startsWith("-") ? 1 : 0;
+    int len = raw.length() - start;
+    if (len < 1 || len > 18) {
+      return false;
+    }
+    if (raw.equals("0")) {
+      return true;
+    }
+    if (raw.charAt(start) == '0' || raw.charAt(raw.length() - 1) == '0') {
+      return false;
+    }
+    for (int i = start; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   public boolean isNull() {

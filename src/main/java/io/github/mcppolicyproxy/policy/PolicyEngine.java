@@ -32,6 +32,8 @@ public final class PolicyEngine {
   private final CommandInspector inspector;
   private final RuleIndex tools;
   private final RuleIndex operationRules;
+  private final java.util.concurrent.ConcurrentHashMap<String, Plan> plans =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public PolicyEngine(Policy policy, CommandInspector inspector) {
     this.policy = Objects.requireNonNull(policy, "policy");
@@ -47,35 +49,38 @@ public final class PolicyEngine {
   /** The rules' verdict on {@code call}. Never throws for any call. */
   public Verdict decide(ToolCall call) {
     String tool = call.tool();
+    if (!policy.carriesAwsCli(tool)) {
+      // Everything but the arguments' checks depends on the name alone: remembered per name.
+      Plan plan = plans.get(tool);
+      if (plan == null) {
+        plan = plan(tool);
+        if (plans.size() < RuleIndex.MEMO_NAMES) {
+          plans.putIfAbsent(tool, plan);
+        }
+      }
+      if (plan.verdict() instanceof Verdict.Refuse || !plan.dependsOnArguments()) {
+        return plan.verdict();
+      }
+      Refusal r = argumentChecks(plan.entries(), call, List.of());
+      return r != null ? new Verdict.Refuse(r) : plan.verdict();
+    }
     // A call_aws call is read whatever the policy says of it, so that every refusal (and every
     // monitor-mode record) names the operations of a command that parses.
-    Inspection found = policy.carriesAwsCli(tool) ? inspect(call) : new Inspection.None();
+    Inspection found = inspect(call);
     List<Command> commands = found instanceof Inspection.Commands c ? c.commands() : List.of();
     List<String> operations =
         commands.stream().flatMap(x -> x.operations().stream()).distinct().toList();
-    for (Glob g : policy.hide()) {
-      if (g.matches(tool)) {
-        return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", operations);
-      }
-    }
     RuleIndex.Match toolMatch = tools.lookup(tool);
-    List<Entry> toolEntries = toolMatch.entries();
-    List<Entry> entries = new ArrayList<>(toolEntries);
+    Verdict refused = byName(tool, toolMatch, operations);
+    if (refused != null) {
+      return refused;
+    }
+    List<Entry> entries = new ArrayList<>(toolMatch.entries());
     policy.allTools().ifPresent(entries::add);
-    // the most specific deny speaks: the tool's own entry before a glob, any of them before all_tools
-    Entry deny = toolMatch.deny() != null ? toolMatch.deny()
-        : policy.allTools().filter(e -> e.action() == Action.DENY).orElse(null);
-    if (deny != null) {
-      return refuse(Code.DENIED, deny.pointer(), tool + " is denied" + because(deny), operations);
-    }
-    if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
-      return refuse(Code.DENIED, "/default",
-          tool + " is not allowed by the policy (no rule allows it; default: deny)", operations);
-    }
 
     Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
     List<Entry> opDeciders = new ArrayList<>();
-    if (policy.carriesAwsCli(tool) && (policy.hasOperations() || policy.defaultAction() == Action.DENY)) {
+    if (policy.hasOperations() || policy.defaultAction() == Action.DENY) {
       if (found instanceof Inspection.Unparseable u) {
         return refuse(Code.UNPARSEABLE_COMMAND, policy.hasOperations() ? "/operations" : "/default",
             "the AWS command could not be understood, so it cannot be judged: " + u.reason(),
@@ -110,24 +115,9 @@ public final class PolicyEngine {
       }
     }
 
-    for (Entry e : entries) {
-      if (e.argumentsSchema().isPresent()) {
-        List<String> errors = e.argumentsSchema().get().violations(call.arguments());
-        if (!errors.isEmpty()) {
-          return new Verdict.Refuse(new Refusal(Code.INVALID_ARGUMENTS,
-              e.argumentsSchema().get().pointer(), "the arguments of " + tool
-                  + " do not match the policy's schema: " + String.join("; ", errors),
-              java.util.OptionalLong.empty(), operations));
-        }
-      }
-    }
-    ObjectNode argsRoot = JsonNodeFactory.instance.objectNode();
-    argsRoot.set("args", call.arguments()); // shares the arguments: no copy
-    for (Entry e : entries) {
-      Refusal r = predicates(e, argsRoot, tool, operations);
-      if (r != null) {
-        return new Verdict.Refuse(r);
-      }
+    Refusal argumentsRefused = argumentChecks(entries, call, operations);
+    if (argumentsRefused != null) {
+      return new Verdict.Refuse(argumentsRefused);
     }
     for (Map.Entry<Command, List<Entry>> ce : opEntries.entrySet()) {
       if (ce.getValue().stream().noneMatch(Entry::dependsOnArguments)) {
@@ -142,11 +132,78 @@ public final class PolicyEngine {
         }
       }
     }
+    return allowOrAsk(tool, toolMatch, entries, opEntries.values(), opDeciders, operations);
+  }
 
+  /** What the rules say of a tool that carries no AWS commands, but for its arguments' checks. */
+  private record Plan(Verdict verdict, List<Entry> entries, boolean dependsOnArguments) {}
+
+  private Plan plan(String tool) {
+    RuleIndex.Match toolMatch = tools.lookup(tool);
+    Verdict refused = byName(tool, toolMatch, List.of());
+    if (refused != null) {
+      return new Plan(refused, List.of(), false);
+    }
+    List<Entry> entries = new ArrayList<>(toolMatch.entries());
+    policy.allTools().ifPresent(entries::add);
+    return new Plan(allowOrAsk(tool, toolMatch, entries, List.of(), List.of(), List.of()),
+        List.copyOf(entries), entries.stream().anyMatch(Entry::dependsOnArguments));
+  }
+
+  /** The refusal that the tool's name alone earns (hidden, denied, or not allowed), else null. */
+  private Verdict byName(String tool, RuleIndex.Match toolMatch, List<String> operations) {
+    for (Glob g : policy.hide()) {
+      if (g.matches(tool)) {
+        return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", operations);
+      }
+    }
+    // the most specific deny speaks: the tool's own entry before a glob, any of them before all_tools
+    Entry deny = toolMatch.deny() != null ? toolMatch.deny()
+        : policy.allTools().filter(e -> e.action() == Action.DENY).orElse(null);
+    if (deny != null) {
+      return refuse(Code.DENIED, deny.pointer(), tool + " is denied" + because(deny), operations);
+    }
+    if (toolMatch.entries().isEmpty() && policy.defaultAction() == Action.DENY) {
+      return refuse(Code.DENIED, "/default",
+          tool + " is not allowed by the policy (no rule allows it; default: deny)", operations);
+    }
+    return null;
+  }
+
+  /** The schema and predicates of the tool's entries, in order: the first refusal, else null. */
+  private static Refusal argumentChecks(List<Entry> entries, ToolCall call,
+      List<String> operations) {
+    String tool = call.tool();
+    for (Entry e : entries) {
+      if (e.argumentsSchema().isPresent()) {
+        List<String> errors = e.argumentsSchema().get().violations(call.arguments());
+        if (!errors.isEmpty()) {
+          return new Refusal(Code.INVALID_ARGUMENTS,
+              e.argumentsSchema().get().pointer(), "the arguments of " + tool
+                  + " do not match the policy's schema: " + String.join("; ", errors),
+              java.util.OptionalLong.empty(), operations);
+        }
+      }
+    }
+    ObjectNode argsRoot = JsonNodeFactory.instance.objectNode();
+    argsRoot.set("args", call.arguments()); // shares the arguments: no copy
+    for (Entry e : entries) {
+      Refusal r = predicates(e, argsRoot, tool, operations);
+      if (r != null) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** The verdict of a call that passed every rule: the permits it takes, and who must approve. */
+  private Verdict allowOrAsk(String tool, RuleIndex.Match toolMatch, List<Entry> entries,
+      java.util.Collection<List<Entry>> perCommand, List<Entry> opDeciders,
+      List<String> operations) {
     Map<Limit, Integer> permits = new LinkedHashMap<>();
     charge(permits, entries);
-    for (List<Entry> perCommand : opEntries.values()) {
-      charge(permits, perCommand);
+    for (List<Entry> command : perCommand) {
+      charge(permits, command);
     }
     Entry asks = null;
     Entry toolDecider = toolMatch.decider();

@@ -9,7 +9,9 @@ import java.util.Map;
  * The entries of {@code tools} or {@code operations}, indexed so that a lookup touches only the
  * keys that can match: exact names through a hash map, operation globs by their literal service
  * ({@code omics:Start*} is only tried for {@code omics:...}), and the remaining globs in a list.
- * Results keep file order. Immutable and thread-safe.
+ * Results keep file order. Lookups are remembered per name (up to {@link #MEMO_NAMES} names; the
+ * rest are looked up each time), so a policy of a thousand globs costs a hash lookup per call.
+ * Thread-safe.
  */
 final class RuleIndex {
   private record Rule(int order, Glob glob, Entry entry) {}
@@ -18,6 +20,10 @@ final class RuleIndex {
   private final Map<String, List<Rule>> exact = new HashMap<>();
   private final Map<String, List<Rule>> byService = new HashMap<>();
   private final List<Rule> globs = new ArrayList<>();
+  /** How many names' lookups are remembered: names come from clients, so the memo is bounded. */
+  static final int MEMO_NAMES = 4096;
+  private final java.util.concurrent.ConcurrentHashMap<String, Match> memo =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   RuleIndex(Map<Glob, Entry> entries, boolean operations) {
     this.operations = operations;
@@ -51,6 +57,17 @@ final class RuleIndex {
 
   /** Every entry whose key matches {@code name}, and the one that decides allow vs approval. */
   Match lookup(String name) {
+    Match m = memo.get(name);
+    if (m == null) {
+      m = find(name);
+      if (memo.size() < MEMO_NAMES) {
+        memo.putIfAbsent(name, m);
+      }
+    }
+    return m;
+  }
+
+  private Match find(String name) {
     String folded = operations ? Glob.lower(name) : name;
     List<Rule> hits = null;
     hits = collect(exact.get(folded), name, folded, hits);
@@ -79,7 +96,7 @@ final class RuleIndex {
         deny = r;
       }
     }
-    return new Match(entries, best.entry(), deny == null ? null : deny.entry());
+    return new Match(List.copyOf(entries), best.entry(), deny == null ? null : deny.entry());
   }
 
   private static List<Rule> collect(List<Rule> rules, String name, String folded, List<Rule> hits) {

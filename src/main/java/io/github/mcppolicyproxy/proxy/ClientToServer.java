@@ -29,6 +29,8 @@ public final class ClientToServer implements Runnable {
   static final String TOOLS_CALL = "tools/call";
   static final String TOOLS_LIST = "tools/list";
   private static final Set<String> ENVELOPE_MEMBERS = Set.of("jsonrpc", "method", "id", "params");
+  /** How long a write to the upstream may block the reading thread before another reads on. */
+  static final java.time.Duration STUCK_AFTER = java.time.Duration.ofMillis(50);
 
   private final FrameReader in;
   private final UpstreamQueue toServer;
@@ -40,6 +42,7 @@ public final class ClientToServer implements Runnable {
   private final ToolsCallGate gate;
   private final ApprovalChannel approvals;
   private final ObjectMapper lenient = new ObjectMapper();
+  private final ReadingBaton baton;
 
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
@@ -75,6 +78,7 @@ public final class ClientToServer implements Runnable {
       SessionStats stats, ToolIntegrity integrity) {
     this.in = Objects.requireNonNull(in, "in");
     this.toServer = Objects.requireNonNull(toServer, "toServer");
+    this.baton = new ReadingBaton(toServer, STUCK_AFTER);
     this.toClient = Objects.requireNonNull(toClient, "toClient");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
@@ -89,29 +93,34 @@ public final class ClientToServer implements Runnable {
   @Override
   public void run() {
     try {
-      in.forEach(new FrameReader.Handler() {
-        @Override
-        public void frame(byte[] frame) throws IOException {
-          try {
-            ClientToServer.this.frame(frame);
-          } catch (RuntimeException e) {
-            failClosed(frame, e);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while queueing for the upstream");
-          }
-        }
+      baton.run(this::readOne);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // shutting down
+    }
+  }
 
-        @Override
-        public void oversized(FrameReader.Read.Oversized o) throws IOException {
-          ClientToServer.this.oversized(o);
+  /** Reads and handles one frame; false when the client's side ended. */
+  private boolean readOne() {
+    try {
+      FrameReader.Read r = in.next();
+      if (r instanceof FrameReader.Read.Oversized o) {
+        oversized(o);
+      } else if (r instanceof FrameReader.Read.Frame f) {
+        try {
+          frame(f.bytes());
+        } catch (RuntimeException e) {
+          failClosed(f.bytes(), e);
         }
-      });
-    } catch (java.io.InterruptedIOException e) {
+      } else {
+        return false;
+      }
+      return true;
+    } catch (InterruptedException | java.io.InterruptedIOException e) {
       Thread.currentThread().interrupt(); // shutting down
     } catch (IOException e) {
       diag("client connection failed: " + e.getMessage());
     }
+    return false;
   }
 
   /** A defect while handling a frame: the frame is not forwarded, the client is told, we go on. */
@@ -148,25 +157,46 @@ public final class ClientToServer implements Runnable {
     }
     Out out = new Out();
     message(frame, 0, frame.length, e, out);
+    byte[] now = null;
     for (Outgoing f : out.forward) {
-      forward(f, out);
+      now = forward(f, out, true) ? f.bytes() : now;
     }
     for (byte[] a : out.answers) {
       toClient.write(a);
     }
+    writeNow(now);
+  }
+
+  /** Writes a frame admitted for writing now, last: the reading thread may block in it. */
+  private void writeNow(byte[] frame) {
+    if (frame != null) {
+      baton.beforeInlineWrite();
+      toServer.writeNow(frame);
+    }
   }
 
   /**
-   * Queues a frame for the upstream. A frame that carries requests is not waited for: when the
-   * queue is full they are answered with an error instead. Other frames wait for room.
+   * Queues a frame for the upstream, or (with {@code mayWriteNow}, on the reading thread) admits it
+   * for writing at once: true when the caller must then {@link #writeNow} it. A frame that carries
+   * requests is not waited for: when the queue is full they are answered with an error instead.
+   * Other frames wait for room.
    */
-  private void forward(Outgoing f, Out out) throws InterruptedException {
+  private boolean forward(Outgoing f, Out out, boolean mayWriteNow) throws InterruptedException {
     if (f.requests().isEmpty()) {
-      toServer.put(f.bytes());
-      return;
+      if (!mayWriteNow) {
+        toServer.put(f.bytes());
+        return false;
+      }
+      return toServer.await(f.bytes()) == UpstreamQueue.Admission.WRITE_NOW;
     }
-    if (toServer.offer(f.bytes())) {
-      return;
+    UpstreamQueue.Admission a;
+    if (mayWriteNow) {
+      a = toServer.admit(f.bytes());
+    } else {
+      a = toServer.offer(f.bytes()) ? UpstreamQueue.Admission.QUEUED : UpstreamQueue.Admission.FULL;
+    }
+    if (a != UpstreamQueue.Admission.FULL) {
+      return a == UpstreamQueue.Admission.WRITE_NOW;
     }
     diag("the upstream is not reading its input (" + toServer.queuedBytes() + " bytes queued);"
         + " answered " + f.requests().size() + " request(s) with an error instead of forwarding");
@@ -179,6 +209,7 @@ public final class ClientToServer implements Runnable {
           + " reading its input (" + toServer.queuedBytes() + " bytes are waiting for it);"
           + " the request was not forwarded; retry later"));
     }
+    return false;
   }
 
   private void batch(byte[] frame, Envelope e) throws IOException, InterruptedException {
@@ -218,15 +249,18 @@ public final class ClientToServer implements Runnable {
         message(el, 0, el.length, scanner.scan(el), out);
       }
     }
+    Outgoing whole = null;
     if (out.forward.size() == 1 && out.forward.get(0).bytes() == frame) {
-      forward(out.forward.get(0), out);
+      whole = out.forward.get(0);
     } else if (!out.forward.isEmpty()) {
-      forward(new Outgoing(Replies.batch(out.forward.stream().map(Outgoing::bytes).toList()),
-          out.forward.stream().flatMap(o -> o.requests().stream()).toList()), out);
+      whole = new Outgoing(Replies.batch(out.forward.stream().map(Outgoing::bytes).toList()),
+          out.forward.stream().flatMap(o -> o.requests().stream()).toList());
     }
+    boolean now = whole != null && forward(whole, out, true);
     if (!out.answers.isEmpty()) {
       toClient.write(Replies.batch(out.answers));
     }
+    writeNow(now ? whole.bytes() : null);
   }
 
   /** Where the handling of one message puts its results. */
@@ -324,7 +358,7 @@ public final class ClientToServer implements Runnable {
         out.answers.add(a.frame());
       } else if (done instanceof ToolsCallGate.Outcome.Forward f
           && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
-        forward(Outgoing.of(held, e), out);
+        forward(Outgoing.of(held, e), out, false); // not the reading thread: queued
       }
       for (byte[] a : out.answers) {
         toClient.write(a);

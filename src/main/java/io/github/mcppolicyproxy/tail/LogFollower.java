@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -38,9 +39,17 @@ public final class LogFollower {
   private Object rotatedAway; // the file last read, rotated before the next LOG existed: resume after it
   private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
 
+  private final Runnable betweenLookAndOpen;
+
   public LogFollower(Path path, Duration poll) {
+    this(path, poll, () -> { });
+  }
+
+  /** For tests: {@code betweenLookAndOpen} runs after a look at the rotated names, before an open. */
+  LogFollower(Path path, Duration poll, Runnable betweenLookAndOpen) {
     this.path = Objects.requireNonNull(path, "path");
     this.poll = Objects.requireNonNull(poll, "poll");
+    this.betweenLookAndOpen = Objects.requireNonNull(betweenLookAndOpen, "betweenLookAndOpen");
   }
 
   /**
@@ -107,6 +116,7 @@ public final class LogFollower {
   private void catchUp(Object last, Consumer<String> sink) throws IOException {
     for (int guard = 0; guard < 10 * MAX_ROTATED; guard++) {
       int k = indexOf(last);
+      betweenLookAndOpen.run();
       if (k <= 1) {
         if (!open()) {
           rotatedAway = last; // no LOG yet: the next look starts from the file after this one
@@ -125,8 +135,11 @@ public final class LogFollower {
       Path next = LogRotation.rotated(path, k - 1);
       Object nextKey = keyOf(next);
       try (FileChannel c = FileChannel.open(next, StandardOpenOption.READ)) {
-        if (nextKey == null || !nextKey.equals(keyOf(next))) {
-          continue; // renamed while opening: look again
+        // The file opened follows `last` only if nothing moved since `last` was found at k: a
+        // rotation moves `last` up before it moves anything into k - 1.
+        if (nextKey == null || !nextKey.equals(keyOf(next))
+            || !last.equals(keyOf(LogRotation.rotated(path, k)))) {
+          continue; // rotated while opening: look again
         }
         channel = c;
         position = 0;
@@ -138,21 +151,33 @@ public final class LogFollower {
         // rotated away meanwhile: look again
       }
     }
+    rotatedAway = last; // the writer kept rotating under us: go on from here at the next look
   }
 
-  /** Where the file with key {@code k} is among LOG.1 ... LOG.N; -1 when it is none of them. */
+  /**
+   * Where the file with key {@code k} is among LOG.1 ... LOG.N; -1 when it is none of them. A
+   * rotation renames the files one at a time from the oldest down, so a look may find one name
+   * missing or catch a file twice: a missing name does not end the search, and a search that
+   * finds nothing is repeated before the file is taken as gone.
+   */
   private int indexOf(Object k) throws IOException {
     if (k == null) {
       return -1;
     }
-    for (int i = 1; i <= MAX_ROTATED; i++) {
-      Object ki = keyOf(LogRotation.rotated(path, i));
-      if (ki == null) {
-        return -1;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      int missing = 0;
+      for (int i = 1; i <= MAX_ROTATED && missing < 2; i++) {
+        Object ki = keyOf(LogRotation.rotated(path, i));
+        if (ki == null) {
+          missing++;
+          continue;
+        }
+        missing = 0;
+        if (ki.equals(k)) {
+          return i;
+        }
       }
-      if (ki.equals(k)) {
-        return i;
-      }
+      LockSupport.parkNanos(1_000_000L); // let a rotation in progress finish
     }
     return -1;
   }

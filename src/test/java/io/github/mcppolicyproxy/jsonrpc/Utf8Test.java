@@ -50,6 +50,48 @@ class Utf8Test {
   }
 
   @Test
+  void theOnePassCheckFindsTheFirstNulOrMalformedByteAsTheJdkDecoderAndAScanDo() {
+    // Long arrays of mostly ASCII, so that the eight-bytes-at-a-time path runs, with a NUL or a
+    // high byte placed anywhere (at every offset within a word, and at the ends).
+    Random random = new Random(20261202);
+    for (int n = 0; n < 20_000; n++) {
+      byte[] b = new byte[random.nextInt(70)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = (byte) (0x20 + random.nextInt(0x5f));
+      }
+      int specials = random.nextInt(3);
+      for (int k = 0; k < specials && b.length > 0; k++) {
+        int at = random.nextInt(b.length);
+        b[at] = (byte) switch (random.nextInt(4)) {
+          case 0 -> 0;
+          case 1 -> 0x80 + random.nextInt(0x80);
+          case 2 -> 0x01 + random.nextInt(0x1f);
+          default -> 0x7f;
+        };
+        if (random.nextBoolean() && at + 1 < b.length && (b[at] & 0xFF) >= 0xC2
+            && (b[at] & 0xFF) <= 0xDF) {
+          b[at + 1] = (byte) (0x80 + random.nextInt(0x40)); // a valid two-byte sequence
+        }
+      }
+      int from = b.length == 0 ? 0 : random.nextInt(b.length);
+      byte[] slice = java.util.Arrays.copyOfRange(b, from, b.length);
+      int nul = -1;
+      for (int i = 0; i < slice.length; i++) {
+        if (slice[i] == 0) {
+          nul = i;
+          break;
+        }
+      }
+      int bad = jdkFirstInvalid(slice);
+      int expected = nul < 0 ? bad : bad < 0 ? nul : Math.min(nul, bad);
+      int found = Utf8.firstInvalidOrNul(b, from, b.length);
+      assertThat(found < 0 ? -1 : found - from)
+          .as("bytes %s from %d", java.util.HexFormat.ofDelimiter(" ").formatHex(b), from)
+          .isEqualTo(expected);
+    }
+  }
+
+  @Test
   void agreesWithTheJdkDecoderOnRandomValidTextCutAnywhere() {
     Random random = new Random(7);
     for (int n = 0; n < 2000; n++) {

@@ -100,12 +100,49 @@ class LogFollowerTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void followsALogBeingWrittenAndRotatedByAnotherThread() throws Exception {
+    // nothing rotated out of reach: this is about following
+    followWhileRotating(new LogRotation(2000, 200), 400, 50, Duration.ofMillis(5));
+  }
+
+  @Test
+  void aLookInTheMiddleOfARotationSkipsNoFile() throws Exception {
+    // A rotation renames LOG.1 -> LOG.2 before LOG -> LOG.1, so for a moment LOG.1 is missing.
+    // A look then must still find the file it last read (at LOG.2), and the rotation finishing
+    // before the next open (B to LOG.1, a new C as LOG) must not make it skip B.
+    Path log = dir.resolve("v.jsonl");
+    Files.writeString(log, line(1), UTF_8);
+    boolean[] once = {true};
+    LogFollower f = new LogFollower(log, Duration.ofMillis(10), () -> {
+      if (once[0]) {
+        once[0] = false;
+        try {
+          Files.move(log, LogRotation.rotated(log, 1));
+          Files.writeString(log, line(4), UTF_8);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    });
+    f.step(seen::add);
+    Files.move(log, LogRotation.rotated(log, 1)); // A rotated: LOG.1
+    Files.writeString(log, line(2) + line(3), UTF_8); // B, not read yet
+    Files.move(LogRotation.rotated(log, 1), LogRotation.rotated(log, 2)); // the next rotation, half done
+    f.step(seen::add);
+    f.step(seen::add);
+    assertThat(seen).extracting(LogFollowerTest::id).containsExactly(1, 2, 3, 4);
+  }
+
+  private static String line(int id) {
+    return "{\"request_id\":\"" + id + "\"}\n";
+  }
+
+  private void followWhileRotating(LogRotation rotation, int count, int pauseEvery, Duration poll)
+      throws Exception {
     Path log = dir.resolve("v.jsonl");
     PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, UTF_8);
-    JsonLinesViolationLog writer = JsonLinesViolationLog.open(log, err, JSON, false,
-        new LogRotation(2000, 200)); // nothing rotated out of reach: this is about following
+    JsonLinesViolationLog writer = JsonLinesViolationLog.open(log, err, JSON, false, rotation);
     List<String> got = new CopyOnWriteArrayList<>();
-    LogFollower f = new LogFollower(log, Duration.ofMillis(5));
+    LogFollower f = new LogFollower(log, poll);
     assertThat(f.last(0, l -> true)).as("the log exists, empty, before the first record").isEmpty();
     Thread follower = new Thread(() -> {
       try {
@@ -117,14 +154,14 @@ class LogFollowerTest {
       }
     });
     follower.start();
-    for (int i = 1; i <= 400; i++) {
+    for (int i = 1; i <= count; i++) {
       writer.append(record(i));
-      if (i % 50 == 0) {
+      if (i % pauseEvery == 0) {
         Thread.sleep(20);
       }
     }
     long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (got.size() < 400 && System.nanoTime() < end) {
+    while (got.size() < count && System.nanoTime() < end) {
       Thread.sleep(20);
     }
     follower.interrupt();
@@ -132,7 +169,7 @@ class LogFollowerTest {
     writer.close();
     assertThat(Files.exists(LogRotation.rotated(log, 10))).as("it rotated often").isTrue();
     List<Integer> ids = got.stream().map(LogFollowerTest::id).toList();
-    assertThat(ids).as("every record once, in order").hasSize(400).isSorted()
+    assertThat(ids).as("every record once, in order").hasSize(count).isSorted()
         .doesNotHaveDuplicates();
   }
 }

@@ -1,0 +1,34 @@
+package io.github.mcppolicyproxy.jsonrpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class JsonIdTest {
+  private static String bigDecimalKey(String raw) {
+    return "n:" + new BigDecimal(raw).stripTrailingZeros().toString();
+  }
+
+  @Test
+  void everyNumberGetsTheKeyBigDecimalGivesItWhateverItsSpelling() {
+    Random random = new Random(42);
+    for (int n = 0; n < 50_000; n++) {
+      long v = switch (random.nextInt(4)) {
+        case 0 -> random.nextInt(1000);
+        case 1 -> random.nextLong();
+        case 2 -> -random.nextInt(100_000);
+        default -> (long) random.nextInt(1000) * 1000;
+      };
+      String raw = Long.toString(v);
+      assertThat(JsonId.ofNumber(raw).key()).as(raw).isEqualTo(bigDecimalKey(raw));
+    }
+    for (String raw : new String[] {"0", "-0", "00", "007", "1.0", "1e2", "100", "1E+2", "10.50",
+        "-1", "123456789012345678", "1234567890123456789", "99999999999999999999"}) {
+      assertThat(JsonId.ofNumber(raw).key()).as(raw).isEqualTo(bigDecimalKey(raw));
+    }
+    assertThat(JsonId.ofNumber("100").key()).isEqualTo(JsonId.ofNumber("1e2").key());
+    assertThat(JsonId.ofNumber("7").key()).isEqualTo(JsonId.ofNumber("7.00").key());
+  }
+}
