@@ -54,12 +54,10 @@ public final class AwsCliParser {
   private static final String UNICODE_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uFE58\uFE63\uFF0D";
 
   private final AwsDefaults defaults;
-  private final CliModel model;
 
   /** A parser that fills in {@code defaults} where a command names no region or profile. */
   public AwsCliParser(AwsDefaults defaults) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
-    this.model = CliModel.get();
   }
 
   /**
@@ -111,7 +109,7 @@ public final class AwsCliParser {
     if (refusedService.isPresent()) {
       throw new UnparseableCommandException(refusedService.get());
     }
-    Service svc = model.service(service).orElseThrow(() -> new UnparseableCommandException(
+    Service svc = CliModel.get().service(service).orElseThrow(() -> new UnparseableCommandException(
         "\"" + service + "\" is not a service of the AWS CLI (names are lowercase and case-sensitive)"));
     boolean apiService = svc.botocoreName().isPresent();
     if (!apiService && !tokens.get(0).equals(service)) {
@@ -388,7 +386,7 @@ public final class AwsCliParser {
   /** The server's global parser: the CLI's, with {@code --version} taking a value and {@code command}. */
   private Table serverGlobals() {
     List<Action> actions = new ArrayList<>();
-    for (Action a : model.globals().actions()) {
+    for (Action a : CliModel.get().globals().actions()) {
       actions.add(a.kind().equals("V") ? new Action(a.options(), a.dest(), "1", false) : a);
     }
     actions.add(new Action(List.of(), "command", "1", false));
@@ -397,7 +395,7 @@ public final class AwsCliParser {
 
   /** awscli's own main parser (it runs customizations). */
   private Table cliGlobals() {
-    List<Action> actions = new ArrayList<>(model.globals().actions());
+    List<Action> actions = new ArrayList<>(CliModel.get().globals().actions());
     actions.add(new Action(List.of(), "command", "1", false));
     return new Table(actions);
   }

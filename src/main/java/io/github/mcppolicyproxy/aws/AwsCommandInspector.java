@@ -42,6 +42,15 @@ public final class AwsCommandInspector implements CommandInspector {
   this.predicateParams = Set.copyOf(predicateParams);
  }
 
+ /** Reads the AWS CLI model (about 100-300 ms) and judges one command, so the first call need not. */
+ @Override
+ public void warmUp() {
+  inspect(new ToolCall(CALL_AWS_TOOL, NODES.objectNode().put("cli_command",
+    "aws sts get-caller-identity")));
+ }
+
+ private static final String CALL_AWS_TOOL = "call_aws";
+
  @Override
  public Inspection inspect(ToolCall call) {
   JsonNode cli = call.arguments().get("cli_command");

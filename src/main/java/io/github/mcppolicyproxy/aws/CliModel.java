@@ -60,9 +60,53 @@ final class CliModel {
    */
   record Command(String cliName, Optional<String> apiName, Table table, Map<String, Command> subcommands) {}
 
-  /** A top-level command word: a service ({@code botocoreName} present) or a customization such as s3. */
-  record Service(String cliName, Optional<String> botocoreName, Optional<String> signingName,
-      Optional<String> endpointPrefix, Map<String, Command> commands) {}
+  /**
+   * A top-level command word: a service ({@code botocoreName} present) or a customization such as
+   * s3. Its commands are read from the model's lines on first use: most processes judge commands
+   * of a few services, and reading all 18,000 commands' tables cost ~300 ms at start-up.
+   */
+  static final class Service {
+    private final String cliName;
+    private final Optional<String> botocoreName;
+    private final Optional<String> signingName;
+    private final Optional<String> endpointPrefix;
+    private List<String> lines; // the model's lines of its commands, until they are read
+    private Map<String, Command> commands;
+
+    Service(String cliName, Optional<String> botocoreName, Optional<String> signingName,
+        Optional<String> endpointPrefix, List<String> lines) {
+      this.cliName = cliName;
+      this.botocoreName = botocoreName;
+      this.signingName = signingName;
+      this.endpointPrefix = endpointPrefix;
+      this.lines = lines;
+    }
+
+    String cliName() {
+      return cliName;
+    }
+
+    Optional<String> botocoreName() {
+      return botocoreName;
+    }
+
+    Optional<String> signingName() {
+      return signingName;
+    }
+
+    Optional<String> endpointPrefix() {
+      return endpointPrefix;
+    }
+
+    /** Its commands by CLI name, in the model's order. */
+    synchronized Map<String, Command> commands() {
+      if (commands == null) {
+        commands = readCommands(lines);
+        lines = null;
+      }
+      return commands;
+    }
+  }
 
   private final String versions;
   private final Table globals;
@@ -118,25 +162,26 @@ final class CliModel {
       Table globals = new Table(List.of());
       Map<String, Service> services = new LinkedHashMap<>();
       List<String> regions = new ArrayList<>();
-      Map<String, Command> commands = null;
-      Map<String, Command> subcommands = null;
+      List<String> commandLines = null;
       String line;
       while ((line = in.readLine()) != null) {
+        char kind = line.isEmpty() ? '?' : line.charAt(0);
+        if (kind == 'O' || kind == 'C' || kind == 'U') {
+          if (commandLines == null) {
+            throw new IllegalStateException("a command before any service in " + RESOURCE);
+          }
+          commandLines.add(line);
+          continue;
+        }
         String[] f = line.split("\t", -1);
         switch (f[0]) {
           case "V" -> versions = "awscli " + f[1] + ", botocore " + f[2];
           case "G" -> globals = table(f[3]);
           case "R" -> regions.addAll(List.of(f[1].split(" ")));
           case "S" -> {
-            commands = new LinkedHashMap<>();
-            services.put(f[1], new Service(f[1], opt(f[2]), opt(f[3]), opt(f[4]), Collections.unmodifiableMap(commands)));
+            commandLines = new ArrayList<>();
+            services.put(f[1], new Service(f[1], opt(f[2]), opt(f[3]), opt(f[4]), commandLines));
           }
-          case "O" -> commands.put(f[1], new Command(f[1], Optional.of(f[2]), table(f[3]), Map.of()));
-          case "C" -> {
-            subcommands = new LinkedHashMap<>();
-            commands.put(f[1], new Command(f[1], Optional.empty(), table(f[3]), Collections.unmodifiableMap(subcommands)));
-          }
-          case "U" -> subcommands.put(f[1], new Command(f[1], Optional.empty(), table(f[3]), Map.of()));
           default -> throw new IllegalStateException("bad line in " + RESOURCE + ": " + line);
         }
       }
@@ -144,6 +189,31 @@ final class CliModel {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
     }
+  }
+
+  /** The commands of one service from its {@code O}, {@code C} and {@code U} lines. */
+  private static Map<String, Command> readCommands(List<String> lines) {
+    Map<String, Command> commands = new LinkedHashMap<>();
+    Map<String, Command> subcommands = null;
+    for (String line : lines) {
+      String[] f = line.split("\t", -1);
+      switch (f[0]) {
+        case "O" -> commands.put(f[1], new Command(f[1], Optional.of(f[2]), table(f[3]), Map.of()));
+        case "C" -> {
+          subcommands = new LinkedHashMap<>();
+          commands.put(f[1], new Command(f[1], Optional.empty(), table(f[3]),
+              Collections.unmodifiableMap(subcommands)));
+        }
+        case "U" -> {
+          if (subcommands == null) {
+            throw new IllegalStateException("a subcommand before any command in " + RESOURCE);
+          }
+          subcommands.put(f[1], new Command(f[1], Optional.empty(), table(f[3]), Map.of()));
+        }
+        default -> throw new IllegalStateException("bad line in " + RESOURCE + ": " + line);
+      }
+    }
+    return Collections.unmodifiableMap(commands);
   }
 
   private static Optional<String> opt(String field) {

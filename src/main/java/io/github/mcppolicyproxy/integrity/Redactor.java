@@ -49,12 +49,29 @@ public final class Redactor {
    *     to hold no secret, so it must not be passed on
    */
   public Outcome redact(byte[] frame) {
+    return redact(frame, RESULT);
+  }
+
+  /**
+   * The notification {@code frame} with the secrets in its {@code params} replaced: a task status
+   * notification of 2026-07-28 ({@code notifications/tasks}) carries the task's result there.
+   *
+   * @throws IllegalArgumentException when the frame cannot be read as JSON
+   */
+  public Outcome redactParams(byte[] frame) {
+    return redact(frame, PARAMS);
+  }
+
+  private static final java.util.Set<String> RESULT = java.util.Set.of("result", "error");
+  private static final java.util.Set<String> PARAMS = java.util.Set.of("params");
+
+  private Outcome redact(byte[] frame, java.util.Set<String> members) {
     if (!Triggers.in(frame, 0, frame.length)) {
       return new Outcome(frame, List.of());
     }
     List<Redaction> found = new ArrayList<>();
     try {
-      byte[] out = layer(frame, "", 0, true, found);
+      byte[] out = layer(frame, "", 0, members, found);
       return new Outcome(out == null ? frame : out, List.copyOf(found));
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException("unreadable answer: "
@@ -88,19 +105,19 @@ public final class Redactor {
    * Redacts one JSON text; null when nothing in it changed. With {@code envelope}, only the
    * top-level {@code result} and {@code error} members are looked into.
    */
-  private byte[] layer(byte[] json, String prefix, int depth, boolean envelope,
+  private byte[] layer(byte[] json, String prefix, int depth, java.util.Set<String> envelope,
       List<Redaction> found) throws IOException {
     List<Cut> cuts = new ArrayList<>();
     try (JsonParser p = factory.createParser(json)) {
       JsonToken t = p.nextToken();
-      if (envelope) {
+      if (envelope != null) {
         if (t != JsonToken.START_OBJECT) {
           return null;
         }
         String n;
         while ((n = p.nextFieldName()) != null) {
           JsonToken v = p.nextToken();
-          if (n.equals("result") || n.equals("error")) {
+          if (envelope.contains(n)) {
             walk(p, v, prefix + "/" + n, depth, cuts, found);
           } else {
             p.skipChildren();
@@ -201,7 +218,7 @@ public final class Redactor {
       List<Redaction> inner = new ArrayList<>();
       byte[] out;
       try {
-        out = layer(s.getBytes(StandardCharsets.UTF_8), path + "!", depth + 1, false, inner);
+        out = layer(s.getBytes(StandardCharsets.UTF_8), path + "!", depth + 1, null, inner);
       } catch (IOException | RuntimeException notJson) {
         out = null;
         inner = null; // not JSON after all: read as text below

@@ -75,10 +75,21 @@ public final class ToolIntegrity {
    * @throws IllegalArgumentException when the answer cannot be read: it must not be passed on
    */
   public byte[] result(byte[] frame, JsonId id, String tool) {
-    if (!redacting.getAsBoolean()) {
-      return frame;
-    }
-    Redactor.Outcome o = redactor.redact(frame);
+    return redacting.getAsBoolean() ? logged(redactor.redact(frame), id, tool) : frame;
+  }
+
+  /**
+   * The notification to pass on for a task status notification {@code frame} (2026-07-28
+   * {@code notifications/tasks} carries an ended task's result in its {@code params}), redacted
+   * and logged like a result.
+   *
+   * @throws IllegalArgumentException when it cannot be read: it must not be passed on
+   */
+  public byte[] taskStatus(byte[] frame) {
+    return redacting.getAsBoolean() ? logged(redactor.redactParams(frame), null, null) : frame;
+  }
+
+  private byte[] logged(Redactor.Outcome o, JsonId id, String tool) {
     for (Redactor.Redaction r : o.redactions()) {
       Map<String, String> d = new LinkedHashMap<>();
       d.put("path", r.path());

@@ -27,29 +27,53 @@ final class Triggers {
 
   private Triggers() {}
 
+  /** Per byte: 1 where a word or an access key id may start, 2 for a backslash, else 0. */
+  private static final byte[] START = new byte[256];
+  /**
+   * Per lower-case first letter, the lower-case letters that follow it in some word (bit
+   * {@code letter - 'a'}): most letters of ordinary text start no word, so they cost one look.
+   */
+  private static final int[] SECOND = new int[128];
+
+  static {
+    for (String w : WORDS) {
+      START[w.charAt(0)] = 1;
+      START[Character.toUpperCase(w.charAt(0))] = 1;
+      SECOND[w.charAt(0)] |= 1 << (w.charAt(1) - 'a');
+    }
+    START['A'] = 1;
+    START['\\'] = 2;
+  }
+
   /** True when {@code b[from, to)} may hold something to redact. */
   static boolean in(byte[] b, int from, int to) {
     for (int i = from; i < to; i++) {
-      int c = b[i];
-      if (c == '\\') {
+      int c = b[i] & 0xFF;
+      int start = START[c];
+      if (start == 0) {
+        continue;
+      }
+      if (start == 2) {
         if (i + 1 < to && b[i + 1] == 'u') {
           return true;
         }
-        continue;
-      }
-      if (c < 'A') {
         continue;
       }
       if (c == 'A' && i + 4 < to && b[i + 2] == 'I' && b[i + 3] == 'A'
           && (b[i + 1] == 'K' || b[i + 1] == 'S') && upperOrDigit(b[i + 4])) {
         return true;
       }
-      String[] words = BY_FIRST[(c | 0x20) & 0x7f];
-      if (words != null) {
-        for (String w : words) {
-          if (word(b, i, to, w)) {
-            return true;
-          }
+      int j = i + 1;
+      while (j < to && (b[j] == '_' || b[j] == '-')) {
+        j++;
+      }
+      int second = j < to ? (b[j] | 0x20) - 'a' : -1;
+      if (second < 0 || second >= 26 || (SECOND[c | 0x20] & (1 << second)) == 0) {
+        continue; // no word starts with these two letters
+      }
+      for (String w : BY_FIRST[c | 0x20]) {
+        if (word(b, i, to, w)) {
+          return true;
         }
       }
     }

@@ -32,7 +32,13 @@ public final class FrameReader {
   }
 
   static final int PREFIX_BYTES = 4096;
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+  private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGH_BITS = 0x8080808080808080L;
   private static final int CHUNK = 64 * 1024;
+  private static final int SMALL_READ = 8 * 1024;
   /**
    * A line longer than this is kept as a list of segments of this size and copied once, into an
    * array of its exact length, when it ends: a frame of N bytes costs at most about 2N while it is
@@ -101,7 +107,10 @@ public final class FrameReader {
     long total = 0;
     while (true) {
       if (chunkPos == chunkLen) {
-        int n = in.read(chunk, 0, CHUNK);
+        // Between frames, ask for what fits the JDK's stack buffer (8 KiB): a larger read mallocs
+        // and frees a native buffer of its size, per read, in FileInputStream. Inside a long line,
+        // 64 KiB at a time.
+        int n = in.read(chunk, 0, lineLen == 0 && segments.isEmpty() ? SMALL_READ : CHUNK);
         if (n < 0) {
           chunkPos = chunkLen = 0;
           if (skipping) {
@@ -120,13 +129,7 @@ public final class FrameReader {
         chunkLen = n;
       }
       int start = chunkPos;
-      int nl = -1;
-      for (int i = start; i < chunkLen; i++) {
-        if (chunk[i] == '\n') {
-          nl = i;
-          break;
-        }
-      }
+      int nl = indexOfNewline(chunk, start, chunkLen);
       int end = nl < 0 ? chunkLen : nl;
       int len = end - start;
       chunkPos = nl < 0 ? chunkLen : nl + 1;
@@ -148,6 +151,24 @@ public final class FrameReader {
         return new Read.Frame(takeLine());
       }
     }
+  }
+
+  /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time. */
+  static int indexOfNewline(byte[] b, int from, int to) {
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ NEWLINES;
+      long zero = (x - ONES) & ~x & HIGH_BITS; // the lowest set bit marks the first '\n' byte
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == '\n') {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The line read so far as one array of its exact length; the reader starts a new line. */

@@ -25,6 +25,9 @@ public interface CommandInspector {
     return rules;
   }
 
+  /** Reads what the inspector needs ahead of the first call (a model, say); by default nothing. */
+  default void warmUp() {}
+
   /** What an inspection found. */
   sealed interface Inspection {
     /** The call carries no commands (another tool). */

@@ -31,7 +31,7 @@ public final class PolicyEngine {
   private final Policy policy;
   private final CommandInspector inspector;
   private final RuleIndex tools;
-  private final RuleIndex operationRules;
+  private volatile RuleIndex operationRules; // built on first use: it may need the AWS CLI model
   private final java.util.concurrent.ConcurrentHashMap<String, Plan> plans =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -39,7 +39,34 @@ public final class PolicyEngine {
     this.policy = Objects.requireNonNull(policy, "policy");
     this.inspector = Objects.requireNonNull(inspector, "inspector");
     this.tools = new RuleIndex(policy.tools(), false);
-    this.operationRules = new RuleIndex(inspector.operationRules(policy.operations()), true);
+  }
+
+  /**
+   * Gets ready to judge AWS CLI commands (reads the AWS CLI model and indexes the operation rules)
+   * so that the first such call does not wait for it; for a background thread at start-up. Does
+   * nothing when the policy names no tool that carries AWS CLI commands.
+   */
+  public void warmUp() {
+    boolean namesCliTools = !policy.awsCliTools().isEmpty()
+        || policy.tools().keySet().stream().anyMatch(g -> g.text().contains(CALL_AWS));
+    if (policy.hasOperations() || namesCliTools) {
+      operationRules();
+      inspector.warmUp();
+    }
+  }
+
+  private RuleIndex operationRules() {
+    RuleIndex r = operationRules;
+    if (r == null) {
+      synchronized (this) {
+        r = operationRules;
+        if (r == null) {
+          r = new RuleIndex(inspector.operationRules(policy.operations()), true);
+          operationRules = r;
+        }
+      }
+    }
+    return r;
   }
 
   public Policy policy() {
@@ -90,7 +117,7 @@ public final class PolicyEngine {
         for (Command command : commands) {
           List<Entry> perCommand = new ArrayList<>();
           for (String op : command.operations()) {
-            RuleIndex.Match m = operationRules.lookup(op);
+            RuleIndex.Match m = operationRules().lookup(op);
             List<Entry> matched = m.entries();
             if (m.decider() != null) {
               opDeciders.add(m.decider());
@@ -268,7 +295,7 @@ public final class PolicyEngine {
     if (inspection instanceof Inspection.Commands c) {
       for (Command command : c.commands()) {
         for (String op : command.operations()) {
-          for (Entry e : operationRules.lookup(op).entries()) {
+          for (Entry e : operationRules().lookup(op).entries()) {
             if (!out.contains(e.pointer())) {
               out.add(e.pointer());
             }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream server as a child process: started with our environment (plus any extras), its
- * stderr drained to ours on a thread of its own, its descendants remembered (every second) so that
- * stopping it also stops what it started, even after they were re-parented.
+ * stderr drained to ours on a thread of its own, its descendants remembered (every second, see
+ * {@link ProcessTree}) so that stopping it also stops what it started, even after they were
+ * re-parented.
  */
 public final class ChildProcess implements Upstream {
   private static final Duration KILL_AFTER = Duration.ofMillis(500);
@@ -81,7 +82,7 @@ public final class ChildProcess implements Upstream {
   private void rememberDescendants() {
     try {
       synchronized (descendants) {
-        process.descendants().forEach(descendants::add);
+        descendants.addAll(ProcessTree.descendants(process.toHandle()));
       }
     } catch (RuntimeException e) {
       // /proc raced with an exit; the next round will see the rest
@@ -120,7 +121,7 @@ public final class ChildProcess implements Upstream {
     Set<ProcessHandle> tree;
     synchronized (descendants) {
       if (process.isAlive()) {
-        process.descendants().forEach(descendants::add);
+        descendants.addAll(ProcessTree.descendants(process.toHandle()));
       }
       tree = new LinkedHashSet<>(descendants);
     }

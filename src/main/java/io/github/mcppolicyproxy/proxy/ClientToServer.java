@@ -161,10 +161,13 @@ public final class ClientToServer implements Runnable {
     for (Outgoing f : out.forward) {
       now = forward(f, out, true) ? f.bytes() : now;
     }
-    for (byte[] a : out.answers) {
-      toClient.write(a);
+    try {
+      for (byte[] a : out.answers) {
+        toClient.write(a);
+      }
+    } finally {
+      writeNow(now); // admitted: it must be written (or the queue behind it would wait forever)
     }
-    writeNow(now);
   }
 
   /** Writes a frame admitted for writing now, last: the reading thread may block in it. */
@@ -257,10 +260,13 @@ public final class ClientToServer implements Runnable {
           out.forward.stream().flatMap(o -> o.requests().stream()).toList());
     }
     boolean now = whole != null && forward(whole, out, true);
-    if (!out.answers.isEmpty()) {
-      toClient.write(Replies.batch(out.answers));
+    try {
+      if (!out.answers.isEmpty()) {
+        toClient.write(Replies.batch(out.answers));
+      }
+    } finally {
+      writeNow(now ? whole.bytes() : null);
     }
-    writeNow(now ? whole.bytes() : null);
   }
 
   /** Where the handling of one message puts its results. */
@@ -329,6 +335,9 @@ public final class ClientToServer implements Runnable {
     }
     if (!track(e, out)) {
       return;
+    }
+    if (e.isRequest() && e.method() != null && e.method().startsWith("tasks/")) {
+      inFlight.tasks().asked(e.id(), frame, from, to); // its answer may end a task (TaskTracker)
     }
     out.forward.add(Outgoing.of(slice(frame, from, to), e));
   }

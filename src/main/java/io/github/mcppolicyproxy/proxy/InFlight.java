@@ -44,6 +44,7 @@ public final class InFlight {
   private final int max;
   private final Refunds refunds;
   private final boolean refundUpstreamFailures;
+  private final TaskTracker tasks;
 
   /** @param max how many requests may wait for the upstream at once */
   public InFlight(int max) {
@@ -56,9 +57,15 @@ public final class InFlight {
    *     JSON-RPC error or died before answering ({@code --no-refund} turns it off)
    */
   public InFlight(int max, Refunds refunds, boolean refundUpstreamFailures) {
+    this(max, refunds, refundUpstreamFailures, TaskTracker.quiet(refunds, refundUpstreamFailures));
+  }
+
+  /** @param tasks follows the calls the upstream answered with a task, to their end */
+  public InFlight(int max, Refunds refunds, boolean refundUpstreamFailures, TaskTracker tasks) {
     this.max = max;
     this.refunds = java.util.Objects.requireNonNull(refunds, "refunds");
     this.refundUpstreamFailures = refundUpstreamFailures;
+    this.tasks = java.util.Objects.requireNonNull(tasks, "tasks");
   }
 
   /** Gives back the quota of a call that was never forwarded after all. */
@@ -157,6 +164,11 @@ public final class InFlight {
   /** Multi round-trip calls the server asked input for, whose retries take no quota. */
   public Continuations continuations() {
     return continuations;
+  }
+
+  /** The calls the upstream answered with a task, followed to their end. */
+  public TaskTracker tasks() {
+    return tasks;
   }
 
   public int size() {

@@ -46,8 +46,12 @@ final class InputRequiredApprovals {
     /** Refuse it (log and answer). */
     record Refuse(Refusal refusal) implements Result {}
 
-    /** Forward {@code frame} (the retry without the proxy's input); it was charged already. */
-    record Forward(byte[] frame) implements Result {}
+    /**
+     * Forward {@code frame} (the retry without the proxy's input); it was charged already, and
+     * {@code reservation} is what it took (given back if the upstream fails it).
+     */
+    record Forward(byte[] frame, io.github.mcppolicyproxy.limits.Quota.Reservation reservation)
+        implements Result {}
   }
 
   private final java.util.function.Supplier<CallJudge> judges; // the policy version in force
@@ -151,12 +155,14 @@ final class InputRequiredApprovals {
       return new Result.Refuse(no.refusal());
     }
     if (d instanceof CallJudge.Decision.Ask a && !carried.continuation()) {
-      CallJudge.Decision late = judge.afterApproval(call, session, a.ask());
-      if (late instanceof CallJudge.Decision.Refuse no2) {
+      d = judge.afterApproval(call, session, a.ask());
+      if (d instanceof CallJudge.Decision.Refuse no2) {
         return new Result.Refuse(no2.refusal());
       }
     }
-    return new Result.Forward(withoutProxyInput(frame, from, to, carried));
+    return new Result.Forward(withoutProxyInput(frame, from, to, carried),
+        d instanceof CallJudge.Decision.Allow took ? took.reservation()
+            : io.github.mcppolicyproxy.limits.Quota.Reservation.NONE);
   }
 
   /** The retry as the upstream must see it: the proxy's input response and state removed. */

@@ -47,6 +47,8 @@ public final class ProxySession {
   private final FrameWriter toClient;
   private final Upstream upstream;
   private final java.util.function.Supplier<CallJudge> judges;
+  private final java.util.concurrent.CountDownLatch warmUpNow =
+      new java.util.concurrent.CountDownLatch(1);
   private final SessionStats stats;
   private final boolean livePolicy;
   private final java.util.Set<String> listed = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -126,13 +128,17 @@ public final class ProxySession {
     this.log = Objects.requireNonNull(log, "log");
     this.config = Objects.requireNonNull(config, "config");
     this.mapper = Objects.requireNonNull(mapper, "mapper");
-    this.inFlight = new InFlight(config.maxPending(), r -> judges.get().quota().refund(r),
-        config.refundOnUpstreamFailure());
+    InFlight.Refunds refunds = r -> judges.get().quota().refund(r);
+    this.inFlight = new InFlight(config.maxPending(), refunds, config.refundOnUpstreamFailure(),
+        new TaskTracker(refunds, config.refundOnUpstreamFailure(), config.clock(),
+            config.sessionId(), log::appendEvent, config.stderr(), TaskTracker.DEFAULT_MAX,
+            TaskTracker.DEFAULT_MAX_AGE));
     this.replies = new Replies(mapper);
   }
 
   /** Runs until the client or the upstream ends the session; returns the exit code. */
   public int run() throws InterruptedException {
+    warmUp(warmUpNow);
     EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
     Answers answers = new Answers(mapper, config.refusalStyle());
     UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(upstream.stdin()),
@@ -146,14 +152,18 @@ public final class ProxySession {
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     integrity.upstream(toServer::offer);
+    inFlight.tasks().upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
         integrity);
     ListChangedCapability declare = new ListChangedCapability();
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
         config.maxFrameBytes()), toClient, scanner, inFlight,
-        new ToolsListFilter(this::hiddenNow), answers.replies(), config.maxFrameBytes(),
-        config.stderr(), livePolicy ? declare::declare : java.util.function.UnaryOperator.identity(),
+        new ToolsListFilter(this::hiddenNow, livePolicy), answers.replies(), config.maxFrameBytes(),
+        config.stderr(), frame -> {
+          warmUpNow.countDown(); // the first answer is on its way: start-up is over
+          return livePolicy ? declare.declare(frame) : frame;
+        },
         integrity);
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
@@ -191,6 +201,7 @@ public final class ProxySession {
       // never closes the upstream's stdin here: a write stuck on a full pipe would hold its lock;
       // Upstream.stop closes it without waiting
       toServer.close();
+      inFlight.tasks().sessionEnded();
       summarize();
       log.close();
     }
@@ -283,6 +294,7 @@ public final class ProxySession {
     // closing and draining is one step: a request the client pump records later is refused there
     List<InFlight.Pending> waiting = inFlight.close(message, data);
     waiting.forEach(inFlight::upstreamFailed); // it died before answering: their quota goes back
+    inFlight.tasks().upstreamGone(); // and its tasks died with it
     for (InFlight.Pending p : waiting) {
       try {
         toClient.write(replies.error(p.id(), Replies.UPSTREAM_UNAVAILABLE, message, data));
@@ -290,6 +302,29 @@ public final class ProxySession {
         return; // the client is gone as well
       }
     }
+  }
+
+  /**
+   * What the policy needs for its first AWS CLI command (the AWS CLI model) is read on a thread of
+   * its own once the upstream's {@code initialize} answer passes (or after two seconds): not
+   * before the upstream starts, not competing with the first answer for the CPU, and not on the
+   * first such call.
+   */
+  private void warmUp(java.util.concurrent.CountDownLatch now) {
+    Thread t = new Thread(() -> {
+      try {
+        now.await(2, TimeUnit.SECONDS);
+        judges.get().engine().warmUp();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      } catch (RuntimeException e) {
+        config.stderr().println("mcp-policy-proxy: could not read ahead what AWS CLI commands"
+            + " need (" + e + "); the first such call reads it");
+      }
+    }, "policy-warm-up");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
   }
 
   /** Runs a pump on a daemon thread; a defect in it ends that direction and is reported. */

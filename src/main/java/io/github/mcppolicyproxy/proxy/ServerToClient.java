@@ -108,22 +108,20 @@ public final class ServerToClient implements Runnable {
         return;
       }
       case RESPONSE -> {
-        if (integrity != null && integrity.offer(e, frame)) {
-          return; // the answer to the proxy's own tools/list
+        if (integrity != null && integrity.offer(e, frame)
+            || inFlight.tasks().offer(e.id(), frame)) {
+          return; // the answer to the proxy's own tools/list or tasks/get
         }
         InFlight.Pending p = inFlight.answered(e.id());
         if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
           send(filtered(frame, p));
           return;
         }
-        refundIfError(p, frame);
         if (p != null && "initialize".equals(p.method())) {
           send(initializeAnswer.apply(frame));
           return;
         }
-        if (p != null && ClientToServer.TOOLS_CALL.equals(p.method())) {
-          frame = guarded(frame, p);
-        }
+        frame = settled(p, frame);
         if (p != null && p.continuationKey() != null && asksForInput(frame)) {
           inFlight.continuations().open(p.continuationKey());
         }
@@ -133,6 +131,10 @@ public final class ServerToClient implements Runnable {
         return;
       }
       case NOTIFICATION -> {
+        frame = taskStatus(e, frame);
+        if (frame == null) {
+          return;
+        }
         if (integrity != null) {
           send(frame); // the client hears of the change first; the proxy then lists for itself
           integrity.notification(e);
@@ -156,20 +158,22 @@ public final class ServerToClient implements Runnable {
       byte[] el = java.util.Arrays.copyOfRange(frame, r.start(), r.end());
       Envelope m = scanner.scan(el);
       switch (m.kind()) {
-        case REQUEST, NOTIFICATION -> kept.add(el);
+        case REQUEST, NOTIFICATION -> {
+          byte[] t = taskStatus(m, el);
+          changed |= t != el;
+          if (t != null) {
+            kept.add(t);
+          }
+        }
         case RESPONSE -> {
           InFlight.Pending p = inFlight.answered(m.id());
           if (p != null && ClientToServer.TOOLS_LIST.equals(p.method())) {
             kept.add(filtered(el, p));
             changed = true;
-          } else if (p != null && ClientToServer.TOOLS_CALL.equals(p.method())) {
-            refundIfError(p, el);
-            byte[] g = guarded(el, p);
+          } else {
+            byte[] g = settled(p, el);
             changed |= g != el;
             kept.add(g);
-          } else {
-            refundIfError(p, el);
-            kept.add(el);
           }
         }
         default -> {
@@ -202,6 +206,37 @@ public final class ServerToClient implements Runnable {
           + "); answered request " + p.id().raw() + " with an error instead");
       return replies.error(p.id(), Replies.INTERNAL_ERROR, "The upstream's tools/list answer"
           + " could not be filtered by the policy proxy, so it was not passed on");
+    }
+  }
+
+  /**
+   * The answer to a forwarded request, settled: a call's quota follows its fate (an error gives it
+   * back, a task keeps it until the task ends, see {@link TaskTracker}), and a tool result, also
+   * one delivered by {@code tasks/get} or {@code tasks/result}, has its secrets redacted.
+   */
+  private byte[] settled(InFlight.Pending p, byte[] frame) {
+    if (!inFlight.tasks().answered(p, frame)) {
+      refundIfError(p, frame);
+    }
+    return p != null && (ClientToServer.TOOLS_CALL.equals(p.method())
+        || p.method() != null && p.method().startsWith("tasks/")) ? guarded(frame, p) : frame;
+  }
+
+  /**
+   * A task status notification (either revision) may end a task the proxy follows, and the
+   * result it may carry is redacted; null (dropped, reported) when it cannot be read for that.
+   */
+  private byte[] taskStatus(Envelope e, byte[] frame) {
+    if (!e.hasMethod("notifications/tasks/status") && !e.hasMethod("notifications/tasks")) {
+      return frame;
+    }
+    inFlight.tasks().notified(frame);
+    try {
+      return integrity == null ? frame : integrity.taskStatus(frame);
+    } catch (RuntimeException ex) {
+      diag("dropped a task status notification that could not be checked for secrets ("
+          + ex.getMessage() + ")");
+      return null;
     }
   }
 

@@ -1,13 +1,8 @@
 package io.github.mcppolicyproxy.proxy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.audit.Canonical;
-import io.github.mcppolicyproxy.audit.Violation;
 import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.integrity.ToolIntegrity;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
@@ -57,10 +52,6 @@ final class ToolsCallGate {
         this(continuationKey, null, Quota.Reservation.NONE, null);
       }
 
-      Forward(String continuationKey, byte[] replacement) {
-        this(continuationKey, replacement, Quota.Reservation.NONE, null);
-      }
-
       Forward(String continuationKey, Quota.Reservation reservation) {
         this(continuationKey, null, reservation, null);
       }
@@ -85,20 +76,15 @@ final class ToolsCallGate {
   private final SessionStats stats;
   private final ViolationLog log;
   private final Continuations continuations;
-  private final Answers answers;
   private final Replies replies;
   private final ProxyConfig config;
-  private final ObjectMapper strict;
   private final ObjectMapper lenient = new ObjectMapper();
+  private final ToolsCallReader reader;
+  private final CallRefusals refusals;
   private final ApprovalChannel approvals;
   private final ToolIntegrity integrity;
   private final InputRequiredApprovals inputRequired;
 
-  /**
-   * @param judges the policy version in force, read once per decision (see
-   *     {@code live.LivePolicy}); a held call is judged again by the version in force when the
-   *     person answers
-   */
   /** A gate whose policy never changes. */
   ToolsCallGate(CallJudge judge, ViolationLog log, Continuations continuations, Answers answers,
       ProxyConfig config, ApprovalChannel approvals) {
@@ -106,7 +92,12 @@ final class ToolsCallGate {
         new SessionStats(config.clock().instant()), null);
   }
 
-  /** @param integrity refuses calls to tools whose definition changed (null: none) */
+  /**
+   * @param judges the policy version in force, read once per decision (see
+   *     {@code live.LivePolicy}); a held call is judged again by the version in force when the
+   *     person answers
+   * @param integrity refuses calls to tools whose definition changed (null: none)
+   */
   ToolsCallGate(java.util.function.Supplier<CallJudge> judges, ViolationLog log,
       Continuations continuations, Answers answers, ProxyConfig config, ApprovalChannel approvals,
       SessionStats stats, ToolIntegrity integrity) {
@@ -116,16 +107,10 @@ final class ToolsCallGate {
     this.stats = Objects.requireNonNull(stats, "stats");
     this.log = Objects.requireNonNull(log, "log");
     this.continuations = Objects.requireNonNull(continuations, "continuations");
-    this.answers = Objects.requireNonNull(answers, "answers");
     this.replies = answers.replies();
     this.config = Objects.requireNonNull(config, "config");
-    // Strings as long as a frame (a legitimate large argument is judged, not refused); nesting
-    // stays at Jackson's default of 1000, so building the tree of a deeper call refuses it.
-    this.strict = JsonMapper.builder(JsonFactory.builder()
-        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-        .streamReadConstraints(StreamReadConstraints.builder()
-            .maxStringLength(config.maxFrameBytes()).build())
-        .build()).build();
+    this.refusals = new CallRefusals(log, answers, stats, config);
+    this.reader = new ToolsCallReader(config.maxFrameBytes(), lenient, replies, config.stderr());
     this.inputRequired = new InputRequiredApprovals(judges, new ApprovalStates(config.clock(),
         lenient, new SecureRandom()), replies, config.clock(), config.sessionId());
   }
@@ -157,47 +142,26 @@ final class ToolsCallGate {
     if (e.kind() == Envelope.Kind.NOTIFICATION) {
       diag("dropped a tools/call sent as a notification (no id): it cannot be answered,"
           + " so it is never forwarded");
-      logNotification(judge, frame, from, to);
+      stats.refused(Code.INVALID_REQUEST);
+      refusals.record(judge, null, reader.attempted(frame, from, to), new Refusal(
+          Code.INVALID_REQUEST, "/", "tools/call was sent as a notification (no id), which cannot"
+          + " be answered, so it was never forwarded"), true);
       return new Outcome.Drop();
     }
     JsonId id = e.id();
-    if (id.isNull() || id.key().startsWith("invalid:")) {
-      return new Outcome.Answer(replies.error(JsonId.NULL, Replies.INVALID_REQUEST,
-          "Invalid Request: tools/call needs a string or number id"));
+    ToolsCallReader.Read read = reader.read(frame, from, to, id);
+    if (read instanceof ToolsCallReader.Read.Invalid bad) {
+      return new Outcome.Answer(bad.answer());
     }
-    JsonNode root;
-    try {
-      root = strict.readTree(frame, from, to - from);
-    } catch (IOException ex) {
-      String first = ex.getMessage().lines().findFirst().orElse("unreadable tools/call");
-      diag("refused tools/call " + id.raw() + ": " + first);
-      return new Outcome.Answer(replies.error(id, Replies.INVALID_REQUEST,
-          "Invalid Request: " + first));
-    }
-    JsonNode params = root.get("params");
-    JsonNode name = params == null ? null : params.get("name");
-    JsonNode args = params == null ? null : params.get("arguments");
-    String problem = null;
-    if (params == null || !params.isObject()) {
-      problem = "params must be an object";
-    } else if (name == null || !name.isTextual()) {
-      problem = "params.name must be a string";
-    } else if (args != null && !args.isObject()) {
-      problem = "params.arguments must be an object";
-    }
-    if (problem != null) {
-      diag("refused tools/call " + id.raw() + ": " + problem);
-      return new Outcome.Answer(replies.error(id, Replies.INVALID_PARAMS,
-          "Invalid params: " + problem));
-    }
-    ToolCall call = new ToolCall(name.asText(), args);
+    JsonNode params = ((ToolsCallReader.Read.Call) read).params();
+    ToolCall call = ((ToolsCallReader.Read.Call) read).call();
     boolean stateless = params.path("_meta").has(REVISION_META);
     String continuationKey = null;
     boolean continuation = false;
     if (config.requireAudit() && !log.healthy()) {
-      return refuse(judge, id, call, new Refusal(Code.DENIED, "/", "the violation log cannot be"
-          + " written and this proxy runs with --require-audit, so every call is refused until it"
-          + " recovers"), stateless);
+      return refusals.refuse(judge, id, call, new Refusal(Code.DENIED, "/", "the violation log"
+          + " cannot be written and this proxy runs with --require-audit, so every call is refused"
+          + " until it recovers"), stateless);
     }
     if (stateless) {
       continuationKey = Continuations.key(call.tool(), Canonical.sha256(call.arguments()));
@@ -214,7 +178,7 @@ final class ToolsCallGate {
     }
     Refusal changed = integrity == null ? null : integrity.refusal(call.tool());
     if (changed != null) {
-      return refuse(judge, id, call, changed, stateless);
+      return refusals.refuse(judge, id, call, changed, stateless);
     }
     boolean approvedBefore = continuation && continuations.takeApproved(continuationKey);
     if (approvedBefore) {
@@ -222,7 +186,7 @@ final class ToolsCallGate {
       // its quota then): judged by the rules again, neither charged nor asked again
       Verdict v = judge.engine().decide(call);
       if (v instanceof Verdict.Refuse r) {
-        return refuse(judge, id, call, r.refusal(), stateless);
+        return refusals.refuse(judge, id, call, r.refusal(), stateless);
       }
       continuations.approved(continuationKey);
       return new Outcome.Forward(continuationKey).of(call.tool());
@@ -232,7 +196,7 @@ final class ToolsCallGate {
       return new Outcome.Forward(continuationKey, a.reservation()).of(call.tool());
     }
     if (d instanceof CallJudge.Decision.Refuse r) {
-      return refuse(judge, id, call, r.refusal(), stateless);
+      return refusals.refuse(judge, id, call, r.refusal(), stateless);
     }
     Verdict.Ask ask = ((CallJudge.Decision.Ask) d).ask();
     boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
@@ -254,29 +218,41 @@ final class ToolsCallGate {
           : stateless ? "the request's _meta does not declare the elicitation capability (form"
               + " mode), so nobody can be asked"
           : "the client did not declare the elicitation capability, so nobody can be asked";
-      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
-          .withReason(ask.what() + " needs a person's approval, and " + why), stateless);
+      return refusals.refuse(judge, id, call, CallJudge.notApproved(ask,
+          ApprovalChannel.Answer.UNAVAILABLE).withReason(ask.what() + " needs a person's approval,"
+          + " and " + why), stateless);
     }
     String forward = continuationKey;
     diag("holding " + call.tool() + " (id " + id.raw() + ") for a person's approval ("
         + ask.rule() + ", up to " + ask.timeoutSeconds() + " s)");
     return new Outcome.Hold(approvals.ask(question(call, ask),
             Duration.ofSeconds(ask.timeoutSeconds()))
-        .thenApply(answer -> {
-          if (answer != ApprovalChannel.Answer.APPROVED) {
-            return refuse(judge, id, call, CallJudge.notApproved(ask, answer), stateless);
-          }
-          // judged again by the version in force now: a rule that now denies wins
-          CallJudge now = judges.get();
-          CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
-              : now.afterApprovalRejudged(call, config.sessionId());
-          if (late instanceof CallJudge.Decision.Refuse r) {
-            return refuse(now, id, call, r.refusal(), stateless);
-          }
-          diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it");
-          return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
-              ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
-        }));
+        .thenApply(answer -> answered(judge, id, call, ask, stateless, forward, answer, null,
+            ")")));
+  }
+
+  /**
+   * A person answered about a held call: refused unless approved; approved, it is judged again by
+   * the version in force now (a rule that now denies wins), charged, and forwarded.
+   */
+  private Outcome answered(CallJudge judge, JsonId id, ToolCall call, Verdict.Ask ask,
+      boolean stateless, String forward, ApprovalChannel.Answer answer, String reason,
+      String how) {
+    if (answer != ApprovalChannel.Answer.APPROVED) {
+      Refusal no = CallJudge.notApproved(ask, answer);
+      return refusals.refuse(judge, id, call, reason == null ? no
+          : no.withReason(no.reason() + " (" + reason + ")"), stateless);
+    }
+    CallJudge now = judges.get();
+    CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
+        : now.afterApprovalRejudged(call, config.sessionId());
+    if (late instanceof CallJudge.Decision.Refuse r) {
+      return refusals.refuse(now, id, call, r.refusal(), stateless);
+    }
+    diag("approved " + call.tool() + " (id " + id.raw() + how + "; forwarding it");
+    continuations.approved(forward);
+    return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
+        ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
   }
 
   /**
@@ -291,104 +267,41 @@ final class ToolsCallGate {
       h = outOfBand.hold(config.sessionId(), call.tool(), ask.operations(), call.arguments(),
           argsSha, Duration.ofSeconds(ask.timeoutSeconds()));
     } catch (IOException | RuntimeException e) {
-      return refuse(judge, id, call, CallJudge.notApproved(ask, ApprovalChannel.Answer.UNAVAILABLE)
-          .withReason(ask.what() + " needs a person's approval, and the out-of-band approvals"
-              + " directory cannot be used: " + e.getMessage()), stateless);
+      return refusals.refuse(judge, id, call, CallJudge.notApproved(ask,
+          ApprovalChannel.Answer.UNAVAILABLE).withReason(ask.what() + " needs a person's approval,"
+          + " and the out-of-band approvals directory cannot be used: " + e.getMessage()),
+          stateless);
     }
     String heldId = h.getKey().id();
     diag("HELD " + call.tool() + " (id " + id.raw() + ") for approval as " + heldId + " ("
         + ask.rule() + ", up to " + ask.timeoutSeconds() + " s): run `mcp-policy-proxy approve "
         + heldId + "` or `mcp-policy-proxy deny " + heldId + "` (list: mcp-policy-proxy approvals)");
-    record(judge, id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what() + " is held for"
-        + " a person's approval out of band as " + heldId, java.util.OptionalLong.empty(),
-        ask.operations()), true);
+    refusals.record(judge, id.raw(), call, new Refusal(Code.APPROVAL_HELD, ask.rule(), ask.what()
+        + " is held for a person's approval out of band as " + heldId,
+        java.util.OptionalLong.empty(), ask.operations()), true);
     String forward = stateless
         ? Continuations.key(call.tool(), argsSha) : null;
-    return new Outcome.Hold(h.getValue().thenApply(decision -> {
-      if (decision.answer() != ApprovalChannel.Answer.APPROVED) {
-        Refusal no = CallJudge.notApproved(ask, decision.answer());
-        if (decision.reason() != null) {
-          no = no.withReason(no.reason() + " (" + decision.reason() + ")");
-        }
-        return refuse(judge, id, call, no, stateless);
-      }
-      // judged again by the version in force now: a rule that now denies wins
-      CallJudge now = judges.get();
-      CallJudge.Decision late = now == judge ? judge.afterApproval(call, config.sessionId(), ask)
-          : now.afterApprovalRejudged(call, config.sessionId());
-      if (late instanceof CallJudge.Decision.Refuse r) {
-        return refuse(now, id, call, r.refusal(), stateless);
-      }
-      diag("approved " + call.tool() + " (id " + id.raw() + ", held as " + heldId
-          + ") out of band; forwarding it");
-      if (forward != null) {
-        continuations.approved(forward);
-      }
-      return new Outcome.Forward(forward, late instanceof CallJudge.Decision.Allow a
-          ? a.reservation() : Quota.Reservation.NONE).of(call.tool());
-    }));
+    return new Outcome.Hold(h.getValue().thenApply(d -> answered(judge, id, call, ask, stateless,
+        forward, d.answer(), d.reason(), ", held as " + heldId + ") out of band")));
   }
 
   /** The fate of a retry that answered the proxy's own input-required question. */
   private Outcome redeemed(CallJudge judge, JsonId id, ToolCall call, InputRequiredApprovals.Result r,
       String continuationKey) {
     if (r instanceof InputRequiredApprovals.Result.Refuse no) {
-      return refuse(judge, id, call, no.refusal(), true);
+      return refusals.refuse(judge, id, call, no.refusal(), true);
     }
     diag("approved " + call.tool() + " (id " + id.raw() + "); forwarding it without the proxy's"
         + " input");
     continuations.approved(continuationKey);
-    return new Outcome.Forward(continuationKey, ((InputRequiredApprovals.Result.Forward) r).frame())
-        .of(call.tool());
-  }
-
-  /** Logs a refusal, then answers it (or, in monitor mode, forwards the call anyway). */
-  private Outcome refuse(CallJudge judge, JsonId id, ToolCall call, Refusal refusal,
-      boolean stateless) {
-    boolean enforced = judge.engine().policy().mode() == Policy.Mode.ENFORCE;
-    stats.refused(refusal.code());
-    record(judge, id.raw(), call, refusal, enforced);
-    diag((enforced ? "refused " : "monitor: would refuse ") + call.tool() + " (id " + id.raw()
-        + "): " + refusal.code().wire() + " " + refusal.rule()
-        + refusal.retryAfterSeconds().stream().mapToObj(s -> ", retry in " + s + " s")
-            .findFirst().orElse(""));
-    return enforced ? new Outcome.Answer(answers.refusal(id, refusal, stateless))
-        : new Outcome.Forward(null).of(call.tool());
+    InputRequiredApprovals.Result.Forward f = (InputRequiredApprovals.Result.Forward) r;
+    return new Outcome.Forward(continuationKey, f.frame(), f.reservation(), call.tool());
   }
 
   /** What the person is asked: the call exactly as it will run, and the rule that asks. */
   private String question(ToolCall call, Verdict.Ask ask) {
     return ApprovalForm.question(lenient, ask.what(), call.arguments(), ask.rule(),
         ask.timeoutSeconds());
-  }
-
-  /**
-   * Records a {@code tools/call} notification in the violation log: it was never forwarded, whatever
-   * the policy says, because nobody could be told the outcome. Read leniently (a duplicate key or a
-   * malformed {@code params} still names what was attempted as best it can).
-   */
-  private void logNotification(CallJudge judge, byte[] frame, int from, int to) {
-    JsonNode params = null;
-    try {
-      params = lenient.readTree(frame, from, to - from).get("params");
-    } catch (IOException | RuntimeException ex) {
-      // logged below with what is known
-    }
-    JsonNode name = params == null ? null : params.get("name");
-    JsonNode args = params == null ? null : params.get("arguments");
-    ToolCall call = new ToolCall(name != null && name.isTextual() ? name.asText() : "",
-        args != null && args.isObject() ? args : null);
-    stats.refused(Code.INVALID_REQUEST);
-    record(judge, null, call, new Refusal(Code.INVALID_REQUEST, "/", "tools/call was sent as a"
-        + " notification (no id), which cannot be answered, so it was never forwarded"), true);
-  }
-
-  private void record(CallJudge judge, String requestId, ToolCall call, Refusal refusal,
-      boolean enforced) {
-    Policy policy = judge.engine().policy();
-    log.append(new Violation(config.clock().instant(), config.sessionId(), requestId, call.tool(),
-        refusal, enforced, Canonical.sha256(call.arguments()), Canonical.keys(call.arguments()),
-        config.logArgumentValues() ? call.arguments() : null, policy.source(), policy.sha256()));
   }
 
   private void diag(String message) {

@@ -20,10 +20,21 @@ import java.util.function.Predicate;
 public final class ToolsListFilter {
   private final JsonFactory factory;
   private final Predicate<String> refused;
+  private final boolean livePolicy;
 
-  /** @param refused true for a tool name that must not be shown */
+  /** @param refused true for a tool name that must not be shown (by a policy that never changes) */
   public ToolsListFilter(Predicate<String> refused) {
+    this(refused, false);
+  }
+
+  /**
+   * @param refused true for a tool name that must not be shown
+   * @param livePolicy true when the policy deciding {@code refused} may be reloaded at any time:
+   *     a filtered list is then marked immediately stale (see {@link PrivateCacheScope})
+   */
+  public ToolsListFilter(Predicate<String> refused, boolean livePolicy) {
     this.refused = Objects.requireNonNull(refused, "refused");
+    this.livePolicy = livePolicy;
     this.factory = JsonFactory.builder().streamReadConstraints(StreamReadConstraints.builder()
         .maxNestingDepth(Integer.MAX_VALUE).maxStringLength(Integer.MAX_VALUE)
         .maxNumberLength(Integer.MAX_VALUE).build()).build();
@@ -78,7 +89,7 @@ public final class ToolsListFilter {
         out.write(frame, kept.get(i)[0], kept.get(i)[1] - kept.get(i)[0]);
       }
       out.write(frame, close, frame.length - close);
-      return PrivateCacheScope.apply(out.toByteArray());
+      return PrivateCacheScope.apply(out.toByteArray(), livePolicy);
     }
   }
 

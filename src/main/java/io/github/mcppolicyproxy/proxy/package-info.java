@@ -20,6 +20,11 @@
  * frames); when the answer or the timeout arrives, exactly the held bytes are forwarded, or the
  * refusal is answered, from the thread that delivered it.
  *
+ * <p>A forwarded call the upstream answers with a task (2026-07-28 tasks extension, or the
+ * experimental tasks of 2025-11-25) does not end there: {@link TaskTracker} keeps its quota
+ * reservation and logs the task until a terminal status passes (a failed or cancelled task is
+ * refunded like a call the upstream failed).
+ *
  * <h2>Limits</h2>
  *
  * <ul>
@@ -35,9 +40,12 @@
  *   <li><b>Requests waiting for the upstream</b> ({@code --max-pending}, default 10,000): beyond
  *       it a request is answered with -32004 and not forwarded.
  *   <li><b>Frames waiting for the upstream to read them</b> ({@link UpstreamQueue};
- *       {@code --max-queued-bytes}, default 16 MiB, and 10,000 frames): frames go to the upstream's
- *       stdin from a thread of their own, so an upstream that stops reading never stops the client
- *       pump: refusals are still answered and the server-to-client direction is independent. When
+ *       {@code --max-queued-bytes}, default 16 MiB, and 10,000 frames): when nothing is queued,
+ *       the thread that read a frame writes it to the upstream's stdin itself (no hand-off, no
+ *       wake-up per frame); otherwise frames queue for a writer thread of their own. An upstream
+ *       that stops reading never stops the client pump: when an inline write has blocked for 50 ms
+ *       a standby thread takes over reading the client ({@link ReadingBaton}), so refusals are
+ *       still answered, and the server-to-client direction is independent. When
  *       the queue is full, a frame holding requests is not queued and its requests are answered
  *       with -32004; a notification or response waits for room (backpressure), since it cannot be
  *       answered and must not be lost. One frame larger than the bound passes when the queue is
@@ -47,6 +55,9 @@
  *       SIGTERM and, 500 ms later, SIGKILL. On SIGTERM/SIGINT the same runs from a shutdown hook;
  *       the upstream's stdin is closed without waiting, so a write stuck on a full pipe cannot stall
  *       it.
+ *   <li><b>Tasks followed</b> ({@link TaskTracker}): at most 1,000 at once, each for its
+ *       {@code ttl} and at most 24 hours; beyond either it ends as {@code expired} and keeps its
+ *       permits.
  *   <li><b>Violation log</b>: a refusal is answered only after its line was written to the file;
  *       if that fails, the whole record goes to stderr after
  *       {@code mcp-policy-proxy: VIOLATION-LOG-UNWRITTEN } and the answer is still sent. The file is

@@ -42,6 +42,7 @@ final class Dispatcher {
   private final ClientRequests clientRequests;
   private final ExecutorService workers;
   private final Map<String, Call> inFlight = new ConcurrentHashMap<>();
+  private final Tasks tasks;
 
   Dispatcher(ObjectMapper json, FrameWriter out, PrintStream err, JsonNode initializeResult,
       ToolCatalog catalog, AwsTools awsTools, FaultTools faultTools, StandInOptions options,
@@ -57,6 +58,7 @@ final class Dispatcher {
     this.testTools = options.testTools();
     this.clientRequests = Objects.requireNonNull(clientRequests, "clientRequests");
     this.workers = Objects.requireNonNull(workers, "workers");
+    this.tasks = new Tasks(json, out, options.taskNotifications());
   }
 
   /** Handles one received line; called on the reader thread only. */
@@ -105,7 +107,11 @@ final class Dispatcher {
       case "ping", "logging/setLevel" -> call.result(NODES.objectNode());
       case "tools/list" -> {
         try {
-          call.result(catalog.page(params.path("cursor").isTextual() ? params.path("cursor").asText() : null));
+          ObjectNode page = catalog.page(params.path("cursor").isTextual() ? params.path("cursor").asText() : null);
+          if (call.modern()) { // a 2026-07-28 list result is cacheable: ttlMs and cacheScope are required
+            page.put("ttlMs", 60_000).put("cacheScope", "public");
+          }
+          call.result(page);
         } catch (IllegalArgumentException e) {
           call.error(-32602, e.getMessage(), null);
         }
@@ -114,6 +120,13 @@ final class Dispatcher {
       case "resources/list" -> call.result(emptyList("resources"));
       case "resources/templates/list" -> call.result(emptyList("resourceTemplates"));
       case "tools/call" -> toolCall(call);
+      case "tasks/get", "tasks/result", "tasks/cancel" -> {
+        if (options.tasks()) {
+          tasks.handle(call);
+        } else {
+          call.error(-32601, "Method not found", null);
+        }
+      }
       default -> {
         if (KNOWN_UNHANDLED.contains(call.request().method())) {
           call.error(-32601, "Method not found", null);
@@ -153,6 +166,14 @@ final class Dispatcher {
   }
 
   private void runTool(Call call, String tool, JsonNode arguments, boolean fault) throws InterruptedException {
+    if (options.tasks() && Tasks.wanted(call)) {
+      tasks.create(call, inner -> runToolNow(inner, tool, arguments, fault));
+    } else {
+      runToolNow(call, tool, arguments, fault);
+    }
+  }
+
+  private void runToolNow(Call call, String tool, JsonNode arguments, boolean fault) throws InterruptedException {
     try {
       if (fault) {
         faultTools.call(call, tool, arguments);
@@ -195,7 +216,12 @@ final class Dispatcher {
     ObjectNode result = NODES.objectNode().put("resultType", "complete");
     result.putArray("supportedVersions").add(Call.MODERN_REVISION).add("2025-11-25").add("2025-06-18")
         .add("2025-03-26").add("2024-11-05");
-    result.set("capabilities", initializeResult.path("capabilities").deepCopy());
+    ObjectNode capabilities = initializeResult.path("capabilities").deepCopy();
+    if (options.tasks()) { // 2026-07-28: tasks are an extension
+      capabilities.remove("tasks");
+      capabilities.putObject("extensions").putObject("io.modelcontextprotocol/tasks");
+    }
+    result.set("capabilities", capabilities);
     result.set("instructions", initializeResult.path("instructions").deepCopy());
     result.put("ttlMs", 60_000);
     result.put("cacheScope", "public");

@@ -19,6 +19,8 @@ import java.util.OptionalInt;
  * @param descriptions tool descriptions replaced from the start ({@code --describe TOOL=TEXT})
  * @param successor answer as the AWS MCP Server (the successor behind {@code mcp-proxy-for-aws}):
  *     tools prefixed {@code aws___}, plus its script, documentation and presigned-URL tools
+ * @param tasks answer a {@code tools/call} that may take a task with one (see {@link Tasks})
+ * @param taskNotifications also send a status notification when a task ends
  */
 public record StandInOptions(
     Optional<Path> record,
@@ -29,7 +31,9 @@ public record StandInOptions(
     boolean testTools,
     OptionalInt pageSize,
     java.util.Map<String, String> descriptions,
-    boolean successor) {
+    boolean successor,
+    boolean tasks,
+    boolean taskNotifications) {
 
   /** The prefix of the AWS MCP Server's tools. */
   public static final String SUCCESSOR_PREFIX = "aws___";
@@ -60,6 +64,8 @@ public record StandInOptions(
     OptionalInt pageSize = OptionalInt.empty();
     java.util.Map<String, String> descriptions = new java.util.HashMap<>();
     boolean successor = false;
+    boolean tasks = false;
+    boolean taskNotifications = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -86,6 +92,11 @@ public record StandInOptions(
           successor = true;
           healthOmics = false; // a server of its own, not part of the AWS MCP Server
         }
+        case "--tasks" -> tasks = true;
+        case "--task-notifications" -> {
+          tasks = true;
+          taskNotifications = true;
+        }
         case "--page-size" -> {
           String text = value(args, ++i, arg);
           try {
@@ -99,7 +110,7 @@ public record StandInOptions(
     }
     readOnly = readOnly || scenario.equals("read-only");
     return new StandInOptions(record, scenario, readOnly, experimental, healthOmics, testTools, pageSize,
-        descriptions, successor);
+        descriptions, successor, tasks, taskNotifications);
   }
 
   private static String value(String[] args, int index, String option) {

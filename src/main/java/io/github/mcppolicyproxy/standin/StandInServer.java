@@ -48,7 +48,7 @@ public final class StandInServer {
     } catch (IllegalArgumentException e) {
       errors.println("standin: " + e.getMessage());
       errors.println("usage: StandInServer [--record FILE] [--read-only] [--experimental-agent-scripts]"
-          + " [--no-healthomics-tool] [--test-tools] [--successor] [--page-size N] [--describe TOOL=TEXT] [--require-mutation-consent]"
+          + " [--no-healthomics-tool] [--test-tools] [--successor] [--tasks] [--task-notifications] [--page-size N] [--describe TOOL=TEXT] [--require-mutation-consent]"
           + " [--scenario " + String.join("|", StandInOptions.SCENARIOS) + "]");
       return 2;
     }
@@ -75,6 +75,12 @@ public final class StandInServer {
     if (options.successor()) { // the successor announces no end of development (synthesized)
       initializeResult = ((com.fasterxml.jackson.databind.node.ObjectNode) initializeResult.deepCopy())
           .put("instructions", "Stand-in for the AWS MCP Server (tools prefixed aws___).");
+    }
+    if (options.tasks()) { // 2025-11-25: task-augmented tools/call, cancellable
+      initializeResult = initializeResult.deepCopy();
+      ((com.fasterxml.jackson.databind.node.ObjectNode) initializeResult.path("capabilities"))
+          .putObject("tasks").<com.fasterxml.jackson.databind.node.ObjectNode>set("cancel",
+              json.createObjectNode()).putObject("requests").putObject("tools").putObject("call");
     }
     Dispatcher dispatcher = new Dispatcher(json, frames, errors, initializeResult,
         catalog,

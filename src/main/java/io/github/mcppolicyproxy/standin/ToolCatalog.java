@@ -33,6 +33,9 @@ final class ToolCatalog {
     if (options.testTools()) {
       Recordings.Resources.json(json, "standin/test-tools.json").forEach(tools::add);
     }
+    if (options.tasks()) { // 2025-11-25: a client may call every tool as a task
+      tools.forEach(t -> ((ObjectNode) t).putObject("execution").put("taskSupport", "optional"));
+    }
     options.descriptions().forEach(this::describe);
   }
 

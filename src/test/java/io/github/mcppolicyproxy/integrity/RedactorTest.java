@@ -189,6 +189,18 @@ class RedactorTest {
   }
 
   @Test
+  void aTaskStatusNotificationLosesTheSecretsOfTheResultItCarries() {
+    String frame = "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/tasks\",\"params\":{\"taskId\":"
+        + "\"t\",\"status\":\"completed\",\"result\":{\"structuredContent\":{\"SecretAccessKey\":\""
+        + SECRET + "\"}}}}";
+    Redactor.Outcome o = redactor.redactParams(frame.getBytes(UTF_8));
+    assertThat(new String(o.frame(), UTF_8)).doesNotContain(SECRET).contains(MARKER)
+        .contains("\"taskId\":\"t\"");
+    assertThat(o.redactions()).extracting(Redactor.Redaction::path)
+        .containsExactly("/params/result/structuredContent/SecretAccessKey");
+  }
+
+  @Test
   void requestsAndNotificationsAreLeftAloneOutsideResultAndError() {
     String frame = "{\"jsonrpc\":\"2.0\",\"method\":\"x\",\"params\":{\"password\":\"p\"}}";
     byte[] b = frame.getBytes(UTF_8);

@@ -108,6 +108,49 @@ class OutOfBandApprovalIT {
         .contains("approval_declined");
   }
 
+  /**
+   * A batch whose element needs approval: the batch is answered at once without that element
+   * (here the denied element's refusal), and the held element is answered later in a frame of its
+   * own, after the person's decision (or the approval timeout), like every held call.
+   */
+  @Test
+  void aHeldElementOfABatchIsAnsweredLaterInAFrameOfItsOwnTheRestOfTheBatchAtOnce()
+      throws Exception {
+    Path record = dir.resolve("received.jsonl");
+    Path policy = ProxyProcess.write(dir, "policy.json", """
+        {"version":"1","default":"allow","tools":{
+          "standin_echo":{"action":"require_approval","approval":{"timeout_seconds":120}},
+          "standin_crash":{"action":"deny","reason":"never"}}}
+        """);
+    List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
+        dir.resolve("v.jsonl").toString(), "--approval-fallback", "out-of-band",
+        "--approvals-dir", dir.resolve("approvals").toString(), "--"));
+    args.addAll(ProxyProcess.standIn("--test-tools", "--record", record.toString()));
+    try (ProxyProcess p = ProxyProcess.start(args)) {
+      p.initialize();
+      p.send("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
+          + "\"standin_echo\",\"arguments\":{\"marker\":\"held-in-batch\"}}},"
+          + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":"
+          + "\"standin_crash\",\"arguments\":{}}}]");
+      JsonNode batch = p.next();
+      assertThat(batch.isArray()).as(batch.toString()).isTrue();
+      assertThat(batch).hasSize(1);
+      assertThat(batch.get(0).path("id").asInt()).isEqualTo(2);
+      assertThat(batch.get(0).toString()).contains("never");
+
+      List<String> held = listed(1);
+      assertThat(held).hasSize(1);
+      assertThat(held.get(0)).contains("held-in-batch");
+      assertThat(Files.readString(record, StandardCharsets.UTF_8)).doesNotContain("held-in-batch");
+      assertThat(operator("approve", held.get(0).split("  ")[0])).contains("approved");
+      JsonNode approved = p.next();
+      assertThat(approved.isObject()).as(approved.toString()).isTrue();
+      assertThat(approved.path("id").asInt()).isEqualTo(1);
+      assertThat(approved.toString()).contains("held-in-batch");
+    }
+    assertThat(Files.readString(record, StandardCharsets.UTF_8)).contains("held-in-batch");
+  }
+
   @Test
   void theProxyRefusesToStartOnAnApprovalsDirectoryOthersCanWrite() throws Exception {
     Path open = Files.createDirectory(dir.resolve("open"));

@@ -263,6 +263,29 @@ class ProxyProcessIT {
     }
   }
 
+  /**
+   * A 2026-07-28 list the policy filtered is neither public nor cacheable under a policy file (it
+   * may be reloaded at any moment); an unfiltered one passes as the upstream wrote it.
+   */
+  @Test
+  void aFilteredStatelessListIsPrivateAndImmediatelyStaleUnderALivePolicy() throws Exception {
+    String meta = "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\","
+        + "\"io.modelcontextprotocol/clientCapabilities\":{}}";
+    try (ProxyProcess p = ProxyProcess.start(args("{\"version\":\"1\",\"default\":\"allow\","
+        + "\"hide\":[\"call_aws\"]}"))) {
+      JsonNode list = p.call(1, "tools/list", "{" + meta + "}").path("result");
+      assertThat(list.path("tools").toString()).doesNotContain("\"call_aws\"")
+          .contains("suggest_aws_commands");
+      assertThat(list.path("cacheScope").asText()).isEqualTo("private");
+      assertThat(list.path("ttlMs").asLong(-1)).isZero();
+    }
+    try (ProxyProcess p = ProxyProcess.start(args(ALLOW_ALL))) {
+      JsonNode list = p.call(1, "tools/list", "{" + meta + "}").path("result");
+      assertThat(list.path("cacheScope").asText()).isEqualTo("public");
+      assertThat(list.path("ttlMs").asLong()).isEqualTo(60_000);
+    }
+  }
+
   @Test
   void aClientCannotForgeAMultiRoundTripRetryToDodgeALimit() throws Exception {
     String policy = "{\"version\":\"1\",\"default\":\"allow\",\"tools\":{\"standin_echo\":"

@@ -15,6 +15,32 @@ import org.junit.jupiter.api.Test;
 
 class FrameReaderTest {
 
+  @org.junit.jupiter.api.Test
+  void theWordAtATimeNewlineSearchFindsWhatAByteLoopFinds() {
+    java.util.Random random = new java.util.Random(11);
+    byte[] pool = {'\n', 0x0b, 0x09, 0x0a - 1, (byte) 0x8a, (byte) 0xff, 0, 'a', 0x01, (byte) 0x80};
+    for (int n = 0; n < 100_000; n++) {
+      byte[] b = new byte[random.nextInt(40)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = random.nextInt(6) == 0 ? pool[random.nextInt(pool.length)] : (byte) random.nextInt(256);
+        if (b[i] == '\n' && random.nextInt(3) > 0) {
+          b[i] = 'x'; // keep lines long enough that words without a newline are common
+        }
+      }
+      int from = b.length == 0 ? 0 : random.nextInt(b.length + 1);
+      int to = from + random.nextInt(b.length - from + 1);
+      int expected = -1;
+      for (int i = from; i < to; i++) {
+        if (b[i] == '\n') {
+          expected = i;
+          break;
+        }
+      }
+      org.assertj.core.api.Assertions.assertThat(FrameReader.indexOfNewline(b, from, to))
+          .as("%s [%d, %d)", java.util.HexFormat.of().formatHex(b), from, to).isEqualTo(expected);
+    }
+  }
+
   /** Hands out at most one byte per read, the worst a pipe can do. */
   private static final class OneByteAtATime extends InputStream {
     private final ByteArrayInputStream in;

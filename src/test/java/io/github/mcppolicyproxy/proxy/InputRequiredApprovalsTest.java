@@ -166,6 +166,8 @@ class InputRequiredApprovalsTest {
     ToolsCallGate.Outcome o = decide(gate, retry(2, "deploy", ARGS, ACCEPT, state));
 
     assertThat(o).isInstanceOf(ToolsCallGate.Outcome.Forward.class);
+    assertThat(((ToolsCallGate.Outcome.Forward) o).reservation().isEmpty())
+        .as("the permit it took travels with it, to come back if the upstream fails it").isFalse();
     byte[] sent = ((ToolsCallGate.Outcome.Forward) o).replacement();
     String text = new String(sent, UTF_8);
     JsonNode forwarded = JSON.readTree(sent);

@@ -89,4 +89,28 @@ class ToolsListFilterTest {
     assertThat(new String(filter.filter(after), UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,"
         + "\"result\":{\"tools\":[],\"cacheScope\":\"private\",\"_meta\":{\"cacheScope\":\"public\"}}}");
   }
+
+  @Test
+  void underALivePolicyAFilteredListIsImmediatelyStaleAnUnfilteredOneKeepsItsBytes() {
+    ToolsListFilter live = new ToolsListFilter(Set.of("secret")::contains, true);
+    String list = """
+        {"jsonrpc":"2.0","id":"a","result":{"resultType":"complete","ttlMs":60000,\
+        "tools":[{"name":"read"},TOOLS],"cacheScope":"public"}}""";
+    byte[] filtered = list.replace("TOOLS", "{\"name\":\"secret\"}").getBytes(UTF_8);
+    byte[] untouched = list.replace("TOOLS", "{\"name\":\"write\"}").getBytes(UTF_8);
+
+    assertThat(new String(live.filter(filtered), UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":"
+        + "\"a\",\"result\":{\"resultType\":\"complete\",\"ttlMs\":0,\"tools\":[{\"name\":"
+        + "\"read\"}],\"cacheScope\":\"private\"}}");
+    assertThat(live.filter(untouched)).isSameAs(untouched);
+    // a private list with a ttl: only the ttl changes; an already stale one: nothing
+    byte[] priv = ("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"cacheScope\":\"private\","
+        + "\"ttlMs\":1.5e3,\"tools\":[{\"name\":\"secret\"}]}}").getBytes(UTF_8);
+    assertThat(new String(live.filter(priv), UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,"
+        + "\"result\":{\"cacheScope\":\"private\",\"ttlMs\":0,\"tools\":[]}}");
+    byte[] stale = ("{\"jsonrpc\":\"2.0\",\"id\":3,\"result\":{\"ttlMs\":0,\"tools\":"
+        + "[{\"name\":\"secret\"}]}}").getBytes(UTF_8);
+    assertThat(new String(live.filter(stale), UTF_8)).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":3,"
+        + "\"result\":{\"ttlMs\":0,\"tools\":[]}}");
+  }
 }

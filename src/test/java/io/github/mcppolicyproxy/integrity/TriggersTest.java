@@ -1,0 +1,44 @@
+package io.github.mcppolicyproxy.integrity;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class TriggersTest {
+  @Test
+  void theByteScanAgreesWithTheTextScanOnRandomTextRichInTriggerLetters() {
+    // letters of the trigger words in both cases, separators, backslashes and filler
+    String alphabet = "secrtSECRTpasPASwWivIVqQfFeEyYjJuUoOkKAIKS_-\\\\ .x0123zZ\"";
+    Random random = new Random(20261202);
+    int triggered = 0;
+    for (int n = 0; n < 200_000; n++) {
+      StringBuilder s = new StringBuilder();
+      int len = 1 + random.nextInt(14);
+      for (int i = 0; i < len; i++) {
+        s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (random.nextInt(50) == 0) {
+        String[] words = {"secret", "Session_Token", "pass-w", "PRIVATE", "AKIAABCD", "ASIAZ",
+            "\\u0041", "IQoJb3JpZ2lu", "eyJwYXlsb2FkIjoi", "aqodyxdz"};
+        s.insert(random.nextInt(s.length() + 1), words[random.nextInt(words.length)]);
+      }
+      String text = s.toString();
+      byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+      boolean expected = Triggers.in((CharSequence) text);
+      triggered += expected ? 1 : 0;
+      assertThat(Triggers.in(b, 0, b.length)).as(text).isEqualTo(expected);
+    }
+    assertThat(triggered).as("the generator reaches both answers").isBetween(1000, 199_000);
+  }
+
+  @Test
+  void ordinaryEnglishTextHoldsNoTrigger() {
+    byte[] b = ("The quick brown fox jumps over the lazy dog while a bucket lists objects in"
+        + " region us-east-1 and returns 200 OK. ").repeat(1000).getBytes(StandardCharsets.US_ASCII);
+    assertThat(Triggers.in(b, 0, b.length)).isFalse();
+    byte[] key = "{\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\"}".getBytes(StandardCharsets.US_ASCII);
+    assertThat(Triggers.in(key, 0, key.length)).isTrue();
+  }
+}
