@@ -14,6 +14,8 @@ import io.github.mcppolicyproxy.proxy.ProxyConfig;
 import io.github.mcppolicyproxy.proxy.ProxySession;
 import io.github.mcppolicyproxy.proxy.RefusalStyle;
 import io.github.mcppolicyproxy.proxy.SessionStats;
+import io.github.mcppolicyproxy.telemetry.Telemetry;
+import io.github.mcppolicyproxy.telemetry.TelemetrySettings;
 import io.github.mcppolicyproxy.proxy.UpstreamQueue;
 import java.io.IOException;
 import java.io.InputStream;
@@ -153,6 +155,12 @@ final class Commands {
             + " died before answering (default: they are given back).")
     boolean noRefund;
 
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+        description = {"Send metrics and one span per tools/call to this OpenTelemetry collector",
+            "(OTLP/HTTP base URL, e.g. http://localhost:4318). Default: OTEL_EXPORTER_OTLP_ENDPOINT,",
+            "else off (no OpenTelemetry class is loaded)."})
+    String otlpEndpoint;
+
     @picocli.CommandLine.Mixin
     ApprovalOptions approval = new ApprovalOptions();
 
@@ -190,6 +198,20 @@ final class Commands {
         stderr.println("mcp-policy-proxy: --refusal-style must be result or error, not "
             + refusalStyle);
         return Cli.EXIT_USAGE;
+      }
+      java.util.Optional<TelemetrySettings> telemetrySettings;
+      try {
+        telemetrySettings = TelemetrySettings.resolve(otlpEndpoint, System.getenv());
+      } catch (IllegalArgumentException e) {
+        if (otlpEndpoint != null) {
+          stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
+          ObjectMapper m = Wiring.mapper();
+          startFailure(m).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
+              + " start: " + e.getMessage(), m.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
+          return Cli.EXIT_USAGE;
+        }
+        stderr.println("mcp-policy-proxy: telemetry is off: " + e.getMessage());
+        telemetrySettings = java.util.Optional.empty();
       }
       ObjectMapper mapper = Wiring.mapper();
       Policy loaded;
@@ -282,6 +304,8 @@ final class Commands {
           + ", " + loaded.mode().name().toLowerCase(java.util.Locale.ROOT) + "), session "
           + config.sessionId() + ", violation log " + logSpec + ", upstream pid " + child.pid()
           + ": " + String.join(" ", upstreamCommand));
+      Telemetry telemetry = telemetrySettings.map(t -> Telemetry.start(t, config.sessionId(),
+          config.clock(), stderr)).orElse(Telemetry.OFF);
       Thread hook = new Thread(() -> {
         try {
           child.stop(config.shutdownGrace());
@@ -290,11 +314,14 @@ final class Commands {
         }
         log.close();
         quota.close();
+        telemetry.close();
       }, "shutdown");
       Runtime.getRuntime().addShutdownHook(hook);
       SessionStats stats = new SessionStats(config.clock().instant());
-      ProxySession session = new ProxySession(stdin, stdout, child, live, policyFile != null, log,
-          config, mapper, stats, route, integrity);
+      // telemetry off: each of these is returned unchanged (see Telemetry.OFF)
+      ProxySession session = new ProxySession(telemetry.fromClient(stdin),
+          telemetry.toClient(stdout), telemetry.upstream(child), live, policyFile != null,
+          telemetry.log(log), config, mapper, stats, route, integrity);
       PolicyWatcher watcher = policyFile == null ? null
           : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
       int code;
@@ -306,6 +333,7 @@ final class Commands {
         }
       }
       quota.close(); // refunds on their way reach the store before the process exits
+      telemetry.close(); // bounded: a collector that is down delays the exit by ~1.5 s at most
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException e) {

@@ -53,6 +53,9 @@ final class StartFailure {
    * side, or {@code wait} passed.
    */
   void answer(int code, String message, JsonNode data, Duration wait) {
+    if (atTerminal()) {
+      return; // a person started it by hand: stderr said why, and no client will ask
+    }
     Replies replies = new Replies(mapper);
     FrameWriter out = new FrameWriter(stdout);
     EnvelopeScanner scanner = new EnvelopeScanner(maxFrameBytes);
@@ -86,6 +89,22 @@ final class StartFailure {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * True when the proxy runs at a terminal (stdin and stdout are one): no MCP client started it.
+   * On JDK 22+ a console exists without a terminal too, so {@code isTerminal()} is asked there.
+   */
+  static boolean atTerminal() {
+    java.io.Console c = System.console();
+    if (c == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return true; // before JDK 22 a console is only given to a terminal
     }
   }
 

@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
     description = {"Follows the violation log: one readable line per record (time, session, tool"
         + " and AWS operations, code, reason, rule), coloured on a terminal, plain when piped or"
         + " when NO_COLOR is set. Waits for LOG to appear and follows it across rotation and"
-        + " truncation. Ctrl-C stops it."})
+        + " truncation; -n and --since read the rotated files (LOG.1, LOG.2, ...) too."
+        + " Ctrl-C stops it."})
 final class TailCommand implements Callable<Integer> {
   @ParentCommand
   Commands.ProxyCommand parent;
@@ -99,7 +100,7 @@ final class TailCommand implements Callable<Integer> {
     };
     LogFollower follower = new LogFollower(file, Duration.ofMillis(200));
     int n = lines != null ? lines : since != null ? -1 : 10;
-    follower.last(n, filter).forEach(l -> out.println(json ? l : format.format(l)));
+    follower.last(n, filter, from).forEach(l -> out.println(json ? l : format.format(l)));
     if (noFollow) {
       follower.close();
       return 0;

@@ -1,18 +1,14 @@
 package io.github.mcppolicyproxy.policy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.policy.CommandInspector.Command;
 import io.github.mcppolicyproxy.policy.CommandInspector.Inspection;
 import io.github.mcppolicyproxy.policy.Policy.Action;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Decides what the rules of a {@link Policy} say about one call: a pure function of the policy and
@@ -88,7 +84,7 @@ public final class PolicyEngine {
       if (plan.verdict() instanceof Verdict.Refuse || !plan.dependsOnArguments()) {
         return plan.verdict();
       }
-      Refusal r = argumentChecks(plan.entries(), call, List.of());
+      Refusal r = Verdicts.argumentChecks(plan.entries(), call, List.of());
       return r != null ? new Verdict.Refuse(r) : plan.verdict();
     }
     // A call_aws call is read whatever the policy says of it, so that every refusal (and every
@@ -109,7 +105,8 @@ public final class PolicyEngine {
     List<Entry> opDeciders = new ArrayList<>();
     if (policy.hasOperations() || policy.defaultAction() == Action.DENY) {
       if (found instanceof Inspection.Unparseable u) {
-        return refuse(Code.UNPARSEABLE_COMMAND, policy.hasOperations() ? "/operations" : "/default",
+        return Verdicts.refuse(Code.UNPARSEABLE_COMMAND,
+            policy.hasOperations() ? "/operations" : "/default",
             "the AWS command could not be understood, so it cannot be judged: " + u.reason(),
             List.of());
       }
@@ -123,11 +120,11 @@ public final class PolicyEngine {
               opDeciders.add(m.decider());
             }
             if (m.deny() != null) {
-              return refuse(Code.DENIED, m.deny().pointer(),
-                  "AWS operation " + op + " is denied" + because(m.deny()), operations);
+              return Verdicts.refuse(Code.DENIED, m.deny().pointer(),
+                  "AWS operation " + op + " is denied" + Verdicts.because(m.deny()), operations);
             }
             if (matched.isEmpty() && policy.defaultAction() == Action.DENY) {
-              return refuse(Code.DENIED, "/default", "AWS operation " + op
+              return Verdicts.refuse(Code.DENIED, "/default", "AWS operation " + op
                   + " is not allowed by the policy (no operations rule allows it; default: deny)",
                   operations);
             }
@@ -142,7 +139,7 @@ public final class PolicyEngine {
       }
     }
 
-    Refusal argumentsRefused = argumentChecks(entries, call, operations);
+    Refusal argumentsRefused = Verdicts.argumentChecks(entries, call, operations);
     if (argumentsRefused != null) {
       return new Verdict.Refuse(argumentsRefused);
     }
@@ -153,7 +150,7 @@ public final class PolicyEngine {
       ObjectNode root = ((ObjectNode) ce.getKey().facts().deepCopy());
       root.set("args", call.arguments());
       for (Entry e : ce.getValue()) {
-        Refusal r = predicates(e, root, String.join(", ", ce.getKey().operations()), operations);
+        Refusal r = Verdicts.predicates(e, root, String.join(", ", ce.getKey().operations()), operations);
         if (r != null) {
           return new Verdict.Refuse(r);
         }
@@ -181,44 +178,18 @@ public final class PolicyEngine {
   private Verdict byName(String tool, RuleIndex.Match toolMatch, List<String> operations) {
     for (Glob g : policy.hide()) {
       if (g.matches(tool)) {
-        return refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", operations);
+        return Verdicts.refuse(Code.HIDDEN, g.pointer(), tool + " is hidden by the policy", operations);
       }
     }
     // the most specific deny speaks: the tool's own entry before a glob, any of them before all_tools
     Entry deny = toolMatch.deny() != null ? toolMatch.deny()
         : policy.allTools().filter(e -> e.action() == Action.DENY).orElse(null);
     if (deny != null) {
-      return refuse(Code.DENIED, deny.pointer(), tool + " is denied" + because(deny), operations);
+      return Verdicts.refuse(Code.DENIED, deny.pointer(), tool + " is denied" + Verdicts.because(deny), operations);
     }
     if (toolMatch.entries().isEmpty() && policy.defaultAction() == Action.DENY) {
-      return refuse(Code.DENIED, "/default",
+      return Verdicts.refuse(Code.DENIED, "/default",
           tool + " is not allowed by the policy (no rule allows it; default: deny)", operations);
-    }
-    return null;
-  }
-
-  /** The schema and predicates of the tool's entries, in order: the first refusal, else null. */
-  private static Refusal argumentChecks(List<Entry> entries, ToolCall call,
-      List<String> operations) {
-    String tool = call.tool();
-    for (Entry e : entries) {
-      if (e.argumentsSchema().isPresent()) {
-        List<String> errors = e.argumentsSchema().get().violations(call.arguments());
-        if (!errors.isEmpty()) {
-          return new Refusal(Code.INVALID_ARGUMENTS,
-              e.argumentsSchema().get().pointer(), "the arguments of " + tool
-                  + " do not match the policy's schema: " + String.join("; ", errors),
-              java.util.OptionalLong.empty(), operations);
-        }
-      }
-    }
-    ObjectNode argsRoot = JsonNodeFactory.instance.objectNode();
-    argsRoot.set("args", call.arguments()); // shares the arguments: no copy
-    for (Entry e : entries) {
-      Refusal r = predicates(e, argsRoot, tool, operations);
-      if (r != null) {
-        return r;
-      }
     }
     return null;
   }
@@ -228,9 +199,9 @@ public final class PolicyEngine {
       java.util.Collection<List<Entry>> perCommand, List<Entry> opDeciders,
       List<String> operations) {
     Map<Limit, Integer> permits = new LinkedHashMap<>();
-    charge(permits, entries);
+    Verdicts.charge(permits, entries);
     for (List<Entry> command : perCommand) {
-      charge(permits, command);
+      Verdicts.charge(permits, command);
     }
     Entry asks = null;
     Entry toolDecider = toolMatch.decider();
@@ -321,43 +292,4 @@ public final class PolicyEngine {
     return inspector;
   }
 
-  private static void charge(Map<Limit, Integer> permits, List<Entry> entries) {
-    Set<String> counted = new LinkedHashSet<>();
-    for (Entry e : entries) {
-      for (Limit l : e.limits()) {
-        if (counted.add(l.scope().wire() + "|" + l.counter())) {
-          Limit key = permits.keySet().stream()
-              .filter(k -> k.counter().equals(l.counter()) && k.scope() == l.scope())
-              .findFirst().orElse(l);
-          permits.merge(key, 1, Integer::sum);
-        }
-      }
-    }
-  }
-
-  private static Refusal predicates(Entry e, JsonNode root, String what, List<String> ops) {
-    for (Predicate p : e.denyIf()) {
-      if (Predicates.denyMatches(p, root)) {
-        return new Refusal(Code.DENIED, p.pointer(), what + " is denied" + because(e)
-            + " (deny_if " + p.describe() + ")", java.util.OptionalLong.empty(), ops);
-      }
-    }
-    for (Predicate p : e.require()) {
-      if (!Predicates.requireHolds(p, root)) {
-        return new Refusal(Code.INVALID_ARGUMENTS, p.pointer(), what + " requires "
-            + p.describe() + e.reason().map(r -> ": " + r).orElse(""),
-            java.util.OptionalLong.empty(), ops);
-      }
-    }
-    return null;
-  }
-
-  private static String because(Entry e) {
-    return e.reason().map(r -> ": " + r).orElse(" by the policy");
-  }
-
-  private static Verdict refuse(Code code, String rule, String reason, List<String> ops) {
-    return new Verdict.Refuse(
-        new Refusal(code, rule, reason, java.util.OptionalLong.empty(), ops));
-  }
 }

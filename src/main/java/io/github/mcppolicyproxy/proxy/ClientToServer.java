@@ -10,6 +10,7 @@ import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
+import io.github.mcppolicyproxy.proxy.Outbox.Outgoing;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,6 @@ public final class ClientToServer implements Runnable {
   static final java.time.Duration STUCK_AFTER = java.time.Duration.ofMillis(50);
 
   private final FrameReader in;
-  private final UpstreamQueue toServer;
   private final FrameWriter toClient;
   private final EnvelopeScanner scanner;
   private final InFlight inFlight;
@@ -43,6 +43,7 @@ public final class ClientToServer implements Runnable {
   private final ApprovalChannel approvals;
   private final ObjectMapper lenient = new ObjectMapper();
   private final ReadingBaton baton;
+  private final Outbox.Exits exits;
 
   public ClientToServer(FrameReader in, UpstreamQueue toServer, FrameWriter toClient,
       EnvelopeScanner scanner, CallJudge judge, ViolationLog log, InFlight inFlight,
@@ -77,8 +78,7 @@ public final class ClientToServer implements Runnable {
       InFlight inFlight, Answers answers, ProxyConfig config, ApprovalChannel approvals,
       SessionStats stats, ToolIntegrity integrity) {
     this.in = Objects.requireNonNull(in, "in");
-    this.toServer = Objects.requireNonNull(toServer, "toServer");
-    this.baton = new ReadingBaton(toServer, STUCK_AFTER);
+    this.baton = new ReadingBaton(Objects.requireNonNull(toServer, "toServer"), STUCK_AFTER);
     this.toClient = Objects.requireNonNull(toClient, "toClient");
     this.scanner = Objects.requireNonNull(scanner, "scanner");
     this.inFlight = Objects.requireNonNull(inFlight, "inFlight");
@@ -87,6 +87,7 @@ public final class ClientToServer implements Runnable {
     this.approvals = Objects.requireNonNull(approvals, "approvals");
     this.gate = new ToolsCallGate(judges, log, inFlight.continuations(), answers, config, approvals,
         stats, integrity);
+    this.exits = new Outbox.Exits(toServer, toClient, inFlight, replies, config, baton);
   }
 
   /** Pumps until the client closes its side (or our output to it fails). */
@@ -155,64 +156,9 @@ public final class ClientToServer implements Runnable {
       batch(frame, e);
       return;
     }
-    Out out = new Out();
+    Outbox out = new Outbox(exits, false);
     message(frame, 0, frame.length, e, out);
-    byte[] now = null;
-    for (Outgoing f : out.forward) {
-      now = forward(f, out, true) ? f.bytes() : now;
-    }
-    try {
-      for (byte[] a : out.answers) {
-        toClient.write(a);
-      }
-    } finally {
-      writeNow(now); // admitted: it must be written (or the queue behind it would wait forever)
-    }
-  }
-
-  /** Writes a frame admitted for writing now, last: the reading thread may block in it. */
-  private void writeNow(byte[] frame) {
-    if (frame != null) {
-      baton.beforeInlineWrite();
-      toServer.writeNow(frame);
-    }
-  }
-
-  /**
-   * Queues a frame for the upstream, or (with {@code mayWriteNow}, on the reading thread) admits it
-   * for writing at once: true when the caller must then {@link #writeNow} it. A frame that carries
-   * requests is not waited for: when the queue is full they are answered with an error instead.
-   * Other frames wait for room.
-   */
-  private boolean forward(Outgoing f, Out out, boolean mayWriteNow) throws InterruptedException {
-    if (f.requests().isEmpty()) {
-      if (!mayWriteNow) {
-        toServer.put(f.bytes());
-        return false;
-      }
-      return toServer.await(f.bytes()) == UpstreamQueue.Admission.WRITE_NOW;
-    }
-    UpstreamQueue.Admission a;
-    if (mayWriteNow) {
-      a = toServer.admit(f.bytes());
-    } else {
-      a = toServer.offer(f.bytes()) ? UpstreamQueue.Admission.QUEUED : UpstreamQueue.Admission.FULL;
-    }
-    if (a != UpstreamQueue.Admission.FULL) {
-      return a == UpstreamQueue.Admission.WRITE_NOW;
-    }
-    diag("the upstream is not reading its input (" + toServer.queuedBytes() + " bytes queued);"
-        + " answered " + f.requests().size() + " request(s) with an error instead of forwarding");
-    for (JsonId id : f.requests()) {
-      InFlight.Pending p = inFlight.answered(id);
-      if (p != null) {
-        inFlight.notForwarded(p.reservation()); // refused by the proxy: it takes nothing
-      }
-      out.answers.add(replies.error(id, Replies.TOO_MANY_PENDING, "The upstream server is not"
-          + " reading its input (" + toServer.queuedBytes() + " bytes are waiting for it);"
-          + " the request was not forwarded; retry later"));
-    }
-    return false;
+    out.send();
   }
 
   private void batch(byte[] frame, Envelope e) throws IOException, InterruptedException {
@@ -222,8 +168,7 @@ public final class ClientToServer implements Runnable {
           "Invalid Request: empty batch"));
       return;
     }
-    Out out = new Out();
-    out.batch = true;
+    Outbox out = new Outbox(exits, true);
     boolean judged = false;
     for (Envelope.Range r : e.elements()) {
       Envelope el = scanner.scan(frame, r.start(), r.end());
@@ -235,7 +180,7 @@ public final class ClientToServer implements Runnable {
       List<Outgoing> passed = new ArrayList<>();
       for (Envelope.Range r : e.elements()) {
         Envelope el = scanner.scan(frame, r.start(), r.end());
-        if (track(el, out)) {
+        if (out.track(el)) {
           passed.add(Outgoing.of(java.util.Arrays.copyOfRange(frame, r.start(), r.end()), el));
         }
       }
@@ -252,38 +197,10 @@ public final class ClientToServer implements Runnable {
         message(el, 0, el.length, scanner.scan(el), out);
       }
     }
-    Outgoing whole = null;
-    if (out.forward.size() == 1 && out.forward.get(0).bytes() == frame) {
-      whole = out.forward.get(0);
-    } else if (!out.forward.isEmpty()) {
-      whole = new Outgoing(Replies.batch(out.forward.stream().map(Outgoing::bytes).toList()),
-          out.forward.stream().flatMap(o -> o.requests().stream()).toList());
-    }
-    boolean now = whole != null && forward(whole, out, true);
-    try {
-      if (!out.answers.isEmpty()) {
-        toClient.write(Replies.batch(out.answers));
-      }
-    } finally {
-      writeNow(now ? whole.bytes() : null);
-    }
+    out.sendBatch(frame);
   }
 
-  /** Where the handling of one message puts its results. */
-  private static final class Out {
-    final List<Outgoing> forward = new ArrayList<>(1);
-    final List<byte[]> answers = new ArrayList<>(1);
-    boolean batch;
-  }
-
-  /** A frame for the upstream and the ids of the requests in it (tracked in {@link InFlight}). */
-  private record Outgoing(byte[] bytes, List<JsonId> requests) {
-    static Outgoing of(byte[] bytes, Envelope e) {
-      return new Outgoing(bytes, e.kind() == Envelope.Kind.REQUEST ? List.of(e.id()) : List.of());
-    }
-  }
-
-  private void message(byte[] frame, int from, int to, Envelope e, Out out) {
+  private void message(byte[] frame, int from, int to, Envelope e, Outbox out) {
     switch (e.kind()) {
       case INVALID -> {
         diag("answered an unreadable frame from the client with Parse error: " + e.problem());
@@ -327,13 +244,13 @@ public final class ClientToServer implements Runnable {
       } else if (o instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (o instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
+          && out.track(e, f.continuationKey(), f.reservation(), f.tool())) {
         out.forward.add(Outgoing.of(f.replacement() != null ? f.replacement()
             : slice(frame, from, to), e));
       }
       return;
     }
-    if (!track(e, out)) {
+    if (!out.track(e)) {
       return;
     }
     if (e.isRequest() && e.method() != null && e.method().startsWith("tasks/")) {
@@ -357,7 +274,7 @@ public final class ClientToServer implements Runnable {
    * forward exactly the held bytes, or answer the client.
    */
   private void release(byte[] held, Envelope e, ToolsCallGate.Outcome done, Throwable ex) {
-    Out out = new Out();
+    Outbox out = new Outbox(exits, false);
     try {
       if (ex != null) {
         diag("internal error while a call waited for approval; it was not forwarded: " + ex);
@@ -366,37 +283,15 @@ public final class ClientToServer implements Runnable {
       } else if (done instanceof ToolsCallGate.Outcome.Answer a) {
         out.answers.add(a.frame());
       } else if (done instanceof ToolsCallGate.Outcome.Forward f
-          && track(e, out, f.continuationKey(), f.reservation(), f.tool())) {
-        forward(Outgoing.of(held, e), out, false); // not the reading thread: queued
+          && out.track(e, f.continuationKey(), f.reservation(), f.tool())) {
+        out.forward.add(Outgoing.of(held, e));
       }
-      for (byte[] a : out.answers) {
-        toClient.write(a);
-      }
+      out.sendQueued(); // not the reading thread: never written inline
     } catch (IOException io) {
       diag("cannot answer the client (" + io.getMessage() + ")");
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /** Records a forwarded request; false (and an answer) when too many are waiting. */
-  private boolean track(Envelope e, Out out) {
-    return track(e, out, null, io.github.mcppolicyproxy.limits.Quota.Reservation.NONE, null);
-  }
-
-  private boolean track(Envelope e, Out out, String continuationKey,
-      io.github.mcppolicyproxy.limits.Quota.Reservation reservation, String tool) {
-    if (e.kind() == Envelope.Kind.REQUEST
-        && !inFlight.add(e.id(), e.method(), continuationKey, tool, reservation)) {
-      inFlight.notForwarded(reservation); // refused by the proxy: it takes nothing
-      InFlight.Closed gone = inFlight.closed();
-      out.answers.add(gone != null
-          ? replies.error(e.id(), Replies.UPSTREAM_UNAVAILABLE, gone.message(), gone.data())
-          : replies.error(e.id(), Replies.TOO_MANY_PENDING, "Too many requests ("
-              + config.maxPending() + ") are waiting for the upstream server; retry later"));
-      return false;
-    }
-    return true;
   }
 
   private static byte[] slice(byte[] frame, int from, int to) {

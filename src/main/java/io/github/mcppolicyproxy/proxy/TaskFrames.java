@@ -58,6 +58,31 @@ final class TaskFrames {
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
+  private static final byte[] TASK = {'t', 'a', 's', 'k'};
+  private static final int SMALL = 64 * 1024;
+
+  /**
+   * False when {@code frame} cannot be an answer that creates a task: a small frame without the
+   * letters {@code task} anywhere (a task is named by {@code "resultType":"task"} or a
+   * {@code "task"} member). Used only for calls that took no permits, so a server that spells
+   * those with escapes costs nothing but the task's log events. Larger frames are always read.
+   */
+  static boolean mayCreateTask(byte[] frame) {
+    if (frame.length > SMALL) {
+      return true;
+    }
+    outer:
+    for (int i = 0; i + TASK.length <= frame.length; i++) {
+      for (int k = 0; k < TASK.length; k++) {
+        if (frame[i + k] != TASK[k]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
+  }
+
   /** Reads a response ({@code result} or {@code error}); {@link Read#NOTHING} when unreadable. */
   static Read response(byte[] frame) {
     return read(frame, "result");

@@ -124,6 +124,9 @@ public final class TaskTracker {
     if (!call && !p.method().startsWith("tasks/")) {
       return false;
     }
+    if (call && p.reservation().isEmpty() && !TaskFrames.mayCreateTask(frame)) {
+      return true; // nothing to give back, and no task: not worth a parse (the common case)
+    }
     TaskFrames.Read r = TaskFrames.response(frame);
     if (call) {
       if (r.error()) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Objects;
@@ -29,7 +30,7 @@ import java.util.function.Predicate;
  */
 public final class LogFollower {
   private static final int MAX_LINE = 16 * 1024 * 1024;
-  private static final int MAX_ROTATED = 100;
+  static final int MAX_ROTATED = 100;
 
   private final Path path;
   private final Duration poll;
@@ -53,12 +54,26 @@ public final class LogFollower {
   }
 
   /**
-   * The last {@code n} lines of the file as it is now that {@code wanted} accepts (all of them
-   * when {@code n} is negative); following then starts after them. Empty while there is no file.
+   * The last {@code n} lines of the log as it is now that {@code wanted} accepts (all of them when
+   * {@code n} is negative), the rotated files ({@code LOG.1}, {@code LOG.2}, ...) included, oldest
+   * first; following then starts at the end of {@code LOG} (or waits for it to appear).
    */
   public Deque<String> last(int n, Predicate<String> wanted) throws IOException {
+    return last(n, wanted, null);
+  }
+
+  /**
+   * As {@link #last(int, Predicate)}, reading rotated files only until {@code n} lines are found
+   * and, when {@code notBefore} is given, not reading a rotated file last written before it (its
+   * records are all older).
+   */
+  public Deque<String> last(int n, Predicate<String> wanted, Instant notBefore)
+      throws IOException {
     Deque<String> kept = new ArrayDeque<>();
     if (!open()) {
+      if (n != 0) { // moved away by hand, say: the rotated files still count; LOG is awaited
+        new RotatedBacklog(path).prepend(null, n, wanted, notBefore, kept);
+      }
       return kept;
     }
     readAvailable(line -> {
@@ -69,6 +84,9 @@ public final class LogFollower {
         }
       }
     });
+    if (n < 0 || kept.size() < n) {
+      new RotatedBacklog(path).prepend(key, n, wanted, notBefore, kept);
+    }
     return kept;
   }
 
@@ -161,6 +179,11 @@ public final class LogFollower {
    * finds nothing is repeated before the file is taken as gone.
    */
   private int indexOf(Object k) throws IOException {
+    return indexOf(path, k);
+  }
+
+  /** {@link #indexOf(Object)} for the log at {@code path}. */
+  static int indexOf(Path path, Object k) throws IOException {
     if (k == null) {
       return -1;
     }
@@ -182,7 +205,7 @@ public final class LogFollower {
     return -1;
   }
 
-  private static Object keyOf(Path p) throws IOException {
+  static Object keyOf(Path p) throws IOException {
     try {
       return Files.readAttributes(p, BasicFileAttributes.class).fileKey();
     } catch (NoSuchFileException e) {
@@ -213,9 +236,18 @@ public final class LogFollower {
   }
 
   private void readAvailable(Consumer<String> sink) throws IOException {
+    position = readLines(channel, position, partial, sink);
+  }
+
+  /**
+   * Hands every complete line of {@code c} from {@code position} on to {@code sink}, keeping an
+   * unfinished last line in {@code partial}; returns the position after what was read.
+   */
+  static long readLines(FileChannel c, long position, ByteArrayOutputStream partial,
+      Consumer<String> sink) throws IOException {
     ByteBuffer buf = ByteBuffer.allocate(64 * 1024);
     int n;
-    while ((n = channel.read(buf, position)) > 0) {
+    while ((n = c.read(buf, position)) > 0) {
       position += n;
       byte[] a = buf.array();
       int start = 0;
@@ -236,6 +268,7 @@ public final class LogFollower {
       }
       buf.clear();
     }
+    return position;
   }
 
   /** Stops following. */

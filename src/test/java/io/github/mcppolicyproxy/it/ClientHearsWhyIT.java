@@ -55,6 +55,24 @@ class ClientHearsWhyIT {
   }
 
   @Test
+  void atATerminalAPolicyThatDoesNotLoadEndsAtOnceWithoutWaitingForAClient() throws Exception {
+    Path bad = ProxyProcess.write(dir, "bad.json", "{\"version\":\"1\"}");
+    // script gives the proxy a terminal, as a person's shell would; its stdin stays open
+    String cmd = "'" + ProxyJar.java() + "' -jar '" + ProxyJar.path() + "' --policy '" + bad
+        + "' --violation-log '" + dir.resolve("v.jsonl") + "' -- true";
+    try (ProxyProcess p = ProxyProcess.command(List.of("script", "-q", "-e", "-c", cmd,
+        "/dev/null"), java.util.Map.of())) {
+      long start = System.nanoTime();
+      assertThat(p.waitFor(Duration.ofSeconds(8))).as(p.stderr()).isEqualTo(2);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      String out = String.join("\n", p.stdoutLines().stream()
+          .map(b -> new String(b, java.nio.charset.StandardCharsets.UTF_8)).toList());
+      assertThat(out).contains("the policy did not load").doesNotContain("answering the client");
+      assertThat(millis).as("no 10 s wait for a client at a terminal").isLessThan(8000);
+    }
+  }
+
+  @Test
   void aStatelessClientsServerDiscoverIsAnsweredTooWithItsStringId() throws Exception {
     Path bad = ProxyProcess.write(dir, "bad.json", "{\"version\":\"1\",\"default\":\"sometimes\"}");
     try (ProxyProcess p = ProxyProcess.start(proxy(bad, dir.resolve("v.jsonl"),

@@ -139,4 +139,29 @@ class TailIT {
       p.waitFor(10, TimeUnit.SECONDS);
     }
   }
+
+  @Test
+  void lastNAndSinceReachIntoTheRotatedFiles() throws Exception {
+    Path log = dir.resolve("violations.jsonl");
+    PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    JsonLinesViolationLog writer = JsonLinesViolationLog.open(log, err, JSON, false,
+        new LogRotation(1, 50)); // every record in a file of its own
+    for (int i = 1; i <= 30; i++) {
+      writer.append(record(i, "call_aws", Code.DENIED));
+    }
+    writer.close();
+    assertThat(LogRotation.rotated(log, 29)).exists();
+    Process n = tail(log.toString(), "--json", "-n", "12", "--no-follow");
+    List<String> last = take(lines(n), 12);
+    assertThat(n.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(last).extracting(l -> JSON.readTree(l).path("request_id").asInt())
+        .containsExactly(19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30);
+    Process since = tail(log.toString(), "--json", "--since", "1h", "--no-follow");
+    BlockingQueue<String> q = lines(since);
+    List<String> all = take(q, 30);
+    assertThat(since.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(all).extracting(l -> JSON.readTree(l).path("request_id").asInt())
+        .isSorted().doesNotHaveDuplicates().hasSize(30);
+    assertThat(q.poll(500, TimeUnit.MILLISECONDS)).isNull();
+  }
 }
