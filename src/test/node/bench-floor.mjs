@@ -30,6 +30,7 @@ const USAGE = `node bench.mjs --suite floor [--rounds 5] [--quick] [--long] [--j
   [--calls 2000] [--concurrent-calls 4000] [--in-flight 8] [--warmup 500] [--startups 3]
   [--mib-echoes 5] [--big-results 3] [--rss-calls 200000] [--futex-calls 5000 (0: none)]
   [--variants direct,floor,node,allow,rules1000] [--baseline-jar JAR[=LABEL]]
+  node bench.mjs --suite floor --from-json FILE [--md FILE]   (the table of a saved run again)
 Needs: mvn -q package -DskipTests (the jar, its start-up archive, target/test-classes) and npm ci here.`;
 
 /** Settings from the command line; --quick is one short round to prove the harness works. */
@@ -344,7 +345,9 @@ function rowsFor(s) {
     { key: 'futexPerCall', label: `futex calls per call (relay, strace, ${s.futexCalls.toLocaleString('en-US')} sequential calls)`, from: 'futexPerCall', relay: true, once: true, digits: 2 },
     { key: 'addedP99Ms', label: 'added p99 over direct, sequential (ms)', from: 'seqP99Ms', added: true, digits: 2 },
     { key: 'mibAddedMs', label: '1 MiB echo, added (ms)', from: 'mibEchoMs', added: true, digits: 1 },
+    { key: 'mibMs', label: '1 MiB echo, whole call (ms)', from: 'mibEchoMs', digits: 1 },
     { key: 'bigAddedMs', label: '20 MB tool result, added (ms)', from: 'bigMs', added: true, digits: 0 },
+    { key: 'bigMs', label: '20 MB tool result, whole call (ms)', from: 'bigMs', digits: 0 },
     { key: 'startupAddedMs', label: 'spawn → first `initialize` answer, added (ms, trivial upstream)', from: 'startupMs', added: true, digits: 0 },
     { key: 'rssIdleMb', label: 'RSS idle (MB)', from: 'rssIdleMb', relay: true, once: true, digits: 0 },
     { key: 'rssAfterMb', label: `RSS after ${s.rssCalls.toLocaleString('en-US')} calls (MB)`, from: 'rssAfterMb', relay: true, once: true, digits: 0 },
@@ -426,8 +429,22 @@ function gitCommit() {
   } catch { return 'unknown'; }
 }
 
+/** Prints (and with --md writes) the table of a run saved with --json, measuring nothing. */
+function rerender(file, mdFile) {
+  const { env, variants, rounds, rss } = JSON.parse(readFileSync(file, 'utf8'));
+  const rows = rowsFor(env.settings);
+  const md = markdown(rows, variants, summarize(rows, variants, rounds, rss), env);
+  console.log(md);
+  if (mdFile) writeFileSync(mdFile, md);
+}
+
 /** Runs the suite; argv are the options after `--suite floor`. */
 export async function runFloorSuite(argv) {
+  const fromJson = argv.indexOf('--from-json');
+  if (fromJson >= 0) {
+    const mdAt = argv.indexOf('--md');
+    return rerender(argv[fromJson + 1], mdAt >= 0 ? argv[mdAt + 1] : undefined);
+  }
   const s = settings(argv);
   checkBuilt();
   const tmp = mkdtempSync(join(tmpdir(), 'yardstick-'));
