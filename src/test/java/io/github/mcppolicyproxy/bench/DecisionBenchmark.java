@@ -46,10 +46,12 @@ public class DecisionBenchmark {
   private ToolCall deniedTool;
   private ToolCall oneCommand;
   private ToolCall batch20;
+  private ObjectMapper json;
+  private long serial;
 
   @Setup
   public void setUp() throws Exception {
-    ObjectMapper json = new ObjectMapper();
+    json = new ObjectMapper();
     StringBuilder p = new StringBuilder("{\"version\":\"1\",\"default\":\"deny\",\"tools\":{");
     p.append("\"call_aws\":{},\"delete_everything\":{\"action\":\"deny\",\"reason\":\"no\"}");
     for (int i = 0; i < 400; i++) {
@@ -98,6 +100,8 @@ public class DecisionBenchmark {
     }
     check(judge.judge(oneCommand, "s"), null);
     check(judge.judge(batch20, "s"), null);
+    check(callAwsOneReadCommand(), null);
+    check(callAwsOneCommandFreshText(), null);
   }
 
   private static void check(Refusal r, Object expected) {
@@ -126,6 +130,29 @@ public class DecisionBenchmark {
   @Benchmark
   public Refusal callAwsOneCommand() {
     return judge.judge(oneCommand, "s");
+  }
+
+  /**
+   * The issue 14 goal (≤ 2 µs p50): call_aws with one everyday read command, a new command text on
+   * every call (so no memo of an earlier parse can answer), CLI parse, operation rules and quota;
+   * building the call's arguments (one string and one object node) is included.
+   */
+  @Benchmark
+  public Refusal callAwsOneReadCommand() {
+    String command = "aws ec2 describe-instances --instance-ids i-" + (serial++)
+        + " --region us-west-2";
+    return judge.judge(new ToolCall("call_aws", json.createObjectNode().put("cli_command", command)),
+        "s");
+  }
+
+  /** As {@link #callAwsOneCommand}, but a new command text on every call (the parse cannot be memoised). */
+  @Benchmark
+  public Refusal callAwsOneCommandFreshText() {
+    String command = "aws omics start-read-set-export-job --sequence-store-id " + (serial++)
+        + " --destination s3://genomics-exports/run/ --role-arn arn:aws:iam::1:role/r"
+        + " --sources readSetId=rs-1 --region us-east-1";
+    return judge.judge(new ToolCall("call_aws", json.createObjectNode().put("cli_command", command)),
+        "s");
   }
 
   /** call_aws with a batch of 20 commands. */
