@@ -11,9 +11,11 @@ import java.util.List;
 
 /**
  * The floor of any stdio relay, the yardstick of issue 14: spawns the command after {@code --} as
- * its child (stderr inherited) and copies bytes both ways with two threads, passing on whatever
- * one read returned (at most 64 KiB) at once: no framing, no parsing, no checks. It exits with the
- * child's exit code once the child's stdout ends; the child's stdin is closed when ours ends.
+ * its child (stderr inherited) and copies lines both ways with two threads, as issue 14 defines the
+ * floor: each line is passed on, and flushed, once its {@code '\n'} has arrived (a relay of
+ * JSON-RPC frames must know where a frame ends before it may judge it), with no parsing and no
+ * checks. A last line without a line end is passed on at the end. It exits with the child's exit
+ * code once the child's stdout ends; the child's stdin is closed when ours ends.
  *
  * <p>The benchmark ({@code src/test/node/bench.mjs --suite floor}) starts it from
  * {@code target/test-classes} with the JVM flags it reads from {@code bin/mcp-policy-proxy}, so the
@@ -45,15 +47,27 @@ public final class FloorRelay {
     System.exit(child.waitFor());
   }
 
-  /** Copies until end of input or a write fails, flushing after every read; closes both. */
+  /** Copies whole lines until end of input or a write fails, flushing after each; closes both. */
   static void copy(InputStream in, OutputStream out) {
     byte[] buf = new byte[CHUNK];
+    java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
     try (in; out) {
       int n;
       while ((n = in.read(buf)) >= 0) {
-        out.write(buf, 0, n);
-        out.flush();
+        int start = 0;
+        for (int i = 0; i < n; i++) {
+          if (buf[i] == '\n') {
+            line.write(buf, start, i + 1 - start);
+            line.writeTo(out);
+            out.flush();
+            line.reset();
+            start = i + 1;
+          }
+        }
+        line.write(buf, start, n - start);
       }
+      line.writeTo(out);
+      out.flush();
     } catch (IOException e) {
       // the other side went away: closing our end tells the peer
     }
