@@ -59,22 +59,33 @@ final class TaskFrames {
   }
 
   private static final byte[] TASK = {'t', 'a', 's', 'k'};
+  private static final byte[] ERROR = {'e', 'r', 'r', 'o', 'r'};
   private static final int SMALL = 64 * 1024;
 
   /**
    * False when {@code frame} cannot be an answer that creates a task: a small frame without the
    * letters {@code task} anywhere (a task is named by {@code "resultType":"task"} or a
-   * {@code "task"} member). Used only for calls that took no permits, so a server that spells
-   * those with escapes costs nothing but the task's log events. Larger frames are always read.
+   * {@code "task"} member). A server that spells those with escapes costs the task's log events
+   * and any refund: its permits stay taken (fail closed). Larger frames are always read.
    */
   static boolean mayCreateTask(byte[] frame) {
-    if (frame.length > SMALL) {
-      return true;
-    }
+    return frame.length > SMALL || contains(frame, TASK);
+  }
+
+  /**
+   * False when {@code frame} cannot be an error answer: a small frame without the letters
+   * {@code error}. An upstream that spells its {@code "error"} member with escapes keeps the call's
+   * permits taken (fail closed). Larger frames are always read.
+   */
+  static boolean mayBeError(byte[] frame) {
+    return frame.length > SMALL || contains(frame, ERROR);
+  }
+
+  private static boolean contains(byte[] frame, byte[] word) {
     outer:
-    for (int i = 0; i + TASK.length <= frame.length; i++) {
-      for (int k = 0; k < TASK.length; k++) {
-        if (frame[i + k] != TASK[k]) {
+    for (int i = 0; i + word.length <= frame.length; i++) {
+      for (int k = 0; k < word.length; k++) {
+        if (frame[i + k] != word[k]) {
           continue outer;
         }
       }

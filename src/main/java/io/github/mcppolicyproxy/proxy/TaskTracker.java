@@ -124,8 +124,9 @@ public final class TaskTracker {
     if (!call && !p.method().startsWith("tasks/")) {
       return false;
     }
-    if (call && p.reservation().isEmpty() && !TaskFrames.mayCreateTask(frame)) {
-      return true; // nothing to give back, and no task: not worth a parse (the common case)
+    if (call && !TaskFrames.mayCreateTask(frame)
+        && (p.reservation().isEmpty() || !TaskFrames.mayBeError(frame))) {
+      return true; // no task, and nothing to give back: not worth a parse (the common case)
     }
     TaskFrames.Read r = TaskFrames.response(frame);
     if (call) {
