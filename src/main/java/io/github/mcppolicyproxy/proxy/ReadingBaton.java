@@ -12,8 +12,9 @@ import java.util.Objects;
  * {@code stuckAfter} behind a stuck upstream.
  *
  * <p>The standby looks every {@code stuckAfter / 2} while frames flow and sleeps when no frame was
- * written inline for a second; {@link #beforeInlineWrite} wakes it, which costs a wake-up only for
- * the first frame after a quiet second.
+ * written inline for {@value #QUIET_LOOKS} looks (half a second with the proxy's 50 ms);
+ * {@link #beforeInlineWrite} wakes it, which costs a wake-up only for the first frame after a quiet
+ * spell.
  */
 final class ReadingBaton {
   /** One step of reading: reads and handles one frame; false when the client's stream ended. */
