@@ -53,7 +53,7 @@ final class StartFailure {
    * side, or {@code wait} passed.
    */
   void answer(int code, String message, JsonNode data, Duration wait) {
-    if (atTerminal()) {
+    if (Terminal.interactive()) {
       return; // a person started it by hand: stderr said why, and no client will ask
     }
     Replies replies = new Replies(mapper);
@@ -89,22 +89,6 @@ final class StartFailure {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  /**
-   * True when the proxy runs at a terminal (stdin and stdout are one): no MCP client started it.
-   * On JDK 22+ a console exists without a terminal too, so {@code isTerminal()} is asked there.
-   */
-  static boolean atTerminal() {
-    java.io.Console c = System.console();
-    if (c == null) {
-      return false;
-    }
-    try {
-      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return true; // before JDK 22 a console is only given to a terminal
     }
   }
 

@@ -83,7 +83,7 @@ final class TailCommand implements Callable<Integer> {
     boolean colour = switch (color) {
       case "always" -> true;
       case "never" -> false;
-      case "auto" -> System.console() != null
+      case "auto" -> Terminal.interactive()
           && System.getenv().getOrDefault("NO_COLOR", "").isEmpty();
       default -> {
         parent.stderr().println("mcp-policy-proxy tail: --color must be auto, always or never");

@@ -231,22 +231,8 @@ public final class PolicyEngine {
    * {@code tools/list} answers; a tool whose fate depends on its arguments stays visible.
    */
   public boolean alwaysRefused(String tool) {
-    if (policy.mode() == Policy.Mode.MONITOR) {
-      return false; // monitor mode forwards every call, so every tool stays visible
-    }
-    for (Glob g : policy.hide()) {
-      if (g.matches(tool)) {
-        return true;
-      }
-    }
-    List<Entry> toolEntries = tools.lookup(tool).entries();
-    if (toolEntries.isEmpty() && policy.defaultAction() == Action.DENY) {
-      return true;
-    }
-    if (policy.allTools().map(e -> e.action() == Action.DENY).orElse(false)) {
-      return true;
-    }
-    return toolEntries.stream().anyMatch(e -> e.action() == Action.DENY);
+    // monitor mode forwards every call, so every tool stays visible
+    return policy.mode() != Policy.Mode.MONITOR && byName(tool, tools.lookup(tool), List.of()) != null;
   }
 
   /**

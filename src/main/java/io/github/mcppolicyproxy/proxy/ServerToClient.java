@@ -1,6 +1,7 @@
 package io.github.mcppolicyproxy.proxy;
 
 import io.github.mcppolicyproxy.integrity.ToolIntegrity;
+import io.github.mcppolicyproxy.jsonrpc.Bytes;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
@@ -294,7 +295,7 @@ public final class ServerToClient implements Runnable {
 
   /** True for a result whose {@code resultType} is {@code input_required} (2026-07-28). */
   private boolean asksForInput(byte[] frame) {
-    if (indexOf(frame, INPUT_REQUIRED) < 0) {
+    if (Bytes.indexOf(frame, INPUT_REQUIRED) < 0) {
       return false; // the common case costs one pass over the bytes, no parse
     }
     try {
@@ -307,19 +308,6 @@ public final class ServerToClient implements Runnable {
 
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       new com.fasterxml.jackson.databind.ObjectMapper();
-
-  private static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int k = 0; k < needle.length; k++) {
-        if (hay[i + k] != needle[k]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
-  }
 
   private static String preview(byte[] frame) {
     String s = new String(frame, 0, Math.min(frame.length, 200), StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.github.mcppolicyproxy.jsonrpc.Bytes;
 import java.io.IOException;
 
 /**
@@ -69,7 +70,7 @@ final class TaskFrames {
    * and any refund: its permits stay taken (fail closed). Larger frames are always read.
    */
   static boolean mayCreateTask(byte[] frame) {
-    return frame.length > SMALL || contains(frame, TASK);
+    return frame.length > SMALL || Bytes.indexOf(frame, TASK) >= 0;
   }
 
   /**
@@ -78,20 +79,7 @@ final class TaskFrames {
    * permits taken (fail closed). Larger frames are always read.
    */
   static boolean mayBeError(byte[] frame) {
-    return frame.length > SMALL || contains(frame, ERROR);
-  }
-
-  private static boolean contains(byte[] frame, byte[] word) {
-    outer:
-    for (int i = 0; i + word.length <= frame.length; i++) {
-      for (int k = 0; k < word.length; k++) {
-        if (frame[i + k] != word[k]) {
-          continue outer;
-        }
-      }
-      return true;
-    }
-    return false;
+    return frame.length > SMALL || Bytes.indexOf(frame, ERROR) >= 0;
   }
 
   /** Reads a response ({@code result} or {@code error}); {@link Read#NOTHING} when unreadable. */
