@@ -61,6 +61,21 @@ class ViolationLogFaultsIT {
     return lines(log).stream().map(n -> n.path("request_id").asInt()).toList();
   }
 
+  /**
+   * {@link #unwritten} once the record of request {@code id} is among them (or after 10 s): stderr
+   * is read by a thread of its own, so a record printed before its answer may still be on its way.
+   */
+  private static List<JsonNode> unwrittenUpTo(RecordingSession s, int id) throws Exception {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    List<JsonNode> out = unwritten(s);
+    while (out.stream().noneMatch(n -> n.path("request_id").asInt() == id)
+        && System.nanoTime() < end) {
+      Thread.sleep(20);
+      out = unwritten(s);
+    }
+    return out;
+  }
+
   /** Records written to stderr after the marker, parsed. */
   private static List<JsonNode> unwritten(RecordingSession s) throws IOException {
     List<JsonNode> out = new ArrayList<>();
@@ -116,7 +131,8 @@ class ViolationLogFaultsIT {
       Files.createDirectory(log);
       refuse(s, 2);
       refuse(s, 3);
-      assertThat(unwritten(s)).extracting(n -> n.path("request_id").asInt()).containsExactly(2, 3);
+      assertThat(unwrittenUpTo(s, 3)).extracting(n -> n.path("request_id").asInt())
+          .containsExactly(2, 3);
       assertThat(unwritten(s).get(0).path("code").asText()).isEqualTo("denied");
       assertThat(unwritten(s).get(0).path("tool").asText()).isEqualTo("call_aws");
       Files.delete(log);
@@ -129,7 +145,7 @@ class ViolationLogFaultsIT {
       Files.delete(log.getParent());
       Files.writeString(log.getParent(), "not a directory");
       refuse(s, 5);
-      assertThat(unwritten(s)).extracting(n -> n.path("request_id").asInt()).contains(5);
+      assertThat(unwrittenUpTo(s, 5)).extracting(n -> n.path("request_id").asInt()).contains(5);
       Files.delete(log.getParent());
       refuse(s, 6);
       assertThat(loggedIds(log)).containsExactly(6);
@@ -160,7 +176,14 @@ class ViolationLogFaultsIT {
         refuse(s, id);
       }
       List<Integer> logged = loggedIds(log); // every line whole
+      // stderr is read by a thread of its own: a record printed there before its answer went to
+      // stdout may still be on its way to this test when the answer has arrived
+      long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
       List<Integer> onStderr = unwritten(s).stream().map(n -> n.path("request_id").asInt()).toList();
+      while (logged.size() + onStderr.size() < 20 && System.nanoTime() < end) {
+        Thread.sleep(20);
+        onStderr = unwritten(s).stream().map(n -> n.path("request_id").asInt()).toList();
+      }
       assertThat(onStderr).as("records that did not fit went to stderr").isNotEmpty();
       List<Integer> all = new ArrayList<>(logged);
       all.addAll(onStderr);
@@ -189,7 +212,7 @@ class ViolationLogFaultsIT {
       assertThat(r.path("result").path("isError").asBoolean()).as(r.toString()).isTrue();
       assertThat(r.path("result").path("content").get(0).path("text").asText())
           .contains("--require-audit");
-      assertThat(unwritten(s)).extracting(n -> n.path("request_id").asInt()).contains(2);
+      assertThat(unwrittenUpTo(s, 2)).extracting(n -> n.path("request_id").asInt()).contains(2);
       Files.delete(log);
       JsonNode ok = s.exchange("3", toolsCall("3", "standin_echo", "{\"m\":\"audit-up\"}"));
       assertThat(ok.path("result").path("structuredContent").path("m").asText())
