@@ -184,7 +184,7 @@ class BypassIT {
       s.assertNeverReachedUpstream("note-allowed");
       s.assertNeverReachedUpstream("note-denied");
       s.assertNeverReachedUpstream("note-escaped");
-      assertThat(s.proxy().stderr()).contains("tools/call sent as a notification");
+      s.proxy().assertStderrContains("tools/call sent as a notification");
       List<JsonNode> log = s.violationLines();
       assertThat(log).hasSize(3);
       for (JsonNode line : log) {

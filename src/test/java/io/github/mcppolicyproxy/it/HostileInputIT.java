@@ -70,7 +70,7 @@ class HostileInputIT {
       assertEchoWorks(s, 10, "after invalid JSON");
       s.assertNeverReachedUpstream("parse-nan");
       s.assertNeverReachedUpstream("parse-trailing");
-      assertThat(s.proxy().stderr()).contains("Parse error");
+      s.proxy().assertStderrContains("Parse error");
     }
   }
 
@@ -123,7 +123,7 @@ class HostileInputIT {
       assertThat(s.next(JsonNode::isArray).get(0).path("id").asInt()).isEqualTo(32);
       s.assertNeverReachedUpstream("crlf-denied");
       s.assertNeverReachedUpstream("crlf-batch");
-      assertThat(s.proxy().stderr()).contains("empty line");
+      s.proxy().assertStderrContains("empty line");
     }
   }
 
@@ -280,8 +280,8 @@ class HostileInputIT {
           assertThat(m.has("method") || m.has("result") || m.has("error")).isTrue();
         }
       }
-      assertThat(s.proxy().stderr()).contains("this is not JSON {").contains("[1,\"two\"]")
-          .contains("{\"no\":\"method\"}").contains("dropped-element");
+      s.proxy().assertStderrContains("this is not JSON {", "[1,\"two\"]", "{\"no\":\"method\"}",
+          "dropped-element");
       String out = String.join("\n", s.proxy().stdoutLines().stream()
           .map(b -> new String(b, StandardCharsets.UTF_8)).toList());
       assertThat(out).contains("kept").doesNotContain("dropped-element")

@@ -98,8 +98,7 @@ class LauncherIT {
             .isEqualTo("2.0");
       }
       assertThat(p.stdoutLines()).hasSize(2);
-      assertThat(p.stderr()).contains("[jfr,startup] Started recording").contains("[gc]")
-          .contains("UseSerialGC");
+      p.assertStderrContains("[jfr,startup] Started recording", "[gc]", "UseSerialGC");
     }
   }
 

@@ -98,7 +98,7 @@ class OutOfBandApprovalIT {
       assertThat(denied.path("result").path("_meta").path("io.github.mcp-policy-proxy/refusal")
           .path("code").asText()).isEqualTo("approval_declined");
       assertThat(denied.toString()).contains("not on a Friday");
-      assertThat(p.stderr()).contains("HELD standin_echo").contains("mcp-policy-proxy approve");
+      p.assertStderrContains("HELD standin_echo", "mcp-policy-proxy approve");
       assertThat(listed(0)).isEmpty();
     }
     String received = Files.readString(record, StandardCharsets.UTF_8);

@@ -33,12 +33,13 @@ final class ProxyProcess implements AutoCloseable {
   private final List<byte[]> allLines = java.util.Collections.synchronizedList(new ArrayList<>());
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
   private final Thread stdoutReader;
+  private final Thread stderrReader;
 
   private ProxyProcess(Process process) {
     this.process = process;
     this.stdin = process.getOutputStream();
     this.stdoutReader = pump(process.getInputStream(), true);
-    pump(process.getErrorStream(), false);
+    this.stderrReader = pump(process.getErrorStream(), false);
   }
 
   static Path jar() {
@@ -212,6 +213,7 @@ final class ProxyProcess implements AutoCloseable {
     assertThat(process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS))
         .as("proxy exited within " + timeout + "; stderr:\n" + stderr()).isTrue();
     stdoutReader.join(2000);
+    stderrReader.join(2000);
     return process.exitValue();
   }
 
@@ -224,6 +226,21 @@ final class ProxyProcess implements AutoCloseable {
     synchronized (stderr) {
       return stderr.toString(StandardCharsets.UTF_8);
     }
+  }
+
+  /**
+   * Asserts that stderr holds every needle, waiting up to 10 s for them: stderr is read by a
+   * thread of its own, so a line the proxy printed before an answer may reach this test after it.
+   */
+  void assertStderrContains(String... needles) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String text = stderr();
+    while (!java.util.Arrays.stream(needles).allMatch(text::contains)
+        && System.nanoTime() < end) {
+      Thread.sleep(20);
+      text = stderr();
+    }
+    assertThat(text).contains(needles);
   }
 
   /** Every stdout line so far. */

@@ -53,7 +53,7 @@ class UpstreamLookupIT {
     try (ProxyProcess p = proxy()) {
       JsonNode init = p.initialize(Duration.ofSeconds(90));
       assertThat(init.path("result").path("serverInfo").path("name").asText()).isNotEmpty();
-      assertThat(p.stderr()).contains("mcp-policy-proxy: uvx is not on the PATH; using " + uvx);
+      p.assertStderrContains("mcp-policy-proxy: uvx is not on the PATH; using " + uvx);
       p.closeStdin();
       assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
     }

@@ -138,7 +138,7 @@ class ViolationLogFaultsIT {
       Files.delete(log);
       refuse(s, 4);
       assertThat(loggedIds(log)).containsExactly(4);
-      assertThat(s.proxy().stderr()).contains("cannot be written").contains("writable again");
+      s.proxy().assertStderrContains("cannot be written", "writable again");
 
       // its directory replaced by a regular file: it cannot even be recreated
       Files.delete(log);
@@ -192,8 +192,7 @@ class ViolationLogFaultsIT {
       Files.delete(filler);
       refuse(s, 21);
       assertThat(loggedIds(log)).contains(21);
-      assertThat(s.proxy().stderr()).contains("No space left on device")
-          .contains("writable again");
+      s.proxy().assertStderrContains("No space left on device", "writable again");
     } finally {
       run("umount", "-l", fs.toString());
     }
@@ -219,7 +218,7 @@ class ViolationLogFaultsIT {
           .isEqualTo("audit-up");
       // the upstream answered 3, so it has recorded everything sent before it
       assertThat(s.received()).contains("audit-up").doesNotContain("audit-down");
-      assertThat(s.proxy().stderr()).contains("writable again");
+      s.proxy().assertStderrContains("writable again");
     }
   }
 
