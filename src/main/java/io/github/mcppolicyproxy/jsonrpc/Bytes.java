@@ -1,20 +1,74 @@
 package io.github.mcppolicyproxy.jsonrpc;
 
-/** Searches in a frame's bytes, before (or instead of) parsing it. */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/**
+ * Searches in a frame's bytes, before (or instead of) parsing it. A byte is looked for eight at a
+ * time (a word of the array read little-endian, and the classic "has a zero byte" test), which on
+ * C1 is several times faster than a loop over bytes on the frames of many megabytes it meets.
+ */
 public final class Bytes {
   private Bytes() {}
 
-  /** The index of the first {@code needle} in {@code hay}, or -1. */
+  /** The array read as little-endian longs: the lowest byte of a word is the first in the array. */
+  static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  static final long ONES = 0x0101010101010101L;
+  static final long HIGH_BITS = 0x8080808080808080L;
+
+  /**
+   * The index of the first {@code needle} in {@code hay}, or -1. Its last byte is looked for first:
+   * the needles here end with a quote, rarer in a large result than any letter.
+   */
   public static int indexOf(byte[] hay, byte[] needle) {
-    outer:
-    for (int i = 0; i <= hay.length - needle.length; i++) {
-      for (int k = 0; k < needle.length; k++) {
-        if (hay[i + k] != needle[k]) {
-          continue outer;
-        }
+    int n = needle.length;
+    if (n == 0) {
+      return 0;
+    }
+    byte anchor = needle[n - 1];
+    int i = n - 1; // where the needle's last byte may be
+    while (i < hay.length) {
+      i = indexOf(hay, i, hay.length, anchor);
+      if (i < 0) {
+        return -1;
       }
-      return i;
+      if (endsAt(hay, i, needle)) {
+        return i - n + 1;
+      }
+      i++;
     }
     return -1;
+  }
+
+  /** The index of the first byte {@code value} in {@code b[from, to)}, or -1. */
+  public static int indexOf(byte[] b, int from, int to, byte value) {
+    long pattern = (value & 0xFFL) * ONES;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(b, i) ^ pattern;
+      long zero = (x - ONES) & ~x & HIGH_BITS; // the lowest set bit marks the first match
+      if (zero != 0) {
+        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (b[i] == value) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** True when {@code needle} ends at {@code hay[end]}, whose byte is known to be its last. */
+  private static boolean endsAt(byte[] hay, int end, byte[] needle) {
+    int start = end - needle.length + 1;
+    for (int k = 0; k < needle.length - 1; k++) {
+      if (hay[start + k] != needle[k]) {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -32,11 +32,6 @@ public final class FrameReader {
   }
 
   static final int PREFIX_BYTES = 4096;
-  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
-      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
-  private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
-  private static final long ONES = 0x0101010101010101L;
-  private static final long HIGH_BITS = 0x8080808080808080L;
   private static final int CHUNK = 64 * 1024;
   private static final int SMALL_READ = 8 * 1024;
   /**
@@ -155,21 +150,9 @@ public final class FrameReader {
 
   /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time. */
   static int indexOfNewline(byte[] b, int from, int to) {
-    int i = from;
-    for (; i + 8 <= to; i += 8) {
-      long x = (long) LONGS.get(b, i) ^ NEWLINES;
-      long zero = (x - ONES) & ~x & HIGH_BITS; // the lowest set bit marks the first '\n' byte
-      if (zero != 0) {
-        return i + (Long.numberOfTrailingZeros(zero) >>> 3);
-      }
-    }
-    for (; i < to; i++) {
-      if (b[i] == '\n') {
-        return i;
-      }
-    }
-    return -1;
+    return Bytes.indexOf(b, from, to, (byte) '\n');
   }
+
 
   /** The line read so far as one array of its exact length; the reader starts a new line. */
   private byte[] takeLine() {

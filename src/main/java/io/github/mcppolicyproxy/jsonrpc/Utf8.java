@@ -1,14 +1,10 @@
 package io.github.mcppolicyproxy.jsonrpc;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.HIGH_BITS;
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.LONGS;
 
 /** Strict UTF-8 validation (RFC 3629: no overlongs, no surrogates, nothing above U+10FFFF). */
 public final class Utf8 {
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-  private static final long HIGH_BITS = 0x8080808080808080L;
   private static final long LOW_SEVEN = 0x7f7f7f7f7f7f7f7fL;
 
   private Utf8() {}

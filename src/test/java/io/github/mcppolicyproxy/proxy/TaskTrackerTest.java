@@ -61,6 +61,36 @@ class TaskTrackerTest {
     t.asked(JsonId.ofNumber(Integer.toString(id)), req, 0, req.length);
   }
 
+  /** A text of {@code bytes} bytes that speaks of tasks and errors in prose, as results do. */
+  private static String prose(int bytes) {
+    StringBuilder sb = new StringBuilder();
+    while (sb.length() < bytes) {
+      sb.append("the task ended with an error; see the task log, error 42 \\\"task\\\". ");
+    }
+    return sb.toString();
+  }
+
+  @Test
+  void aLargeAnswerIsReadForATaskOrAnErrorOnlyWhereItsBytesCanHoldOne() {
+    TaskTracker t = tracker(true, 10);
+    String text = prose(200_000); // far over the size once always parsed
+    // prose about tasks and errors (its quotes escaped): no task, no error, the permits stay
+    assertThat(t.answered(call(1), b("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"content\":"
+        + "[{\"type\":\"text\",\"text\":\"" + text + "\"}]}}"))).isTrue();
+    assertThat(t.open()).isZero();
+    assertThat(refunded).isEmpty();
+    // the same text ahead of a task marker: the task is followed
+    assertThat(t.answered(call(2), b("{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{\"_note\":\""
+        + text + "\",\"resultType\":\"task\",\"taskId\":\"T2\",\"status\":\"working\","
+        + "\"createdAt\":\"2026-12-02T09:00:00Z\",\"lastUpdatedAt\":\"2026-12-02T09:00:00Z\","
+        + "\"ttlMs\":60000}}"))).isTrue();
+    assertThat(t.open()).isEqualTo(1);
+    // and a large error answer gives its permits back
+    assertThat(t.answered(call(3), b("{\"jsonrpc\":\"2.0\",\"id\":3,\"error\":{\"code\":-32603,"
+        + "\"message\":\"" + text + "\"}}"))).isTrue();
+    assertThat(refunded).hasSize(1);
+  }
+
   @Test
   void aCompletedTaskKeepsItsPermitsAndTheLogFollowsItToItsEnd() {
     TaskTracker t = tracker(true, 10);
