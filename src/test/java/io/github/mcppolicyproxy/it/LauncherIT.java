@@ -1,6 +1,7 @@
 package io.github.mcppolicyproxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
@@ -207,6 +208,65 @@ class LauncherIT {
       assertThat(built.map(f -> f.getFileName().toString()))
           .as("the build made the start-up archive for the java it found")
           .anyMatch(n -> n.matches("mcp-policy-proxy-[0-9][0-9.]*\\.(jsa|aot)"));
+    }
+  }
+
+  /** A JDK 25+ under /usr/lib/jvm (these machines have Temurin 25), or null. */
+  private static Path jdk25() throws Exception {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return null;
+    }
+    try (java.util.stream.Stream<Path> homes = Files.list(jvms)) {
+      for (Path home : homes.sorted().toList()) {
+        Path release = home.resolve("release");
+        if (Files.isRegularFile(release) && Files.isExecutable(home.resolve("bin/java"))) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("JAVA_VERSION=\"(\\d+)")
+              .matcher(Files.readString(release));
+          if (m.find() && Integer.parseInt(m.group(1)) >= 25) {
+            return home;
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  @Test
+  void onJdk25BuildMakesAnAotCacheThatTheLauncherUsesUntilTheJarIsNewer() throws Exception {
+    Path jdk = jdk25();
+    assumeTrue(jdk != null, "needs a JDK 25+ under /usr/lib/jvm");
+    env.put("JAVA_HOME", jdk.toString());
+    try (ProxyProcess b = ProxyProcess.command(List.of(launcher.toString(), "build"), env)) {
+      assertThat(b.waitFor(Duration.ofSeconds(240))).as(b.stderr()).isZero();
+    }
+    Path aot;
+    try (java.util.stream.Stream<Path> built = Files.list(top.resolve("target"))) {
+      aot = built.filter(f -> f.getFileName().toString().matches("mcp-policy-proxy-2[5-9][0-9.]*\\.aot"))
+          .findFirst().orElseThrow(() -> new AssertionError("no AOT cache in " + top.resolve("target")));
+    }
+    // AOTMode=on: the JVM exits rather than start without the cache it was given
+    env.put("MCP_POLICY_PROXY_JAVA_OPTS", env.get("MCP_POLICY_PROXY_JAVA_OPTS")
+        + " -XX:AOTMode=on -Xlog:aot=info");
+    try (ProxyProcess p = ProxyProcess.command(proxyOfTheStandIn(), env)) {
+      assertThat(p.initialize(Duration.ofSeconds(90)).path("result").path("serverInfo").isObject())
+          .as(p.stderr()).isTrue();
+      p.closeStdin();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
+      assertThat(p.stdoutLines()).as("the JVM's log stays off stdout").hasSize(1);
+      p.assertStderrContains("Opened AOT cache " + aot);
+    }
+    // a jar newer than its cache: the launcher does not pass the stale cache
+    Files.setLastModifiedTime(top.resolve("target/mcp-policy-proxy.jar"),
+        FileTime.from(Files.getLastModifiedTime(aot).toInstant().plusSeconds(60)));
+    env.put("MCP_POLICY_PROXY_JAVA_OPTS", env.get("MCP_POLICY_PROXY_JAVA_OPTS")
+        .replace(" -XX:AOTMode=on", ""));
+    try (ProxyProcess p = ProxyProcess.command(proxyOfTheStandIn(), env)) {
+      assertThat(p.initialize(Duration.ofSeconds(90)).path("result").path("serverInfo").isObject())
+          .as(p.stderr()).isTrue();
+      p.closeStdin();
+      assertThat(p.waitFor(Duration.ofSeconds(60))).isZero();
+      assertThat(p.stderr()).doesNotContain("Opened AOT cache " + aot);
     }
   }
 }
