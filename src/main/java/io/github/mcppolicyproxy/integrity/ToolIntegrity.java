@@ -92,6 +92,7 @@ public final class ToolIntegrity {
   private byte[] logged(Redactor.Outcome o, JsonId id, String tool) {
     for (Redactor.Redaction r : o.redactions()) {
       Map<String, String> d = new LinkedHashMap<>();
+      d.put("code", Code.REDACTED.wire()); // as the issue names it; "event" stays for old readers
       d.put("path", r.path());
       d.put("kind", r.kind());
       d.put("reason", "a secret in the result was replaced with " + SecretText.MARKER);

@@ -95,6 +95,22 @@ class IntegrityIT {
         "/result/content/0/text!/0/response/as_json!/Credentials/SessionToken");
     assertThat(redacted.get(0).path("tool").asText()).isEqualTo("call_aws");
     assertThat(redacted.get(0).path("request_id").asInt()).isEqualTo(1);
+    // the issue's `code: redacted`, and `event` as before for readers that know it
+    assertThat(redacted).allSatisfy(n -> {
+      assertThat(n.path("code").asText()).isEqualTo("redacted");
+      assertThat(n.path("event").asText()).isEqualTo("redacted");
+    });
+    List<String> tail = new ArrayList<>();
+    try (ProxyProcess t = ProxyProcess.start(List.of("tail", "--code", "redacted", "--no-follow",
+        "--color", "never", "-n", "1000", log().toString()))) {
+      assertThat(t.waitFor(Duration.ofSeconds(60))).isZero();
+      t.stdoutLines().forEach(l -> tail.add(new String(l, StandardCharsets.UTF_8)));
+    }
+    assertThat(tail).hasSize(redacted.size()).allSatisfy(l -> assertThat(l).contains(
+        "  redacted  call_aws /result/").doesNotContain(SECRET));
+    assertThat(tail).anyMatch(l -> l.endsWith(
+        "/result/structuredContent/result/0/response/as_json!/Credentials/SecretAccessKey"
+            + " (secret_field)"));
   }
 
   @Test
