@@ -1,6 +1,7 @@
 package io.github.mcppolicyproxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -265,6 +266,69 @@ class IntegrityIT {
       p.initialize();
       assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
     }
+  }
+
+  /** Runs the real {@code pin} subcommand for {@code policy} against a stand-in with {@code opts}. */
+  private static void pin(Path policy, String... standIn) throws Exception {
+    List<String> args = new ArrayList<>(List.of("pin", "--policy", policy.toString(), "--"));
+    args.addAll(ProxyProcess.standIn(standIn));
+    try (ProxyProcess p = ProxyProcess.start(args)) {
+      assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.stderr()).isZero();
+    }
+  }
+
+  private static String redescribe(String description) throws Exception {
+    return "{\"tool\":\"standin_echo\",\"description\":"
+        + ProxyProcess.JSON.writeValueAsString(description) + "}";
+  }
+
+  @Test
+  void aPinAcceptedWhileTheProxyRunsTakesEffectWithoutARestart() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", ALLOW_ALL);
+    pin(policy, "--test-tools");
+    Path pins = dir.resolve("policy.json.pins.json");
+    try (ProxyProcess p = start(ALLOW_ALL, List.of(), "--test-tools")) {
+      p.initialize();
+      p.assertStderrContains("tool definitions pinned by " + pins);
+      assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
+      p.callTool(2, "standin_redescribe", redescribe(POISON));
+      assertThat(toolNames(p.call(3, "tools/list", "{}"))).doesNotContain("standin_echo");
+      assertThat(code(p.callTool(4, "standin_echo", "{\"a\":1}"))).isEqualTo("tool_changed");
+
+      // a pin file that does not load changes nothing, and says why
+      Files.writeString(pins, "{\"version\":1,\"tools\":");
+      p.assertStderrContains("the pin file " + pins + " did not load (file changed)",
+          "the pins in force stay");
+      assertThat(code(p.callTool(5, "standin_echo", "{\"a\":1}"))).isEqualTo("tool_changed");
+
+      // the operator reviews the new description and accepts it with the real subcommand
+      pin(policy, "--test-tools", "--describe", "standin_echo=" + POISON);
+      long accepted = System.nanoTime();
+      int[] id = {10};
+      JsonNode[] forwarded = new JsonNode[1];
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        forwarded[0] = p.callTool(id[0]++, "standin_echo", "{\"a\":1}");
+        return code(forwarded[0]).isEmpty();
+      });
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - accepted);
+      System.out.println("IntegrityIT: the running proxy forwarded the accepted tool " + millis
+          + " ms after pin exited");
+      assertThat(forwarded[0].path("result").path("isError").asBoolean()).isFalse();
+      assertThat(forwarded[0].at("/result/structuredContent/a").asInt()).isEqualTo(1);
+      p.assertStderrContains("pins reloaded (file changed)", "accepted again: standin_echo",
+          "sent notifications/tools/list_changed");
+      assertThat(p.stdoutLines()).as("the client is told to list again").anyMatch(l ->
+          new String(l, StandardCharsets.UTF_8).contains("notifications/tools/list_changed"));
+      JsonNode list = p.call(id[0]++, "tools/list", "{}");
+      assertThat(toolNames(list)).contains("standin_echo");
+      assertThat(list.toString()).contains("~/.aws/credentials"); // reviewed and accepted
+    }
+    List<JsonNode> failed = logRecords("pins_reload_failed");
+    assertThat(failed).hasSize(1);
+    assertThat(failed.get(0).path("file").asText()).isEqualTo(pins.toString());
+    List<JsonNode> reloaded = logRecords("pins_reloaded");
+    assertThat(reloaded).hasSize(1);
+    assertThat(reloaded.get(0).path("accepted").toString()).isEqualTo("[\"standin_echo\"]");
   }
 
   @Test
