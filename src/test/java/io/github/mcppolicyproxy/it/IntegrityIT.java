@@ -332,6 +332,46 @@ class IntegrityIT {
   }
 
   @Test
+  void withPinToolsOffAChangedDefinitionIsListedAndItsCallForwarded() throws Exception {
+    String policy = "{\"version\":\"1\",\"default\":\"allow\",\"pin_tools\":false}";
+    try (ProxyProcess p = start(policy, List.of(), "--test-tools")) {
+      p.initialize();
+      assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
+      p.callTool(2, "standin_redescribe", redescribe(POISON));
+      JsonNode again = p.call(3, "tools/list", "{}");
+      assertThat(toolNames(again)).contains("standin_echo");
+      assertThat(again.toString()).contains("~/.aws/credentials");
+      JsonNode r = p.callTool(4, "standin_echo", "{\"a\":1}");
+      assertThat(code(r)).isEmpty();
+      assertThat(r.path("result").path("isError").asBoolean()).isFalse();
+      assertThat(r.at("/result/structuredContent/a").asInt()).isEqualTo(1);
+    }
+    assertThat(logRecords("tool_changed")).isEmpty();
+  }
+
+  @Test
+  void inMonitorModeAChangedToolStaysListedAndItsCallIsForwardedAndLogged() throws Exception {
+    String policy = "{\"version\":\"1\",\"default\":\"allow\",\"mode\":\"monitor\"}";
+    try (ProxyProcess p = start(policy, List.of(), "--test-tools")) {
+      p.initialize();
+      assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
+      p.callTool(2, "standin_redescribe", redescribe(POISON));
+      assertThat(toolNames(p.call(3, "tools/list", "{}"))).contains("standin_echo");
+      JsonNode r = p.callTool(4, "standin_echo", "{\"a\":1}");
+      assertThat(code(r)).isEmpty();
+      assertThat(r.path("result").path("isError").asBoolean()).isFalse();
+      assertThat(r.at("/result/structuredContent/a").asInt()).isEqualTo(1);
+      p.assertStderrContains("monitor: would refuse standin_echo (id 4): tool_changed /pin_tools");
+    }
+    List<JsonNode> changed = logRecords("tool_changed");
+    assertThat(changed).hasSize(2); // the change (once), and the call that would have been refused
+    assertThat(changed.get(0).path("event").asText()).isEqualTo("tool_changed");
+    assertThat(changed.get(0).path("reason").asText()).contains("monitor mode");
+    assertThat(changed.get(1).path("outcome").asText()).isEqualTo("would_refuse");
+    assertThat(changed.get(1).path("rule").asText()).isEqualTo("/pin_tools");
+  }
+
+  @Test
   void aNamedPinFileThatIsMissingStopsTheProxyBeforeAnythingStarts() throws Exception {
     try (ProxyProcess p = start(ALLOW_ALL, List.of("--pins", dir.resolve("none.json").toString()))) {
       assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
