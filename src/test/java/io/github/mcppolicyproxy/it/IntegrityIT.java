@@ -317,9 +317,10 @@ class IntegrityIT {
       assertThat(forwarded[0].at("/result/structuredContent/a").asInt()).isEqualTo(1);
       p.assertStderrContains("pins reloaded (file changed)", "accepted again: standin_echo",
           "sent notifications/tools/list_changed");
+      JsonNode list = p.call(id[0]++, "tools/list", "{}");
+      // read after an answer that left the proxy later: the test's stdout reader has passed it
       assertThat(p.stdoutLines()).as("the client is told to list again").anyMatch(l ->
           new String(l, StandardCharsets.UTF_8).contains("notifications/tools/list_changed"));
-      JsonNode list = p.call(id[0]++, "tools/list", "{}");
       assertThat(toolNames(list)).contains("standin_echo");
       assertThat(list.toString()).contains("~/.aws/credentials"); // reviewed and accepted
     }
