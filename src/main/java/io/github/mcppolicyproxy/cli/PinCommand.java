@@ -26,12 +26,15 @@ import picocli.CommandLine.ParentCommand;
 /**
  * {@code pin --policy P [--pins FILE] [--diff] -- COMMAND...}: starts the upstream once, lists its
  * tools and records their definitions in the pin file (accepting any change), or with
- * {@code --diff} only shows how the listed definitions differ from the pinned ones.
+ * {@code --diff} only shows how the listed definitions differ from the pinned ones. A proxy running
+ * with that pin file reads it again when it changes ({@link PinSetup}), so accepting takes effect
+ * without a restart.
  */
 @Command(name = "pin", mixinStandardHelpOptions = true,
     description = {"Records the tool definitions of the upstream COMMAND in a pin file; the proxy"
         + " then refuses a tool whose definition differs (code tool_changed). Running pin again"
-        + " accepts the current definitions. With --diff, only shows what changed.",
+        + " accepts the current definitions (a running proxy reads the file again within"
+        + " seconds). With --diff, only shows what changed.",
         "Exit code: 0 pinned (or, with --diff, no difference), 1 with --diff: definitions differ,"
             + " 2 errors."})
 final class PinCommand implements Callable<Integer> {
@@ -76,7 +79,16 @@ final class PinCommand implements Callable<Integer> {
     Map<String, ToolPins.Pin> pinned = Map.of();
     try {
       if (Files.exists(file)) {
-        pinned = pinFile.read(file);
+        try {
+          pinned = pinFile.read(file);
+        } catch (IOException e) {
+          if (diff) {
+            throw e;
+          }
+          // accepting replaces the file whole: a broken one must not stand in the way
+          out.println("warning: the pin file does not load (" + e.getMessage() + "); it is"
+              + " replaced, every listed tool is shown as new");
+        }
       } else if (diff) {
         out.println("no pin file at " + file + "; every listed tool is new");
       }

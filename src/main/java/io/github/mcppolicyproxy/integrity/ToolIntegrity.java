@@ -25,7 +25,8 @@ import java.util.function.Predicate;
  * {@code tools/call} answers ({@link Redactor}, logged as {@code redacted}), and every listed tool
  * definition is compared with its pin ({@link ToolPins}): a changed tool is logged once per new
  * definition as {@code tool_changed}, cut from the list the client sees, and its calls are refused
- * with code {@code tool_changed}. On the upstream's {@code notifications/tools/list_changed} the
+ * with code {@code tool_changed}; pins replaced while the session runs ({@link #repin}, a pin file
+ * accepted anew) apply to the tools already listed. On the upstream's {@code notifications/tools/list_changed} the
  * proxy lists the tools itself (string ids under a random prefix no upstream or client shares; the
  * answers are consumed here), so a change is caught even when the client never lists again.
  * Whether redaction and pinning are on is asked per use, so a reloaded policy applies. Thread-safe.
@@ -47,6 +48,8 @@ public final class ToolIntegrity {
   private final String idPrefix = "mcp-policy-proxy/pins/" + UUID.randomUUID() + "/";
   private final AtomicLong nextId = new AtomicLong();
   private volatile Predicate<byte[]> upstream = frame -> false;
+  private final java.util.List<java.util.function.Consumer<java.util.Set<String>>> repinned =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public ToolIntegrity(Redactor redactor, BooleanSupplier redacting, ToolPins pins,
       BooleanSupplier pinning, ViolationLog log, Clock clock, String session, PrintStream stderr,
@@ -92,6 +95,7 @@ public final class ToolIntegrity {
   private byte[] logged(Redactor.Outcome o, JsonId id, String tool) {
     for (Redactor.Redaction r : o.redactions()) {
       Map<String, String> d = new LinkedHashMap<>();
+      d.put("code", Code.REDACTED.wire()); // as the issue names it; "event" stays for old readers
       d.put("path", r.path());
       d.put("kind", r.kind());
       d.put("reason", "a secret in the result was replaced with " + SecretText.MARKER);
@@ -126,19 +130,56 @@ public final class ToolIntegrity {
         continue;
       }
       if (pins.observe(t) instanceof ToolPins.Seen.Changed c && c.first()) {
-        ToolPins.Change ch = c.change();
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("pinned_sha256", ch.pinned().sha256());
-        d.put("listed_sha256", ch.listed().sha256());
-        d.put("reason", "the tool's definition differs from its pin; it is removed from tools/list"
-            + " and its calls are refused until `mcp-policy-proxy pin` accepts it");
-        log.appendEvent(LogEvent.about(clock.instant(), session, null, ch.tool(),
-            Code.TOOL_CHANGED.wire(), d));
-        diag("tool " + ch.tool() + " changed its definition (sha256 "
-            + ch.pinned().sha256().substring(0, 12) + " -> " + ch.listed().sha256().substring(0, 12)
-            + "): removed from tools/list, its calls are refused (tool_changed)");
+        logChange(c.change());
       }
     }
+  }
+
+  /** One {@code tool_changed} record and one line on stderr for a definition not reported yet. */
+  private void logChange(ToolPins.Change ch) {
+    Map<String, String> d = new LinkedHashMap<>();
+    d.put("pinned_sha256", ch.pinned().sha256());
+    d.put("listed_sha256", ch.listed().sha256());
+    d.put("reason", "the tool's definition differs from its pin; until `mcp-policy-proxy pin`"
+        + " accepts it, it is removed from tools/list and its calls are refused (in monitor mode:"
+        + " listed, and its calls forwarded and logged would_refuse)");
+    log.appendEvent(LogEvent.about(clock.instant(), session, null, ch.tool(),
+        Code.TOOL_CHANGED.wire(), d));
+    diag("tool " + ch.tool() + " changed its definition (sha256 "
+        + ch.pinned().sha256().substring(0, 12) + " -> " + ch.listed().sha256().substring(0, 12)
+        + "): refused as tool_changed and cut from tools/list until pin accepts it (monitor"
+        + " mode: logged would_refuse only)");
+  }
+
+  /**
+   * Puts a pin file's pins in force while the session runs ({@link ToolPins#replace}): a changed
+   * tool that matches its new pin is allowed and listed again, and a listed tool that differs from
+   * its new pin is logged as {@code tool_changed} and refused from now on. Then tells the
+   * listeners of {@link #onRepinned} which tools the client may now see differently.
+   */
+  public ToolPins.Repinned repin(Map<String, ToolPins.Pin> next) {
+    ToolPins.Repinned r = pins.replace(next);
+    r.changed().forEach(this::logChange);
+    java.util.Set<String> shown = new java.util.TreeSet<>(r.accepted());
+    r.changed().forEach(c -> shown.add(c.tool()));
+    if (!shown.isEmpty()) {
+      for (java.util.function.Consumer<java.util.Set<String>> l : repinned) {
+        try {
+          l.accept(shown);
+        } catch (RuntimeException e) {
+          diag("after the pins changed: " + e);
+        }
+      }
+    }
+    return r;
+  }
+
+  /**
+   * Calls {@code listener} with the tools whose pin decision changed after {@link #repin} (to tell
+   * a client that listed them {@code notifications/tools/list_changed}).
+   */
+  public void onRepinned(java.util.function.Consumer<java.util.Set<String>> listener) {
+    repinned.add(Objects.requireNonNull(listener, "listener"));
   }
 
   /** True for a tool the client must not see or call: its definition changed. */

@@ -152,6 +152,7 @@ public final class ProxySession {
     io.github.mcppolicyproxy.approval.ApprovalChannel approvals = approvalRoute.apply(
         new io.github.mcppolicyproxy.approval.ElicitationApprovals(toClient, mapper, approvalTimer));
     integrity.upstream(toServer::offer);
+    integrity.onRepinned(this::pinsChanged);
     inFlight.tasks().upstream(toServer::offer);
     ClientToServer c2s = new ClientToServer(new FrameReader(clientIn, config.maxFrameBytes()),
         toServer, toClient, scanner, judges, log, inFlight, answers, config, approvals, stats,
@@ -241,6 +242,22 @@ public final class ProxySession {
           + " notifications/tools/list_changed");
     } catch (IOException e) {
       // the client is gone: the session is ending anyway
+    }
+  }
+
+  /**
+   * A pin file accepted anew changed whether {@code tools} may be shown: when the client listed one
+   * of them and was told it may hear {@code tools.listChanged}, tells it so it lists again.
+   */
+  private void pinsChanged(java.util.Set<String> tools) {
+    if (livePolicy && tools.stream().anyMatch(listed::contains)) {
+      try {
+        toClient.write(TOOLS_LIST_CHANGED);
+        config.stderr().println("mcp-policy-proxy: the pins changed which tools the client may see;"
+            + " sent notifications/tools/list_changed");
+      } catch (IOException e) {
+        // the client is gone: the session is ending anyway
+      }
     }
   }
 

@@ -100,6 +100,68 @@ class RedactorTest {
     }
   }
 
+  /**
+   * An sts answer in the real upstream's envelope. The recordings ({@code standin/calls.json}, the
+   * frames awslabs.aws-api-mcp-server 1.5.1 wrote) hold no credential-minting call, only
+   * {@code sts get-caller-identity}: minting cannot be recorded without real credentials. So this
+   * keeps that recorded answer whole, which is how the server wraps a CLI result: the result list
+   * as compact JSON in {@code content[0].text} and again as {@code structuredContent.result}, with
+   * {@code service_full_name}, {@code validation_failures}, {@code missing_context_failures},
+   * {@code failed_constraints}, FastMCP's {@code _meta}, and {@code as_json} holding botocore's
+   * response as the server's {@code as_json} helper writes it ({@code json.dumps}: ", " and ": ",
+   * datetimes in ISO form). Only the {@code as_json} body (in both places), the command and the
+   * operation's name are swapped, for the sts output shape that botocore's model defines for the
+   * operation ({@code standin/credential-answers.json}, with invented values).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sts:AssumeRole", "sts:GetSessionToken"})
+  void stsCredentialsInTheRecordedUpstreamEnvelopeLoseOnlyTheirSecretBytes(String key)
+      throws IOException {
+    JsonNode recorded = null;
+    for (JsonNode ex : resource("standin/calls.json").get("examples")) {
+      if (ex.get("title").asText().contains("(sts get-caller-identity)")) {
+        recorded = ex.get("exchange").get(1).get("message");
+      }
+    }
+    assertThat(recorded).isNotNull();
+    ObjectNode frame = (ObjectNode) recorded.deepCopy();
+    String operation = key.substring(4);
+    String command = operation.equals("AssumeRole")
+        ? "aws sts assume-role --role-arn arn:aws:iam::123456789012:role/demo --role-session-name s"
+        : "aws sts get-session-token";
+    ObjectNode entry = (ObjectNode) frame.at("/result/structuredContent/result/0");
+    String oldBody = entry.at("/response/as_json").asText();
+    String newBody = answer(key);
+    String oldCommand = entry.get("cli_command").asText();
+    String text = frame.at("/result/content/0/text").asText();
+    assertThat(text).contains(JSON.writeValueAsString(oldBody), "\"operation\":\"GetCallerIdentity\"");
+    ((ObjectNode) entry.get("response")).put("as_json", newBody);
+    ((ObjectNode) entry.get("metadata")).put("operation", operation);
+    entry.put("cli_command", command);
+    ((ObjectNode) frame.at("/result/content/0")).put("text", text
+        .replace(JSON.writeValueAsString(oldBody), JSON.writeValueAsString(newBody))
+        .replace("\"operation\":\"GetCallerIdentity\"", "\"operation\":\"" + operation + "\"")
+        .replace(oldCommand, command));
+    assertThat(JSON.readTree(frame.at("/result/content/0/text").asText()))
+        .as("the text and structuredContent still say the same, as the server's do")
+        .isEqualTo(frame.at("/result/structuredContent/result"));
+    byte[] in = JSON.writeValueAsBytes(frame);
+    JsonNode creds = JSON.readTree(newBody).get("Credentials");
+    String token = creds.get("SessionToken").asText();
+
+    Redactor.Outcome o = redactor.redact(in);
+
+    assertThat(new String(o.frame(), UTF_8)).isEqualTo(new String(in, UTF_8)
+        .replace(SECRET, MARKER).replace(token, MARKER));
+    assertThat(o.redactions()).extracting(Redactor.Redaction::path).containsExactlyInAnyOrder(
+        "/result/content/0/text!/0/response/as_json!/Credentials/SecretAccessKey",
+        "/result/content/0/text!/0/response/as_json!/Credentials/SessionToken",
+        "/result/structuredContent/result/0/response/as_json!/Credentials/SecretAccessKey",
+        "/result/structuredContent/result/0/response/as_json!/Credentials/SessionToken");
+    assertThat(new String(o.frame(), UTF_8)).contains(creds.get("AccessKeyId").asText(),
+        creds.get("Expiration").asText(), "AWS Security Token Service", "failed_constraints");
+  }
+
   @Test
   void everyRecordedUpstreamFramePassesAsTheSameArray() throws IOException {
     JsonNode examples = resource("standin/calls.json").get("examples");

@@ -1,6 +1,7 @@
 package io.github.mcppolicyproxy.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayOutputStream;
@@ -95,6 +96,22 @@ class IntegrityIT {
         "/result/content/0/text!/0/response/as_json!/Credentials/SessionToken");
     assertThat(redacted.get(0).path("tool").asText()).isEqualTo("call_aws");
     assertThat(redacted.get(0).path("request_id").asInt()).isEqualTo(1);
+    // the issue's `code: redacted`, and `event` as before for readers that know it
+    assertThat(redacted).allSatisfy(n -> {
+      assertThat(n.path("code").asText()).isEqualTo("redacted");
+      assertThat(n.path("event").asText()).isEqualTo("redacted");
+    });
+    List<String> tail = new ArrayList<>();
+    try (ProxyProcess t = ProxyProcess.start(List.of("tail", "--code", "redacted", "--no-follow",
+        "--color", "never", "-n", "1000", log().toString()))) {
+      assertThat(t.waitFor(Duration.ofSeconds(60))).isZero();
+      t.stdoutLines().forEach(l -> tail.add(new String(l, StandardCharsets.UTF_8)));
+    }
+    assertThat(tail).hasSize(redacted.size()).allSatisfy(l -> assertThat(l).contains(
+        "  redacted  call_aws /result/").doesNotContain(SECRET));
+    assertThat(tail).anyMatch(l -> l.endsWith(
+        "/result/structuredContent/result/0/response/as_json!/Credentials/SecretAccessKey"
+            + " (secret_field)"));
   }
 
   @Test
@@ -249,6 +266,110 @@ class IntegrityIT {
       p.initialize();
       assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
     }
+  }
+
+  /** Runs the real {@code pin} subcommand for {@code policy} against a stand-in with {@code opts}. */
+  private static void pin(Path policy, String... standIn) throws Exception {
+    List<String> args = new ArrayList<>(List.of("pin", "--policy", policy.toString(), "--"));
+    args.addAll(ProxyProcess.standIn(standIn));
+    try (ProxyProcess p = ProxyProcess.start(args)) {
+      assertThat(p.waitFor(Duration.ofSeconds(60))).as(p.stderr()).isZero();
+    }
+  }
+
+  private static String redescribe(String description) throws Exception {
+    return "{\"tool\":\"standin_echo\",\"description\":"
+        + ProxyProcess.JSON.writeValueAsString(description) + "}";
+  }
+
+  @Test
+  void aPinAcceptedWhileTheProxyRunsTakesEffectWithoutARestart() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", ALLOW_ALL);
+    pin(policy, "--test-tools");
+    Path pins = dir.resolve("policy.json.pins.json");
+    try (ProxyProcess p = start(ALLOW_ALL, List.of(), "--test-tools")) {
+      p.initialize();
+      p.assertStderrContains("tool definitions pinned by " + pins);
+      assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
+      p.callTool(2, "standin_redescribe", redescribe(POISON));
+      assertThat(toolNames(p.call(3, "tools/list", "{}"))).doesNotContain("standin_echo");
+      assertThat(code(p.callTool(4, "standin_echo", "{\"a\":1}"))).isEqualTo("tool_changed");
+
+      // a pin file that does not load changes nothing, and says why
+      Files.writeString(pins, "{\"version\":1,\"tools\":");
+      p.assertStderrContains("the pin file " + pins + " did not load (file changed)",
+          "the pins in force stay");
+      assertThat(code(p.callTool(5, "standin_echo", "{\"a\":1}"))).isEqualTo("tool_changed");
+
+      // the operator reviews the new description and accepts it with the real subcommand
+      pin(policy, "--test-tools", "--describe", "standin_echo=" + POISON);
+      long accepted = System.nanoTime();
+      int[] id = {10};
+      JsonNode[] forwarded = new JsonNode[1];
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        forwarded[0] = p.callTool(id[0]++, "standin_echo", "{\"a\":1}");
+        return code(forwarded[0]).isEmpty();
+      });
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - accepted);
+      System.out.println("IntegrityIT: the running proxy forwarded the accepted tool " + millis
+          + " ms after pin exited");
+      assertThat(forwarded[0].path("result").path("isError").asBoolean()).isFalse();
+      assertThat(forwarded[0].at("/result/structuredContent/a").asInt()).isEqualTo(1);
+      p.assertStderrContains("pins reloaded (file changed)", "accepted again: standin_echo",
+          "sent notifications/tools/list_changed");
+      JsonNode list = p.call(id[0]++, "tools/list", "{}");
+      // read after an answer that left the proxy later: the test's stdout reader has passed it
+      assertThat(p.stdoutLines()).as("the client is told to list again").anyMatch(l ->
+          new String(l, StandardCharsets.UTF_8).contains("notifications/tools/list_changed"));
+      assertThat(toolNames(list)).contains("standin_echo");
+      assertThat(list.toString()).contains("~/.aws/credentials"); // reviewed and accepted
+    }
+    List<JsonNode> failed = logRecords("pins_reload_failed");
+    assertThat(failed).hasSize(1);
+    assertThat(failed.get(0).path("file").asText()).isEqualTo(pins.toString());
+    List<JsonNode> reloaded = logRecords("pins_reloaded");
+    assertThat(reloaded).hasSize(1);
+    assertThat(reloaded.get(0).path("accepted").toString()).isEqualTo("[\"standin_echo\"]");
+  }
+
+  @Test
+  void withPinToolsOffAChangedDefinitionIsListedAndItsCallForwarded() throws Exception {
+    String policy = "{\"version\":\"1\",\"default\":\"allow\",\"pin_tools\":false}";
+    try (ProxyProcess p = start(policy, List.of(), "--test-tools")) {
+      p.initialize();
+      assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
+      p.callTool(2, "standin_redescribe", redescribe(POISON));
+      JsonNode again = p.call(3, "tools/list", "{}");
+      assertThat(toolNames(again)).contains("standin_echo");
+      assertThat(again.toString()).contains("~/.aws/credentials");
+      JsonNode r = p.callTool(4, "standin_echo", "{\"a\":1}");
+      assertThat(code(r)).isEmpty();
+      assertThat(r.path("result").path("isError").asBoolean()).isFalse();
+      assertThat(r.at("/result/structuredContent/a").asInt()).isEqualTo(1);
+    }
+    assertThat(logRecords("tool_changed")).isEmpty();
+  }
+
+  @Test
+  void inMonitorModeAChangedToolStaysListedAndItsCallIsForwardedAndLogged() throws Exception {
+    String policy = "{\"version\":\"1\",\"default\":\"allow\",\"mode\":\"monitor\"}";
+    try (ProxyProcess p = start(policy, List.of(), "--test-tools")) {
+      p.initialize();
+      assertThat(toolNames(p.call(1, "tools/list", "{}"))).contains("standin_echo");
+      p.callTool(2, "standin_redescribe", redescribe(POISON));
+      assertThat(toolNames(p.call(3, "tools/list", "{}"))).contains("standin_echo");
+      JsonNode r = p.callTool(4, "standin_echo", "{\"a\":1}");
+      assertThat(code(r)).isEmpty();
+      assertThat(r.path("result").path("isError").asBoolean()).isFalse();
+      assertThat(r.at("/result/structuredContent/a").asInt()).isEqualTo(1);
+      p.assertStderrContains("monitor: would refuse standin_echo (id 4): tool_changed /pin_tools");
+    }
+    List<JsonNode> changed = logRecords("tool_changed");
+    assertThat(changed).hasSize(2); // the change (once), and the call that would have been refused
+    assertThat(changed.get(0).path("event").asText()).isEqualTo("tool_changed");
+    assertThat(changed.get(0).path("reason").asText()).contains("monitor mode");
+    assertThat(changed.get(1).path("outcome").asText()).isEqualTo("would_refuse");
+    assertThat(changed.get(1).path("rule").asText()).isEqualTo("/pin_tools");
   }
 
   @Test
