@@ -86,8 +86,21 @@ public final class RecordFormat {
       case "tool_changed" -> n.path("tool").asText("?") + " "
           + short12(n.path("pinned_sha256").asText()) + " -> "
           + short12(n.path("listed_sha256").asText());
+      case "pins_reloaded" -> n.path("tools").asLong() + " pins from " + n.path("file").asText()
+          + " (" + n.path("trigger").asText() + ")" + list("; accepted again: ", n.path("accepted"))
+          + list("; now differ from their pin: ", n.path("changed"));
+      case "counter_store" -> n.path("notice").asText();
+      case "pins_reload_failed" -> "kept the pins in force; " + n.path("file").asText() + ": "
+          + n.path("reason").asText();
       default -> n.toString();
     };
+  }
+
+  /** {@code label} and the names of {@code names}, comma-separated; nothing when there are none. */
+  private static String list(String label, JsonNode names) {
+    List<String> all = new ArrayList<>();
+    names.forEach(t -> all.add(t.asText()));
+    return all.isEmpty() ? "" : label + String.join(", ", all);
   }
 
   private String paint(String style, String text) {

@@ -25,6 +25,29 @@ class RecordFormatTest {
   }
 
   @Test
+  void pinReloadsAreOneReadableLineEach() {
+    assertThat(new RecordFormat(false).format("""
+        {"time":"2026-12-02T06:02:00Z","session":"s3","event":"pins_reloaded","trigger":"file \
+        changed","file":"/p/pins.json","tools":4,"accepted":["echo"],"changed":["add","sum"]}"""))
+        .isEqualTo("2026-12-02T06:02:00Z  s3  pins_reloaded  4 pins from /p/pins.json (file"
+            + " changed); accepted again: echo; now differ from their pin: add, sum");
+    assertThat(new RecordFormat(false).format("""
+        {"time":"2026-12-02T06:03:00Z","session":"s3","event":"pins_reload_failed","trigger":\
+        "file changed","file":"/p/pins.json","reason":"not JSON"}"""))
+        .isEqualTo("2026-12-02T06:03:00Z  s3  pins_reload_failed  kept the pins in force;"
+            + " /p/pins.json: not JSON");
+  }
+
+  @Test
+  void aCounterStoreNoticeIsItsWords() {
+    assertThat(new RecordFormat(false).format("""
+        {"time":"2026-12-02T06:04:00Z","session":"s4","event":"counter_store","notice":"the \
+        counter store redis://127.0.0.1:6379 answers again","policy_sha256":"ab"}"""))
+        .isEqualTo("2026-12-02T06:04:00Z  s4  counter_store  the counter store"
+            + " redis://127.0.0.1:6379 answers again");
+  }
+
+  @Test
   void colourMarksTheCodeAndPlainHasNoEscapes() {
     assertThat(new RecordFormat(true).format(REFUSAL)).contains("\u001b[31mdenied\u001b[0m");
     assertThat(new RecordFormat(false).format(RELOAD)).doesNotContain("\u001b")
