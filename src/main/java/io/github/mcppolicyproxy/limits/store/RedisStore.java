@@ -86,14 +86,15 @@ public final class RedisStore implements CounterStore {
     try {
       parsed = RedisURI.create(uri);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("--state " + redacted(uri, uri) + " is not a Redis URI"
-          + " (redis://[user:password@]host:port[/db] or rediss://...): "
+      throw new IllegalArgumentException("the Redis URI " + redacted(uri, uri) + " does not"
+          + " parse (redis://[user:password@]host:port[/db] or rediss://...): "
           + redacted(uri, String.valueOf(e.getMessage())), e);
     }
     if (parsed.isSsl() && parsed.getVerifyMode() == SslVerifyMode.NONE) {
-      throw new IllegalArgumentException("--state " + redacted(uri, uri) + " turns certificate"
-          + " checks off (verifyPeer=NONE), which would let anyone between this proxy and Redis"
-          + " forge the counts; trust the server's CA instead (see the README, Shared counters)");
+      throw new IllegalArgumentException("the Redis URI " + redacted(uri, uri) + " turns"
+          + " certificate checks off (verifyPeer=NONE), which would let anyone between this proxy"
+          + " and Redis forge the counts; trust the server's CA instead (see the README, Shared"
+          + " counters)");
     }
     return parsed;
   }
