@@ -135,7 +135,8 @@ class RedisStoreIT {
       throws Exception {
     assumeTrue(RedisServer.installed(), "redis-server is not installed");
     List<String> options = new ArrayList<>(List.of("--user", "default", "off",
-        "--user", "admin", "on", ">admin-pw", "~*", "+@all", "--user", "proxy", "on", ">s3cret-pw"));
+        "--user", "admin", "on", ">admin-pw", "~*", "+@all",
+        "--user", "proxy", "on", ">s3cret-pw"));
     options.addAll(PROXY_ACL);
     try (RedisServer redis = RedisServer.start(options)) {
       String at = "@127.0.0.1:" + redis.port() + "/5";

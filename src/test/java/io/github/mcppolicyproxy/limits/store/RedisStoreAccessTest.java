@@ -116,7 +116,8 @@ class RedisStoreAccessTest {
         RedisStore db0 = new RedisStore(uri("proxy:s3cret-pw@", 0), Duration.ofSeconds(10))) {
       assertThat(db5.take(List.of(t))).isEqualTo(CounterStore.ALL_TAKEN);
       assertThat(db5.take(List.of(t))).as("db 5 is full").isZero();
-      assertThat(db0.take(List.of(t))).as("db 0 counts on its own").isEqualTo(CounterStore.ALL_TAKEN);
+      assertThat(db0.take(List.of(t))).as("db 0 counts on its own")
+          .isEqualTo(CounterStore.ALL_TAKEN);
       assertThat(db0.reset("grant team-a", "db")).isEqualTo(1);
       assertThat(db5.list(START)).filteredOn(c -> c.counter().equals("db")).singleElement()
           .satisfies(c -> assertThat(c.count()).isEqualTo(1));
