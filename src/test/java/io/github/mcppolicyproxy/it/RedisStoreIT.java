@@ -38,9 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisStoreIT {
   private static final String META = "io.github.mcp-policy-proxy/refusal";
   private static final Duration SLOW = Duration.ofMinutes(2);
-  /** The README's ACL line for the proxy's user. */
-  private static final List<String> PROXY_ACL = List.of("~mcp-policy-proxy:*", "+evalsha",
-      "+eval", "+hget", "+hincrby", "+hset", "+pexpireat", "+scan", "+hgetall", "+del", "+select");
   /** Two a day for the grant (a day: no window edge inside a run); suggest has no limits. */
   private static final String TWO_A_DAY = """
       {"version":"1","default":"deny","tools":{
@@ -137,7 +134,7 @@ class RedisStoreIT {
     List<String> options = new ArrayList<>(List.of("--user", "default", "off",
         "--user", "admin", "on", ">admin-pw", "~*", "+@all",
         "--user", "proxy", "on", ">s3cret-pw"));
-    options.addAll(PROXY_ACL);
+    options.addAll(RedisServer.PROXY_ACL);
     try (RedisServer redis = RedisServer.start(options)) {
       String at = "@127.0.0.1:" + redis.port() + "/5";
       String wrong = "redis://proxy:wr0ng-pw" + at;

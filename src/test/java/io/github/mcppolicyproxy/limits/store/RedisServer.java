@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
  * options (an outage and a recovery, or a restart that keeps what it persisted).
  */
 public final class RedisServer implements AutoCloseable {
+  /**
+   * The ACL rules of the proxy's user, as the README's {@code ACL SETUSER} line gives them: its
+   * keys only, the script's commands, SCAN/HGETALL/DEL for {@code counters}, SELECT for a database.
+   */
+  public static final List<String> PROXY_ACL = List.of("~mcp-policy-proxy:*", "+evalsha",
+      "+eval", "+hget", "+hincrby", "+hset", "+pexpireat", "+scan", "+hgetall", "+del", "+select");
   private final int port;
   private final boolean tls;
   private final List<String> options;

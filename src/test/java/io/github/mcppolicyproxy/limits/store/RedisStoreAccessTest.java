@@ -23,9 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 class RedisStoreAccessTest {
   /** A minute a day from now: Redis expires keys of windows that ended. */
   private static final long START = (System.currentTimeMillis() / 60_000 + 24 * 60) * 60_000;
-  /** What the proxy needs, no more: the README's ACL line. */
-  static final List<String> PROXY_ACL = List.of("~mcp-policy-proxy:*", "+evalsha", "+eval",
-      "+hget", "+hincrby", "+hset", "+pexpireat", "+scan", "+hgetall", "+del", "+select");
   private static RedisServer acl;
 
   @TempDir
@@ -37,7 +34,7 @@ class RedisStoreAccessTest {
       List<String> options = new ArrayList<>(List.of("--user", "default", "off",
           "--user", "admin", "on", ">admin-pw", "~*", "+@all",
           "--user", "proxy", "on", ">s3cret-pw"));
-      options.addAll(PROXY_ACL);
+      options.addAll(RedisServer.PROXY_ACL);
       options.addAll(List.of("--user", "reader", "on", ">reader-pw", "~*", "+@read", "+select"));
       acl = RedisServer.start(options);
     }
