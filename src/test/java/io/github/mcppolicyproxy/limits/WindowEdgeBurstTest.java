@@ -1,8 +1,11 @@
 package io.github.mcppolicyproxy.limits;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.mcppolicyproxy.limits.store.CounterState;
+import io.github.mcppolicyproxy.limits.store.RedisServer;
+import io.github.mcppolicyproxy.limits.store.RedisStore;
 import io.github.mcppolicyproxy.limits.store.SqliteStore;
 import io.github.mcppolicyproxy.limits.store.StoreException;
 import io.github.mcppolicyproxy.limits.store.TimedStore;
@@ -21,9 +24,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A burst that crosses a window edge, on the embedded store with an injected clock: eight
- * "processes" (each its own quota and SQLite connection) race, the clock crosses the minute in
- * the middle of the burst, and each window admits exactly its maximum.
+ * A burst that crosses a window edge, on the embedded store and on a real redis-server, with an
+ * injected clock: eight "processes" (each its own quota and SQLite or Redis connection) race, the
+ * clock crosses the minute in the middle of the burst, and each window admits exactly its maximum.
  */
 class WindowEdgeBurstTest {
   private static final long MINUTE = (System.currentTimeMillis() / 60_000 + 60) * 60_000;
@@ -33,6 +36,20 @@ class WindowEdgeBurstTest {
 
   @Test
   void eachWindowOfABurstAdmitsExactlyItsMaximum() throws Exception {
+    Path file = dir.resolve("state.db");
+    burstAcrossTheEdge(() -> new SqliteStore(file, 30_000), "sqlite");
+  }
+
+  @Test
+  void eachWindowOfABurstAdmitsExactlyItsMaximumOnRedis() throws Exception {
+    assumeTrue(RedisServer.installed(), "redis-server is not installed");
+    try (RedisServer redis = RedisServer.start()) {
+      burstAcrossTheEdge(() -> new RedisStore(redis.uri(), Duration.ofSeconds(30)), "redis");
+    }
+  }
+
+  /** Eight quotas, each with a store of its own from {@code opener}, burst across a minute. */
+  private void burstAcrossTheEdge(TimedStore.Opener opener, String name) throws Exception {
     FakeClock clock = new FakeClock(MINUTE + 59_000);
     Limit limit = new Limit("/tools/t/limits/0", "burst", Duration.ofMinutes(1), "minute", 10,
         Limit.Scope.GRANT);
@@ -45,10 +62,9 @@ class WindowEdgeBurstTest {
     List<Future<?>> done = new ArrayList<>();
     try {
       for (int t = 0; t < 8; t++) {
-        Path file = dir.resolve("state.db");
         TieredQuota q = new TieredQuota(new SessionLimiters(clock::nanos),
-            new TimedStore(() -> new SqliteStore(file, 30_000), "sqlite", Duration.ofSeconds(60),
-                Duration.ofSeconds(30)), "team-a", clock, TieredQuota.FailMode.CLOSED, s -> { });
+            new TimedStore(opener, name, Duration.ofSeconds(60), Duration.ofSeconds(30)),
+            "team-a", clock, TieredQuota.FailMode.CLOSED, s -> { });
         quotas.add(q);
         done.add(pool.submit(() -> {
           for (int i = 0; i < 5; i++) {

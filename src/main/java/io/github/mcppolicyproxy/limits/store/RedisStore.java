@@ -8,6 +8,7 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanIterator;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -63,15 +64,52 @@ public final class RedisStore implements CounterStore {
   private String takeSha;
   private String giveSha;
 
-  /** A store at {@code uri} ({@code redis://} or {@code rediss://}); connects on first use. */
+  /**
+   * A store at {@code uri} ({@code redis://} or {@code rediss://}); connects on first use.
+   *
+   * @throws IllegalArgumentException when {@code uri} is not a Redis URI, or is a {@code rediss://}
+   *     one that turns certificate checks off ({@code verifyPeer=NONE}: anyone between the proxy
+   *     and Redis could then forge the counts); the message never holds the password
+   */
   public RedisStore(String uri, Duration timeout) {
-    this.uri = RedisURI.create(Objects.requireNonNull(uri, "uri"));
+    this.uri = parse(Objects.requireNonNull(uri, "uri"));
     this.uri.setTimeout(timeout);
     this.client = RedisClient.create();
     client.setOptions(ClientOptions.builder()
         .autoReconnect(false)
         .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
         .build());
+  }
+
+  private static RedisURI parse(String uri) {
+    RedisURI parsed;
+    try {
+      parsed = RedisURI.create(uri);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("the Redis URI " + redacted(uri, uri) + " does not"
+          + " parse (redis://[user:password@]host:port[/db] or rediss://...): "
+          + redacted(uri, String.valueOf(e.getMessage())), e);
+    }
+    if (parsed.isSsl() && parsed.getVerifyMode() == SslVerifyMode.NONE) {
+      throw new IllegalArgumentException("the Redis URI " + redacted(uri, uri) + " turns"
+          + " certificate checks off (verifyPeer=NONE), which would let anyone between this proxy"
+          + " and Redis forge the counts; trust the server's CA instead (see the README, Shared"
+          + " counters)");
+    }
+    return parsed;
+  }
+
+  /** {@code text} with the password of {@code uri} (if it has one) masked. */
+  static String redacted(String uri, String text) {
+    int scheme = uri.indexOf("://");
+    int at = uri.lastIndexOf('@');
+    int colon = uri.indexOf(':', scheme + 3);
+    if (scheme < 0 || at < scheme) {
+      return text;
+    }
+    String password = colon > 0 && colon < at ? uri.substring(colon + 1, at)
+        : uri.substring(scheme + 3, at); // redis://password@host: the password alone
+    return password.isEmpty() ? text : text.replace(password, "***");
   }
 
   /** Connects now if it can (at start-up, so the first call need not wait); else on first use. */
