@@ -97,8 +97,8 @@ final class CheckCommand implements Callable<Integer> {
         return Cli.EXIT_USAGE;
       }
       out.println("upstream offers " + tools.size() + " tools: " + String.join(", ", tools));
-      new io.github.mcppolicyproxy.integrity.HiddenInstructions().scan(listed)
-          .forEach(f -> warnings.add("hidden instruction? " + f));
+      warnings.addAll(io.github.mcppolicyproxy.integrity.HiddenInstructions.warnings(
+          new io.github.mcppolicyproxy.integrity.HiddenInstructions().scan(listed)));
       tools.stream().filter(AwsCliTools::runsScripts).filter(t -> !scriptTools.contains(t))
           .forEach(scriptTools::add);
       for (Map.Entry<Glob, Entry> e : policy.tools().entrySet()) {

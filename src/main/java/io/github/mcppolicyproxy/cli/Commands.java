@@ -74,6 +74,14 @@ final class Commands {
           "  126  COMMAND is not executable;  127  COMMAND was not found",
           "  N    the upstream's own exit code when it exits by itself"})
   static final class ProxyCommand implements Callable<Integer> {
+    /**
+     * On SIGTERM/SIGINT, how long the shutdown hook waits, after stopping the upstream, for the
+     * session to end and write its summary before it closes the log: the session answers what is
+     * pending and waits 250 ms for a last request (10 s for a client that never sent one, whose
+     * summary is then not written).
+     */
+    static final Duration SUMMARY_WAIT = Duration.ofSeconds(3);
+
     private final InputStream stdin;
     private final OutputStream stdout;
     private final PrintStream stderr;
@@ -306,9 +314,13 @@ final class Commands {
           + ": " + String.join(" ", upstreamCommand));
       Telemetry telemetry = telemetrySettings.map(t -> Telemetry.start(t, config.sessionId(),
           config.clock(), stderr)).orElse(Telemetry.OFF);
+      java.util.concurrent.CountDownLatch sessionEnded = new java.util.concurrent.CountDownLatch(1);
       Thread hook = new Thread(() -> {
         try {
           child.stop(config.shutdownGrace());
+          // SIGTERM/SIGINT: the session ends as when its upstream exits, and writes its summary
+          // (stderr line and log record) before the log is closed here; bounded (see SUMMARY_WAIT)
+          sessionEnded.await(SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -328,6 +340,7 @@ final class Commands {
       try {
         code = session.run();
       } finally {
+        sessionEnded.countDown(); // its summary is written
         if (watcher != null) {
           watcher.close();
         }

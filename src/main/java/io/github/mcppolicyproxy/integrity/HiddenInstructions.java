@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * configuration files ({@code ~/.aws/credentials}, {@code ~/.ssh/id_rsa}, {@code .env}), and
  * sentences that name another tool together with a covert instruction ("before using", "do not
  * tell"). Every string of the title, description, schemas and annotations is read. Stateless,
- * thread-safe; used by {@code check} and reusable by other commands.
+ * thread-safe; used by {@code check} and {@code scan}.
  */
 public final class HiddenInstructions {
   /** One thing found: the tool, the JSON Pointer inside its definition, what and why. */
@@ -47,6 +47,14 @@ public final class HiddenInstructions {
       + "inform|show)|without (?:telling|informing|asking)|secretly|ignore (?:all|any|previous|the)"
       + "|instead of the user|exfiltrat|send (?:it|them|the)|pass (?:it|its|the) (?:content|"
       + "contents)|include the (?:content|contents)|read the file|read (?:~|/|\\.))");
+
+  /**
+   * The warning {@code check} and {@code scan} print for each finding in {@code findings}, in one
+   * wording: {@code hidden instruction? tool NAME POINTER: DETAIL}.
+   */
+  public static List<String> warnings(List<Finding> findings) {
+    return findings.stream().map(f -> "hidden instruction? " + f).toList();
+  }
 
   /** Everything found in {@code tools} (elements of a {@code tools/list} answer). */
   public List<Finding> scan(List<JsonNode> tools) {

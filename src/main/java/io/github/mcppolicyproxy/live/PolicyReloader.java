@@ -4,6 +4,7 @@ import io.github.mcppolicyproxy.audit.LogEvent;
 import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
+import io.github.mcppolicyproxy.policy.PolicyLint;
 import io.github.mcppolicyproxy.policy.PolicyProblem;
 import io.github.mcppolicyproxy.proxy.CallJudge;
 import java.io.PrintStream;
@@ -19,7 +20,8 @@ import java.util.function.Function;
  * Loads the policy file again and, when it loads and differs, swaps the new version in whole. A
  * version that does not load changes nothing: stderr lists every problem (JSON Pointer, line), the
  * log records {@code policy_reload_failed}, and the old version stays in force. An applied reload
- * is logged as {@code policy_reloaded} with the old and new SHA-256. Reloads run one at a time, on
+ * is logged as {@code policy_reloaded} with the old and new SHA-256, and its {@link PolicyLint}
+ * warnings go to stderr as at start-up. Reloads run one at a time, on
  * the watcher's or the signal's thread, never on a pump.
  */
 public final class PolicyReloader {
@@ -85,6 +87,8 @@ public final class PolicyReloader {
     stderr.println("mcp-policy-proxy: policy reloaded (" + trigger + "): " + next.source()
         + " sha256 " + short12(old.sha256()) + " -> " + short12(next.sha256()) + ", default "
         + next.defaultAction().wire() + ", " + next.mode().name().toLowerCase(java.util.Locale.ROOT));
+    // the same warnings, in the same words, as when the proxy starts with this file
+    PolicyLint.warnings(next).forEach(w -> stderr.println("mcp-policy-proxy: warning: " + w));
     Map<String, Object> details = new LinkedHashMap<>();
     details.put("trigger", trigger);
     details.put("old_policy_sha256", old.sha256());

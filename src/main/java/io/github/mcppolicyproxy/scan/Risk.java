@@ -6,7 +6,10 @@ public enum Risk {
   READ("read"),
   /** Changes something that can be changed back: allowed, rate limited. */
   WRITE("write"),
-  /** Runs commands or code whose effect the proxy cannot see: allowed, rate limited tighter. */
+  /**
+   * Runs commands or code, or writes to outside systems (an open world), whose effect the proxy
+   * cannot see: allowed, rate limited tighter.
+   */
   EXECUTE("execute"),
   /** Destroys something: denied until an operator decides otherwise. */
   DESTRUCTIVE("destructive");

@@ -12,6 +12,11 @@ import java.util.Set;
  * {@code readOnlyHint} not true is destructive; {@code destructiveHint: false} is a write (an
  * execute when its name runs things). Otherwise the strongest verb in the name decides
  * (destructive over execute over write over read); a name with no known verb is taken for a write.
+ * {@code openWorldHint: true} (given, not the spec's default) makes a write an execute: its effects
+ * reach systems outside the server (a message sent, a post published), where they cannot be taken
+ * back and the proxy cannot see them, so it gets the tighter limit; it changes no read or
+ * destructive class. {@code idempotentHint} and {@code openWorldHint} are named in the reason
+ * whenever given (they change no other class: repeating a call is what the limits already count).
  */
 public final class RiskClassifier {
   private static final Set<String> DESTRUCTIVE = Set.of("delete", "remove", "rm", "drop",
@@ -37,23 +42,50 @@ public final class RiskClassifier {
     String name = tool.path("name").asText("");
     JsonNode a = tool.path("annotations");
     Risk byName = byName(name);
+    boolean openWorld = a.path("openWorldHint").asBoolean(false);
     if (a.path("readOnlyHint").asBoolean(false)) {
-      return new Class(Risk.READ, "annotations: readOnlyHint");
+      return new Class(Risk.READ, "annotations: readOnlyHint" + notes(a));
     }
     if (a.path("destructiveHint").isBoolean()) {
       if (a.path("destructiveHint").asBoolean()) {
-        return new Class(Risk.DESTRUCTIVE, "annotations: destructiveHint");
+        return new Class(Risk.DESTRUCTIVE, "annotations: destructiveHint" + notes(a));
       }
-      return byName == Risk.EXECUTE
-          ? new Class(Risk.EXECUTE, "annotations: not destructive; its name runs things")
-          : new Class(Risk.WRITE, "annotations: not read-only, not destructive"
-              + (a.path("idempotentHint").asBoolean(false) ? ", idempotent" : ""));
+      if (byName == Risk.EXECUTE) {
+        return new Class(Risk.EXECUTE, "annotations: not destructive" + notes(a)
+            + "; its name runs things");
+      }
+      return openWorld
+          ? new Class(Risk.EXECUTE, "annotations: not read-only, not destructive" + notes(a)
+              + OPEN_WORLD_WRITE)
+          : new Class(Risk.WRITE, "annotations: not read-only, not destructive" + notes(a));
     }
     if (byName != null) {
-      return new Class(byName, "no decisive annotations; the verbs in its name");
+      return openWorld && byName == Risk.WRITE
+          ? new Class(Risk.EXECUTE, "the verbs in its name: a write; annotations" + notes(a)
+              + OPEN_WORLD_WRITE)
+          : new Class(byName, "no decisive annotations; the verbs in its name" + notes(a));
     }
-    return new Class(Risk.WRITE, "no annotations or known verb say what it does; taken for a"
-        + " write");
+    return openWorld
+        ? new Class(Risk.EXECUTE, "no decisive annotation or known verb says what it does,"
+            + " taken for a write; annotations" + notes(a) + OPEN_WORLD_WRITE)
+        : new Class(Risk.WRITE, "no decisive annotation or known verb says what it does; taken"
+            + " for a write" + notes(a));
+  }
+
+  private static final String OPEN_WORLD_WRITE = ": a write that reaches outside systems, where"
+      + " its effects cannot be taken back, is limited as an execute";
+
+  /** The hints given that do not decide the class by themselves, for the reason. */
+  private static String notes(JsonNode a) {
+    StringBuilder out = new StringBuilder();
+    if (a.path("idempotentHint").isBoolean()) {
+      out.append(a.path("idempotentHint").asBoolean() ? ", idempotent" : ", not idempotent");
+    }
+    if (a.path("openWorldHint").isBoolean()) {
+      out.append(a.path("openWorldHint").asBoolean() ? ", open world (reaches outside systems)"
+          : ", closed world");
+    }
+    return out.toString();
   }
 
   /** The strongest risk a verb in {@code name} names, or null when none is known. */

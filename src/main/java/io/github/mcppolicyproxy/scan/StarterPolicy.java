@@ -3,6 +3,8 @@ package io.github.mcppolicyproxy.scan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.mcppolicyproxy.integrity.HiddenInstructions;
+import io.github.mcppolicyproxy.policy.AwsCliTools;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -14,14 +16,24 @@ import java.util.Objects;
  * for: destructive denied with a reason, execute and write allowed under a per-session rate limit
  * ({@value #EXECUTE_PER_MINUTE} and {@value #WRITE_PER_MINUTE} a minute), read allowed. JSON has no
  * comments, so each entry says why in its {@code description} (which the loader and the published
- * schema accept and the engine ignores). For an upstream with {@code call_aws}, whose commands
- * are judged operation by operation, {@code call_aws} gets the shipped guarded policy's entry and
- * its {@code operations} are added (whatever the tool's annotations say: the operations decide).
+ * schema accept and the engine ignores).
+ *
+ * <p>A tool the proxy treats as carrying AWS CLI commands ({@link AwsCliTools#carriesCommands}:
+ * {@code call_aws}, {@code *___call_aws}, and the names given as {@code aws_cli_tools}), whose
+ * commands are judged operation by operation, gets the shipped guarded policy's {@code call_aws}
+ * entry, and the policy gets its {@code operations} (whatever the tool's annotations say: the
+ * operations decide); names given as {@code aws_cli_tools} that the upstream lists are written to
+ * the policy's {@code aws_cli_tools}. With operations, a tool that runs scripts the proxy cannot
+ * read ({@link AwsCliTools#runsScripts}) is denied, since no operation rule could judge it.
+ *
+ * <p>A tool whose definition may hide instructions ({@link HiddenInstructions}) is denied, which
+ * also hides it from {@code tools/list}, so its text never reaches the model until an operator
+ * has read it and changed the entry; its description names what was found (kinds and JSON
+ * Pointers, never the suspicious text itself).
  */
 public final class StarterPolicy {
   static final int EXECUTE_PER_MINUTE = 10;
   static final int WRITE_PER_MINUTE = 30;
-  private static final String CALL_AWS = "call_aws";
   private static final List<Risk> ORDER =
       List.of(Risk.DESTRUCTIVE, Risk.EXECUTE, Risk.WRITE, Risk.READ);
 
@@ -36,14 +48,22 @@ public final class StarterPolicy {
   /** A tool as listed and its class. */
   private record Classed(String name, RiskClassifier.Class c) {}
 
+  /** {@link #build(List, String, JsonNode, List, List)} with no aws_cli_tools and no findings. */
+  public ObjectNode build(List<JsonNode> tools, String command, JsonNode guarded) {
+    return build(tools, command, guarded, List.of(), List.of());
+  }
+
   /**
    * The policy for {@code tools} (entries of {@code tools/list} answers) of the upstream run by
    * {@code command}; {@code guarded} is the shipped guarded policy for the AWS API MCP server
-   * (its {@code call_aws} entry and {@code operations} are used when a tool is {@code call_aws}),
-   * or null.
+   * (its {@code call_aws} entry and {@code operations} are used for every tool that carries AWS
+   * CLI commands), or null; {@code awsCliTools} names more tools that carry them (as a policy's
+   * {@code aws_cli_tools}); {@code hidden} is what {@link HiddenInstructions} found in the tools.
    */
-  public ObjectNode build(List<JsonNode> tools, String command, JsonNode guarded) {
-    JsonNode guardedCall = guarded == null ? null : guarded.path("tools").get(CALL_AWS);
+  public ObjectNode build(List<JsonNode> tools, String command, JsonNode guarded,
+      List<String> awsCliTools, List<HiddenInstructions.Finding> hidden) {
+    JsonNode guardedCall = guarded == null ? null
+        : guarded.path("tools").get(AwsCliTools.CALL_AWS);
     JsonNode guardedOperations = guarded == null ? null : guarded.get("operations");
     boolean aws = guardedCall != null && guardedCall.isObject() && guardedOperations != null
         && guardedOperations.isObject();
@@ -51,12 +71,14 @@ public final class StarterPolicy {
     for (JsonNode t : tools) {
       String name = t.path("name").asText("");
       if (!name.isEmpty() && classed.stream().noneMatch(c -> c.name().equals(name))) {
-        classed.add(new Classed(name, aws && name.equals(CALL_AWS)
+        classed.add(new Classed(name, aws && AwsCliTools.carriesCommands(name, awsCliTools)
             ? new RiskClassifier.Class(Risk.EXECUTE, "runs AWS CLI commands; every command is"
                 + " judged by the operations rules (those of the shipped guarded policy)")
             : classifier.classify(t)));
       }
     }
+    boolean operations = aws && classed.stream()
+        .anyMatch(c -> AwsCliTools.carriesCommands(c.name(), awsCliTools));
     classed.sort(Comparator.comparing((Classed c) -> ORDER.indexOf(c.c().risk()))
         .thenComparing(Classed::name));
     ObjectNode root = mapper.createObjectNode();
@@ -68,38 +90,61 @@ public final class StarterPolicy {
         + " read); each entry's description says why. Review it before use.");
     root.put("default", "deny");
     ObjectNode entries = root.putObject("tools");
-    boolean callAws = false;
     for (Classed c : classed) {
       ObjectNode e = entries.putObject(c.name());
-      if (aws && c.name().equals(CALL_AWS)) {
-        e.put("description", "[execute] " + c.c().why());
+      String flagged = flagged(c.name(), hidden);
+      e.put("description", "[" + c.c().risk().word() + "] " + c.c().why() + flagged);
+      if (!flagged.isEmpty()) {
+        e.put("action", "deny");
+        e.put("reason", c.name() + "'s definition may hide instructions for the model; this"
+            + " policy denies it (and hides it from tools/list) until an operator has read it");
+      } else if (operations && AwsCliTools.carriesCommands(c.name(), awsCliTools)) {
         guardedCall.fields().forEachRemaining(f -> {
           if (!f.getKey().equals("description")) {
             e.set(f.getKey(), f.getValue().deepCopy());
           }
         });
-        callAws = true;
-        continue;
-      }
-      Risk r = c.c().risk();
-      e.put("description", "[" + r.word() + "] " + c.c().why());
-      switch (r) {
-        case DESTRUCTIVE -> {
-          e.put("action", "deny");
-          e.put("reason", c.name() + " is destructive (" + c.c().why() + "); this policy denies"
-              + " it until an operator decides otherwise");
-        }
-        case EXECUTE -> limit(e, c.name(), EXECUTE_PER_MINUTE);
-        case WRITE -> limit(e, c.name(), WRITE_PER_MINUTE);
-        case READ -> { }
+      } else if (operations && AwsCliTools.runsScripts(c.name())) {
+        e.put("action", "deny");
+        e.put("reason", c.name() + " runs scripts that call AWS APIs, which this proxy cannot"
+            + " read, so no operation rule could judge them; use the tool that runs AWS CLI"
+            + " commands, whose every command is judged");
+      } else {
+        rule(e, c, c.c().risk());
       }
     }
-    if (callAws) {
+    List<String> named = awsCliTools.stream().filter(n -> !AwsCliTools.isWellKnownCliTool(n))
+        .filter(n -> classed.stream().anyMatch(c -> c.name().equals(n))).distinct().toList();
+    if (operations && !named.isEmpty()) {
+      named.forEach(root.putArray("aws_cli_tools")::add);
+    }
+    if (operations) {
       root.set("operations", guardedOperations.deepCopy());
     }
     return root;
   }
 
+  private static void rule(ObjectNode e, Classed c, Risk r) {
+    switch (r) {
+      case DESTRUCTIVE -> {
+        e.put("action", "deny");
+        e.put("reason", c.name() + " is destructive (" + c.c().why() + "); this policy denies"
+            + " it until an operator decides otherwise");
+      }
+      case EXECUTE -> limit(e, c.name(), EXECUTE_PER_MINUTE);
+      case WRITE -> limit(e, c.name(), WRITE_PER_MINUTE);
+      case READ -> { }
+    }
+  }
+
+  /** "" or, for a tool with findings, what was found where (never the text found). */
+  private static String flagged(String tool, List<HiddenInstructions.Finding> hidden) {
+    List<String> where = hidden.stream().filter(f -> f.tool().equals(tool))
+        .map(f -> f.kind() + " at " + f.pointer()).distinct().toList();
+    return where.isEmpty() ? "" : ". Its definition may hide instructions (" + String.join(", ",
+        where) + "): denied until reviewed (mcp-policy-proxy scan and check -- COMMAND print the"
+        + " findings)";
+  }
   private static void limit(ObjectNode e, String tool, int perMinute) {
     ObjectNode l = e.putArray("limits").addObject();
     l.put("counter", tool + "_rate");

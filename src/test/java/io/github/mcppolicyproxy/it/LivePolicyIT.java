@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The policy changes while the packaged proxy runs: reloads under load, a broken file, a call held
- * for approval while the policy changes, and the session summary.
+ * for approval while the policy changes, how long a reload takes, and the session summary (also
+ * when the proxy is stopped by SIGTERM).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class LivePolicyIT {
@@ -249,7 +250,9 @@ class LivePolicyIT {
     try (ProxyProcess p = ProxyProcess.start(args, Map.of(),
         List.of("-Dmcp-policy-proxy.policy-poll-ms=0"))) {
       p.initialize();
-      replace(policy, version(1));
+      // valid, with a reason that is never shown: the reload warns as the start would
+      replace(policy, version(1).replace("\"standin_echo\":{}",
+          "\"standin_echo\":{\"reason\":\"never shown\"}"));
       Thread.sleep(1500);
       assertThat(p.callTool(1, "probe", "{}").path("result").path("content").get(0)
           .path("text").asText()).as("no watcher: still v0").contains("v0");
@@ -258,7 +261,76 @@ class LivePolicyIT {
       awaitStderr(p, "policy reloaded (SIGHUP)", 1);
       assertThat(p.callTool(2, "probe", "{}").path("result").path("content").get(0)
           .path("text").asText()).contains("v1");
+      p.assertStderrContains("mcp-policy-proxy: warning: " + policy
+          + ": /tools/standin_echo/reason: is never shown");
     }
+  }
+
+  @Test
+  void sigtermEndsTheSessionWithItsSummaryOnStderrAndInTheLog() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", version(0));
+    Path log = dir.resolve("violations.jsonl");
+    try (ProxyProcess p = start(policy, log, "--test-tools")) {
+      p.initialize();
+      assertThat(p.callTool(1, "probe", "{}").path("result").path("isError").asBoolean()).isTrue();
+      assertThat(p.callTool(2, "standin_echo", "{\"m\":\"x\"}").path("result").path("isError")
+          .asBoolean()).isFalse();
+      Process kill = new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      assertThat(p.waitFor(Duration.ofSeconds(30))).as("exited by the signal").isEqualTo(143);
+      assertThat(p.stderr()).containsPattern("session live-it ended: 2 calls, 1 forwarded,"
+          + " refused: 1 denied; approvals 0/0 granted; 0 reloads; [0-9.]+ s");
+    }
+    List<JsonNode> records = lines(log);
+    JsonNode summary = records.get(records.size() - 1);
+    assertThat(summary.path("event").asText()).isEqualTo("session_summary");
+    assertThat(summary.path("session").asText()).isEqualTo("live-it");
+    assertThat(summary.path("calls_seen").asInt()).isEqualTo(2);
+    assertThat(summary.path("calls_forwarded").asInt()).isEqualTo(1);
+    assertThat(summary.path("refused").path("denied").asInt()).isEqualTo(1);
+    assertThat(summary.path("policy_sha256").asText()).isEqualTo(sha256(version(0)));
+  }
+
+  /**
+   * How long a replaced file takes to judge calls, with the default watcher (file events, a 1 s
+   * fingerprint poll, 100 ms of quiet): from the rename to the first answer refused under the new
+   * version, calls sent one after another; five replacements, each timed.
+   */
+  @Test
+  void aRenamedFileJudgesTheNextCallsWithinSeconds() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", version(0));
+    // the log elsewhere: its writes would be events in the policy's directory, which the watcher
+    // reads as a file still changing (see the README's "A live policy")
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
+        logs.resolve("violations.jsonl").toString(), "--"));
+    args.addAll(ProxyProcess.standIn("--test-tools"));
+    List<Long> millis = new ArrayList<>();
+    try (ProxyProcess p = ProxyProcess.start(args)) { // the default poll: what operators get
+      p.initialize();
+      int id = 1;
+      for (int k = 1; k <= 5; k++) {
+        assertThat(refusalText(p, id++)).contains("v" + (k - 1));
+        long renamed = System.nanoTime();
+        replace(policy, version(k));
+        long deadline = renamed + TimeUnit.SECONDS.toNanos(20);
+        while (!refusalText(p, id++).contains("v" + k)) {
+          assertThat(System.nanoTime()).as("version %d in force within 20 s", k)
+              .isLessThan(deadline);
+        }
+        millis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - renamed));
+      }
+    }
+    List<Long> sorted = millis.stream().sorted().toList();
+    System.out.println("LivePolicyIT: reload latency (rename to the first call judged by the new"
+        + " version, default watcher) " + millis + " ms; median " + sorted.get(2) + " ms");
+    assertThat(sorted.get(4)).as("every reload within 5 s: %s", millis).isLessThan(5000);
+  }
+
+  /** The text of the answer to a call of probe, which every version denies with its name. */
+  private static String refusalText(ProxyProcess p, int id) throws Exception {
+    return p.callTool(id, "probe", "{}").path("result").path("content").get(0).path("text")
+        .asText();
   }
 
   @Test

@@ -69,8 +69,10 @@ class ProcessFaultsIT {
       System.out.println("ProcessFaultsIT: tree stopped " + stoppedMillis + " ms after the signal");
       assertNoZombie(child);
       List<JsonNode> log = s.violationLines();
-      assertThat(log).hasSize(1);
+      assertThat(log).hasSize(2);
       assertThat(log.get(0).path("request_id").asInt()).isEqualTo(2);
+      assertThat(log.get(1).path("event").asText()).as("the summary, on a signal too")
+          .isEqualTo("session_summary");
     }
   }
 

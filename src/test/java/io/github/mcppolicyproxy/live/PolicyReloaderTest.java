@@ -103,6 +103,30 @@ class PolicyReloaderTest {
   }
 
   @Test
+  void aReloadPrintsTheSameWarningsAsTheStartOnStderr() throws Exception {
+    // valid, but its reason is never shown: the start would warn about it
+    Files.writeString(file, """
+        {"version":"1","default":"deny","tools":{"read":{},"write":{"reason":"never shown"}}}
+        """, UTF_8);
+    List<String> expected = io.github.mcppolicyproxy.policy.PolicyLint.warnings(
+        new PolicyLoader().load(file));
+    assertThat(expected).hasSize(1);
+
+    assertThat(reloader.reload("file changed")).isInstanceOf(PolicyReloader.Result.Applied.class);
+
+    List<String> lines = err.toString(UTF_8).lines().toList();
+    assertThat(lines).contains("mcp-policy-proxy: warning: " + expected.get(0));
+    assertThat(expected.get(0)).contains("/tools/write/reason: is never shown");
+    assertThat(lines.indexOf("mcp-policy-proxy: warning: " + expected.get(0)))
+        .as("after the line that says the reload applied")
+        .isGreaterThan(lines.stream().filter(l -> l.contains("policy reloaded")).findFirst()
+            .map(lines::indexOf).orElseThrow());
+    err.reset();
+    assertThat(reloader.reload("SIGHUP")).isInstanceOf(PolicyReloader.Result.Unchanged.class);
+    assertThat(err.toString(UTF_8)).as("no reload, no warnings again").isEmpty();
+  }
+
+  @Test
   void aBrokenVersionChangesNothingAndListsEveryProblemWithPointerAndLine() throws Exception {
     String before = live.get().engine().policy().sha256();
     Files.writeString(file, BROKEN, UTF_8);

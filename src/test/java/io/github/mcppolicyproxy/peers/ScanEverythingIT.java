@@ -23,5 +23,11 @@ class ScanEverythingIT {
     assertThat(root.has("operations")).as("no call_aws here").isFalse();
     root.path("tools").forEach(e -> assertThat(e.path("description").asText()).matches(
         "\\[(destructive|execute|write|read)\\] .+"));
+    // its annotations: openWorldHint on a write (it fetches a URL) makes it an execute, and a
+    // closed-world read stays a read with its hints named
+    assertThat(root.path("tools").path("gzip-file-as-resource").path("description").asText())
+        .startsWith("[execute] annotations: not read-only, not destructive").contains("open world");
+    assertThat(root.path("tools").path("get-sum").path("description").asText())
+        .isEqualTo("[read] annotations: readOnlyHint, idempotent, closed world");
   }
 }

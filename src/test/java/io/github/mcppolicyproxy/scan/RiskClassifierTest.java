@@ -27,6 +27,43 @@ class RiskClassifierTest {
         .isEqualTo(Risk.EXECUTE);
   }
 
+  private String why(String tool) throws Exception {
+    return classifier.classify(JSON.readTree(tool)).why();
+  }
+
+  @Test
+  void openWorldHintMakesAWriteAnExecuteAndNothingElse() throws Exception {
+    assertThat(risk("{\"name\":\"frobnicate\",\"annotations\":{\"destructiveHint\":false,"
+        + "\"openWorldHint\":true}}")).isEqualTo(Risk.EXECUTE);
+    assertThat(risk("{\"name\":\"frobnicate\",\"annotations\":{\"destructiveHint\":false,"
+        + "\"openWorldHint\":false}}")).isEqualTo(Risk.WRITE);
+    assertThat(risk("{\"name\":\"send_message\",\"annotations\":{\"openWorldHint\":true}}"))
+        .as("a write by its name").isEqualTo(Risk.EXECUTE);
+    assertThat(risk("{\"name\":\"send_message\"}")).as("the spec's default is not a hint given")
+        .isEqualTo(Risk.WRITE);
+    assertThat(risk("{\"name\":\"frobnicate\",\"annotations\":{\"openWorldHint\":true}}"))
+        .isEqualTo(Risk.EXECUTE);
+    assertThat(risk("{\"name\":\"fetch\",\"annotations\":{\"readOnlyHint\":true,"
+        + "\"openWorldHint\":true}}")).as("a read stays a read").isEqualTo(Risk.READ);
+    assertThat(risk("{\"name\":\"listThings\",\"annotations\":{\"openWorldHint\":true}}"))
+        .isEqualTo(Risk.READ);
+    assertThat(risk("{\"name\":\"drop\",\"annotations\":{\"destructiveHint\":true,"
+        + "\"openWorldHint\":false}}")).isEqualTo(Risk.DESTRUCTIVE);
+  }
+
+  @Test
+  void idempotentAndOpenWorldHintsAreNamedInTheReasonWheneverGiven() throws Exception {
+    assertThat(why("{\"name\":\"fetch\",\"annotations\":{\"readOnlyHint\":true,"
+        + "\"openWorldHint\":true}}")).isEqualTo("annotations: readOnlyHint, open world (reaches"
+        + " outside systems)");
+    assertThat(why("{\"name\":\"drop\",\"annotations\":{\"destructiveHint\":true,"
+        + "\"idempotentHint\":true,\"openWorldHint\":false}}"))
+        .isEqualTo("annotations: destructiveHint, idempotent, closed world");
+    assertThat(why("{\"name\":\"set_x\",\"annotations\":{\"destructiveHint\":false,"
+        + "\"openWorldHint\":true}}")).contains("open world").contains("limited as an execute");
+    assertThat(why("{\"name\":\"set_x\"}")).doesNotContain("world").doesNotContain("idempotent");
+  }
+
   @Test
   void withoutDecisiveAnnotationsTheStrongestVerbInTheNameDecides() throws Exception {
     assertThat(risk("{\"name\":\"listBuckets\"}")).isEqualTo(Risk.READ);
