@@ -29,6 +29,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /**
@@ -43,15 +44,24 @@ final class DemoCommand implements Callable<Integer> {
   @ParentCommand
   Commands.ProxyCommand parent;
 
+  @Option(names = "--successor", description = "Play the session against a stand-in of the AWS MCP"
+      + " Server (the successor, tools prefixed aws___) with config/aws-mcp-server.policy.json.")
+  boolean successor;
+
   @Override
   public Integer call() throws Exception {
     PrintStream out = new PrintStream(parent.stdout(), true, StandardCharsets.UTF_8);
     ObjectMapper mapper = Wiring.mapper();
-    Policy policy = new PolicyLoader().loadBuiltin("seed.policy.json");
+    String policyName = successor ? "aws-mcp-server.policy.json" : "seed.policy.json";
+    Policy policy = new PolicyLoader().loadBuiltin(policyName);
     Path logFile = Files.createTempFile("mcp-policy-proxy-demo-", ".jsonl");
     ViolationLog log = Wiring.log(logFile.toString(), parent.stderr(), mapper, false);
-    List<String> standIn = List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-        .toString(), "-cp", System.getProperty("java.class.path"), StandInServer.class.getName());
+    List<String> standIn = new java.util.ArrayList<>(List.of(Path.of(System.getProperty(
+        "java.home"), "bin", "java").toString(), "-cp", System.getProperty("java.class.path"),
+        StandInServer.class.getName()));
+    if (successor) {
+      standIn.add("--successor");
+    }
     ChildProcess child = ChildProcess.start(standIn, Map.of(), parent.stderr());
     ProxyConfig config = new ProxyConfig("demo", ProxyConfig.DEFAULT_MAX_FRAME_BYTES,
         ProxyConfig.DEFAULT_MAX_PENDING, UpstreamQueue.DEFAULT_MAX_BYTES, RefusalStyle.RESULT,
@@ -85,14 +95,21 @@ final class DemoCommand implements Callable<Integer> {
     reader.start();
     Script s = new Script(clientWrites, answers);
 
-    out.println("mcp-policy-proxy demo: a scripted agent -> the proxy -> a stand-in of"
-        + " awslabs.aws-api-mcp-server (child pid " + child.pid() + ")");
-    out.println("Policy (config/seed.policy.json):");
-    out.println("  " + new String(PolicyLoader.class.getResourceAsStream("/config/seed.policy.json")
-        .readAllBytes(), StandardCharsets.UTF_8).strip());
-    out.println();
+    out.println("mcp-policy-proxy demo: a scripted agent -> the proxy -> a stand-in of "
+        + (successor ? "the AWS MCP Server (mcp-proxy-for-aws)" : "awslabs.aws-api-mcp-server")
+        + " (child pid " + child.pid() + ")");
     JsonNode init = s.call("initialize", "{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
         + "\"clientInfo\":{\"name\":\"demo-agent\",\"version\":\"1\"}}");
+    if (successor) {
+      out.println("Policy (config/" + policyName + "): reads allowed through aws___call_aws;"
+          + " read-set exports 10 a minute, only to allow-listed buckets; deletes, IAM and credential"
+          + " minting denied; other mutations need a person; aws___run_script denied.");
+    } else {
+      out.println("Policy (config/seed.policy.json):");
+      out.println("  " + new String(PolicyLoader.class.getResourceAsStream("/config/seed.policy.json")
+          .readAllBytes(), StandardCharsets.UTF_8).strip());
+    }
+    out.println();
     out.println("initialize  -> server " + init.path("result").path("serverInfo").path("name")
         .asText() + ", protocol " + init.path("result").path("protocolVersion").asText());
     s.notify("notifications/initialized");
@@ -100,9 +117,36 @@ final class DemoCommand implements Callable<Integer> {
     StringBuilder names = new StringBuilder();
     list.path("result").path("tools").forEach(t -> names.append(names.length() == 0 ? "" : ", ")
         .append(t.path("name").asText()));
-    out.println("tools/list  -> the agent sees: " + names
-        + "   (call_aws and suggest_aws_commands are removed: default deny)");
+    if (successor) {
+      out.println("tools/list  -> the agent sees: " + names + "   (aws___run_script is removed: denied)");
+      out.println();
+      successorSession(s, out);
+    } else {
+      out.println("tools/list  -> the agent sees: " + names
+          + "   (call_aws and suggest_aws_commands are removed: default deny)");
+      out.println();
+      seedSession(s, out);
+    }
+    clientWrites.close();
+    proxy.join(5000);
+    out.println("Violation log (" + logFile + "), one JSON object per refusal, then the"
+        + " session's summary:");
+    for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
+      out.println("  " + line);
+    }
     out.println();
+    out.println("The upstream never saw the refused calls. Run it for real:");
+    out.println(successor
+        ? "  bin/mcp-policy-proxy --policy config/aws-mcp-server.policy.json -- uvx"
+            + " mcp-proxy-for-aws@latest https://aws-mcp.us-east-1.api.aws/mcp"
+        : "  bin/mcp-policy-proxy --policy config/aws-api-mcp-server.policy.json -- uvx"
+            + " awslabs.aws-api-mcp-server@latest");
+    Files.deleteIfExists(logFile);
+    return 0;
+  }
+
+  /** The seed's scenario: ten exports a minute, the eleventh refused; call_aws denied by default. */
+  private static void seedSession(Script s, PrintStream out) throws Exception {
     for (int i = 1; i <= 11; i++) {
       JsonNode r = s.call("tools/call", "{\"name\":\"StartAHOReadSetExportJob\",\"arguments\":{"
           + "\"sequence_store_id\":\"1234567890\",\"destination_s3_uri\":\"s3://genomics-exports/run-"
@@ -115,19 +159,26 @@ final class DemoCommand implements Callable<Integer> {
         + "\"cli_command\":\"aws s3api delete-bucket --bucket prod-data\"}}");
     out.println("call_aws \"aws s3api delete-bucket --bucket prod-data\" -> " + s.describe(aws));
     out.println();
-    clientWrites.close();
-    proxy.join(5000);
-    out.println("Violation log (" + logFile + "), one JSON object per refusal, then the"
-        + " session's summary:");
-    for (String line : Files.readAllLines(logFile, StandardCharsets.UTF_8)) {
-      out.println("  " + line);
+  }
+
+  /** The successor's tools: operation rules inside aws___call_aws, and the script tool denied. */
+  private static void successorSession(Script s, PrintStream out) throws Exception {
+    String export = "aws omics start-read-set-export-job --sequence-store-id 1234567890"
+        + " --role-arn arn:aws:iam::123456789012:role/OmicsExport --sources readSetId=rs-1"
+        + " --destination ";
+    for (String command : List.of("aws s3api list-buckets",
+        export + "s3://genomics-exports/run-1/", export + "s3://elsewhere/run-1/",
+        "aws s3api delete-bucket --bucket prod",
+        "aws sts assume-role --role-arn arn:aws:iam::123456789012:role/Admin"
+            + " --role-session-name agent")) {
+      JsonNode r = s.call("tools/call", "{\"name\":\"aws___call_aws\",\"arguments\":{"
+          + "\"cli_command\":\"" + command + "\"}}");
+      out.println("aws___call_aws \"" + command + "\" -> " + s.describe(r));
     }
+    JsonNode script = s.call("tools/call", "{\"name\":\"aws___run_script\",\"arguments\":{"
+        + "\"script\":\"import boto3; boto3.client('s3').delete_bucket(Bucket='prod')\"}}");
+    out.println("aws___run_script -> " + s.describe(script));
     out.println();
-    out.println("The upstream never saw the refused calls. Run it for real:");
-    out.println("  java -jar target/mcp-policy-proxy.jar --policy config/aws-api-mcp-server.policy.json"
-        + " -- uvx awslabs.aws-api-mcp-server@latest");
-    Files.deleteIfExists(logFile);
-    return 0;
   }
 
   /** The scripted agent's side of the conversation. */
