@@ -101,6 +101,17 @@ final class CheckCommand implements Callable<Integer> {
           new io.github.mcppolicyproxy.integrity.HiddenInstructions().scan(listed)));
       tools.stream().filter(AwsCliTools::runsScripts).filter(t -> !scriptTools.contains(t))
           .forEach(scriptTools::add);
+      for (com.fasterxml.jackson.databind.JsonNode t : listed) {
+        String name = t.path("name").asText();
+        if (t.path("inputSchema").path("properties").has("cli_command")
+            && !AwsCliTools.carriesCommands(name, policy.awsCliTools())
+            && !engine.alwaysRefused(name)) {
+          warnings.add(policyFile + ": " + name + " takes a cli_command (by its input schema) and"
+              + " is allowed, but the proxy judges AWS CLI commands only in call_aws, *___call_aws"
+              + " and the tools named in aws_cli_tools, so no operation rule applies to its"
+              + " commands; name it in aws_cli_tools, or deny it");
+        }
+      }
       for (Map.Entry<Glob, Entry> e : policy.tools().entrySet()) {
         if (tools.stream().noneMatch(e.getKey()::matches)) {
           warnings.add(policyFile + ": " + e.getKey().pointer() + ": no tool of this upstream is "

@@ -187,6 +187,41 @@ class CallAwsOperationsIT {
   }
 
   @Test
+  void checkWarnsAboutAnAllowedToolThatTakesACliCommandUnderAnUnrecognisedName()
+      throws Exception {
+    // an upstream that offers AWS CLI commands under a name the proxy does not recognise
+    Path server = ProxyProcess.write(dir, "server.py", String.join("\n",
+        "import json, sys",
+        "for line in sys.stdin:",
+        "    m = json.loads(line)",
+        "    if 'id' not in m: continue",
+        "    if m['method'] == 'initialize':",
+        "        r = {'protocolVersion': m['params']['protocolVersion'], 'capabilities': {'tools': {}},",
+        "             'serverInfo': {'name': 'renamed', 'version': '1'}}",
+        "    else:",
+        "        r = {'tools': [{'name': 'run_aws', 'description': 'runs an AWS CLI command',",
+        "             'inputSchema': {'type': 'object', 'properties': {'cli_command': {'type': 'string'}}}}]}",
+        "    print(json.dumps({'jsonrpc': '2.0', 'id': m['id'], 'result': r}), flush=True)", ""));
+    Path allowed = ProxyProcess.write(dir, "allowed.json", "{\"version\":\"1\",\"default\":"
+        + "\"deny\",\"tools\":{\"run_aws\":{},\"call_aws\":{}},\"operations\":{\"*:List*\":{}}}");
+    try (ProxyProcess p = ProxyProcess.start(List.of("check", allowed.toString(), "--", "python3",
+        server.toString()))) {
+      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(stdout(p)).contains("upstream offers 1 tools: run_aws")
+          .contains("run_aws takes a cli_command (by its input schema) and is allowed");
+    }
+    Path named = ProxyProcess.write(dir, "named.json", "{\"version\":\"1\",\"default\":"
+        + "\"deny\",\"tools\":{\"run_aws\":{}},\"aws_cli_tools\":[\"run_aws\"],"
+        + "\"operations\":{\"*:List*\":{}}}");
+    try (ProxyProcess p = ProxyProcess.start(List.of("check", named.toString(), "--", "python3",
+        server.toString()))) {
+      assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
+      assertThat(stdout(p)).contains("upstream offers 1 tools: run_aws")
+          .doesNotContain("takes a cli_command");
+    }
+  }
+
+  @Test
   void checkKnowsTheSuccessorsToolsAndWarnsWhenAScriptToolIsAllowedNextToOperationRules()
       throws Exception {
     Path loose = ProxyProcess.write(dir, "loose.json", "{\"version\":\"1\",\"default\":\"deny\","
