@@ -299,6 +299,10 @@ class IntegrityIT {
       Files.writeString(pins, "{\"version\":1,\"tools\":");
       p.assertStderrContains("the pin file " + pins + " did not load (file changed)",
           "the pins in force stay");
+      // its record follows the stderr line (an unwritable log would put it on stderr instead)
+      await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+          .untilAsserted(() -> assertThat(logRecords("pins_reload_failed")).as(p.stderr())
+              .hasSize(1));
       assertThat(code(p.callTool(5, "standin_echo", "{\"a\":1}"))).isEqualTo("tool_changed");
 
       // the operator reviews the new description and accepts it with the real subcommand
