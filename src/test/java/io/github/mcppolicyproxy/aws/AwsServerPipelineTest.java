@@ -66,6 +66,10 @@ class AwsServerPipelineTest {
       "aws cloudformation deploy --template-file t --stack-name s --s3-b bucket | s3:HeadObject,s3:PutObject,cloudformation:DescribeStacks,cloudformation:CreateChangeSet,cloudformation:DescribeChangeSet,cloudformation:ExecuteChangeSet",
       "aws cloudformation deploy --template-file t --stack-name s --no-execute | cloudformation:DescribeStacks,cloudformation:CreateChangeSet,cloudformation:DescribeChangeSet",
       "aws cloudformation package --template-file t --s3-bucket b | s3:HeadObject,s3:PutObject",
+      "aws configservice subscribe --s3-b b --sns-t t --iam-r arn:aws:iam::1:role/r | s3:HeadBucket,s3:CreateBucket,sns:CreateTopic,config:PutConfigurationRecorder,config:PutDeliveryChannel,config:StartConfigurationRecorder,config:DescribeConfigurationRecorders,config:DescribeDeliveryChannels",
+      "aws dlm create-default-role --resource-type=image | iam:GetRole,iam:GetPolicy,iam:GetPolicyVersion,iam:CreateRole,iam:AttachRolePolicy",
+      "aws datapipeline create-default-roles | iam:GetRole,iam:GetPolicy,iam:GetPolicyVersion,iam:CreateRole,iam:AttachRolePolicy,iam:GetInstanceProfile,iam:CreateInstanceProfile,iam:AddRoleToInstanceProfile",
+      "aws emr create-default-roles | iam:GetRole,iam:GetPolicy,iam:GetPolicyVersion,iam:CreateRole,iam:AttachRolePolicy,iam:GetInstanceProfile,iam:CreateInstanceProfile,iam:AddRoleToInstanceProfile",
       "aws s3 cp s3://a/k s3://b/k | s3:CopyObject,s3:GetObject",
       "aws s3 sync . s3://b/ --del | s3:ListObjectsV2,s3:PutObject,s3:DeleteObject"})
   void customizationsListEveryCallTheirOptionsMake(String command, String operations) {
