@@ -55,6 +55,16 @@ class AwsServerPipelineTest {
     assertThat(reason("aws s3 cp a s3://b/k --s x")).contains("is ambiguous"); // awscli itself stops there
   }
 
+  @Test
+  void aListOptionLeftWithoutAValueIsRefusedForTheServerSendsAnEmptyList() {
+    assertThat(reason("aws secretsmanager untag-resource --secret-id s --tag-keys --"))
+        .contains("--tag-keys is given no value");
+    assertThat(reason("aws lightsail attach-instances-to-load-balancer --load-balancer-name l --instance-names --"))
+        .contains("--instance-names is given no value");
+    assertThat(parsed("aws secretsmanager untag-resource --secret-id s --tag-keys k --").params().get("tag-keys"))
+        .containsExactly("k");
+  }
+
   // class 2 and 5: customizations call more APIs for some options, abbreviations and booleans included
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
