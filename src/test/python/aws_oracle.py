@@ -106,7 +106,8 @@ def _prepare_environment():
             f.write('[default]\n' if p == 'default' else f'[profile {p}]\n')
     work = os.path.join(home, 'work')
     os.makedirs(os.path.join(work, 'dir', 'sub'))
-    for name in ('local.txt', 'dir/a.txt', 'dir/sub/b.txt', 'artifact.zip', 'build.zip'):
+    os.makedirs(os.path.join(work, 'app'))
+    for name in ('local.txt', 'dir/a.txt', 'dir/sub/b.txt', 'artifact.zip', 'build.zip', 'app/appspec.yml', 'appspec.yml'):
         with open(os.path.join(work, name), 'w') as f:
             f.write('oracle\n')
     with open(os.path.join(work, 'template.yaml'), 'w') as f:
@@ -524,7 +525,7 @@ def run_operation(plan):
     return recorder.made(), '', profile
 
 
-BUCKET_OPTIONS = ('bucket', 's3-bucket')
+BUCKET_OPTIONS = ('bucket', 's3-bucket', 'bucket-name')
 SEED = {}
 
 
@@ -573,6 +574,126 @@ def _seed_moto(words):
                 pass
 
 
+# Answers for operations moto does not implement, given at botocore's before-call (after the
+# Recorder has noted the call) in the shape AWS documents, so that a customization goes on to the
+# calls that follow them (gamelift upload-build's upload, deploy register/deregister's later steps).
+# Each answer is the least that lets the command go on; nothing else is faked.
+# Customizations the oracle cannot run to the end: none of the 36 mapped ones. Their run may still stop
+# early where moto answers differently from AWS (a bucket moto has, so configservice subscribe never
+# calls s3:CreateBucket); the proxy's tables list such calls anyway, and extra names only refuse more.
+_ORACLE_ACCOUNT = '123456789012'
+
+
+def _canned(service, operation, params):
+    if service == 'gamelift' and operation in ('CreateBuild', 'RequestUploadCredentials'):
+        return {'Build': {'BuildId': 'build-oracle'},
+                'UploadCredentials': {'AccessKeyId': 'AKIAGAMELIFT', 'SecretAccessKey': 'x', 'SessionToken': 'x'},
+                'StorageLocation': {'Bucket': 'gamelift-oracle-uploads', 'Key': 'build-oracle.zip'}}
+    if service == 'gamelift' and operation == 'GetGameSessionLogUrl':  # a local file: nothing leaves
+        return {'PreSignedUrl': 'file://' + os.path.join(os.getcwd(), 'local.txt')}
+    if service == 'codedeploy' and operation == 'GetOnPremisesInstance':
+        body = params.get('body') or b'{}'
+        name = json.loads(body.decode('utf-8') if isinstance(body, bytes) else body).get('instanceName', 'instance')
+        return {'instanceInfo': {'instanceName': name, 'tags': [{'Key': 'k', 'Value': 'v'}],
+                                 'iamUserArn': f'arn:aws:iam::{_ORACLE_ACCOUNT}:user/AWS/CodeDeploy/{name}'}}
+    if service == 'codedeploy' and operation in ('RegisterOnPremisesInstance', 'AddTagsToOnPremisesInstances',
+                                                 'RemoveTagsFromOnPremisesInstances',
+                                                 'DeregisterOnPremisesInstance', 'RegisterApplicationRevision'):
+        return {}
+    if service == 'servicecatalog' and operation == 'CreateProvisioningArtifact':
+        return {'ProvisioningArtifactDetail': {'Id': 'pa-oracle', 'Name': 'oracle'}}
+    if service == 'emr' and operation in ('SetKeepJobFlowAliveWhenNoSteps', 'SetUnhealthyNodeReplacement'):
+        return {}
+    return None
+
+
+def _answer_canned(model, params, **_):
+    answer = _canned(model.service_model.service_name, model.name, params or {})
+    if answer is None:
+        return None
+    from botocore.awsrequest import AWSResponse
+    answer['ResponseMetadata'] = {'HTTPStatusCode': 200, 'RequestId': 'oracle', 'HTTPHeaders': {}}
+    return AWSResponse('https://oracle.invalid/', 200, {}, None), answer
+
+
+def _option_values(words, names):
+    """Values of the options whose full name is one of ``names``, given by any prefix of it, with
+    ``=`` or as the next word."""
+    out = []
+    for i, w in enumerate(words):
+        if not w.startswith('--') or len(w) < 4:
+            continue
+        name, eq, value = w[2:].partition('=')
+        if any(n.startswith(name) for n in names):
+            if eq:
+                out.append(value)
+            elif i + 1 < len(words):
+                out.append(words[i + 1])
+    return out
+
+
+def _seed_more(words):
+    """EMR clusters with the ids the command names (AMI-based, so that the hbase commands go on past
+    their check), the IAM user deploy deregister deletes, the bucket gamelift uploads to."""
+    keys = {'aws_access_key_id': 'x', 'aws_secret_access_key': 'x'}
+    if 'emr' in words:
+        ids = [i for v in _option_values(words, ('cluster-id', 'cluster-ids')) for i in v.split()]
+        regions = {os.environ.get('AWS_DEFAULT_REGION') or 'us-east-1'}
+        regions.update(r for r in _option_values(words, ('region',)) if re.fullmatch(r'[a-z]{2}(-[a-z]+)+-\d', r))
+        from moto.emr.models import emr_backends
+        for region in regions:
+            emr = boto3.client('emr', region_name=region, **keys)
+            backend = emr_backends[_ORACLE_ACCOUNT][region]
+            for cluster_id in ids:
+                if cluster_id in backend.clusters:
+                    continue
+                made = emr.run_job_flow(Name='oracle', AmiVersion='3.11.0', Instances={
+                    'MasterInstanceType': 'm5.xlarge', 'SlaveInstanceType': 'm5.xlarge', 'InstanceCount': 2,
+                    'KeepJobFlowAliveWhenNoSteps': True})['JobFlowId']
+                cluster = backend.clusters.pop(made)
+                cluster.id = cluster_id
+                backend.clusters[cluster_id] = cluster
+    if 'deploy' in words and 'deregister' in words:
+        iam = boto3.client('iam', region_name='us-east-1', **keys)
+        for name in _option_values(words, ('instance-name',)):
+            try:
+                iam.create_user(UserName=name, Path='/AWS/CodeDeploy/')
+                iam.put_user_policy(UserName=name, PolicyName='codedeploy-agent', PolicyDocument=json.dumps(
+                    {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 's3:Get*',
+                                                             'Resource': '*'}]}))
+                iam.create_access_key(UserName=name)
+            except Exception:  # noqa: BLE001
+                pass
+    if any(w.startswith('create-default-role') for w in words):
+        _seed_service_role_policies()
+    if 'gamelift' in words:
+        s3, _ = _seed_clients()
+        try:
+            s3.create_bucket(Bucket='gamelift-oracle-uploads')
+        except Exception:  # noqa: BLE001
+            pass
+
+
+# The AWS managed policies the create-default-role(s) commands attach (awscli's constants). moto
+# knows only some of them, and only when it loads all ~1,000 (slow), so these few are added, so that
+# the commands go on past AttachRolePolicy to the GetPolicy / GetPolicyVersion calls that follow it.
+SERVICE_ROLE_POLICIES = ('AWSDataPipelineRole', 'AmazonEC2RoleforDataPipelineRole', 'AmazonElasticMapReduceRole',
+                         'AmazonElasticMapReduceforEC2Role', 'AmazonElasticMapReduceforAutoScalingRole',
+                         'AWSDataLifecycleManagerServiceRole', 'AWSDataLifecycleManagerServiceRoleForAMIManagement')
+
+
+def _seed_service_role_policies():
+    from moto.iam.models import AWSManagedPolicy, iam_backends
+    backend = iam_backends[_ORACLE_ACCOUNT]['global']
+    for name in SERVICE_ROLE_POLICIES:
+        policy = AWSManagedPolicy.from_data(name, _ORACLE_ACCOUNT, 'us-east-1', {
+            'DefaultVersionId': 'v1', 'Path': '/service-role/', 'CreateDate': '2020-01-01T00:00:00+00:00',
+            'UpdateDate': '2020-01-01T00:00:00+00:00',
+            'Document': {'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Action': 'ec2:Describe*',
+                                                                  'Resource': '*'}]}})
+        backend.managed_policies.setdefault(policy.arn, policy)
+
+
 def _cache_client_classes():
     """botocore builds a client class per client; the classes depend only on the service model and
     the session's handlers, which every forked child shares with this process, so build each once."""
@@ -604,14 +725,17 @@ def run_customization(text):
         status = 0
         try:
             out = {'calls': [], 'stderr': '', 'rc': None}
-            try:
-                _seed_moto(words)
-            except Exception:  # noqa: BLE001
-                pass
+            for seed in (_seed_moto, _seed_more):
+                try:
+                    seed(words)
+                except Exception:  # noqa: BLE001
+                    traceback.print_exc()
             time.sleep = _no_sleep  # waiters and retries poll moto, which answers at once
             driver = DRIVER  # built in the parent and never run: as fresh as the server's own
             recorder = Recorder(stop_at_send=False)
-            recorder.attach(driver.session.get_component('event_emitter'))
+            events = driver.session.get_component('event_emitter')
+            recorder.attach(events)
+            events.register_last('before-call', _answer_canned)
             captured_out, captured_err = io.StringIO(), io.StringIO()
             try:
                 with contextlib.redirect_stdout(captured_out), contextlib.redirect_stderr(captured_err):

@@ -51,6 +51,13 @@ final class CliArgs {
         }
         continue;
       }
+      List<String> lastValues = occurrences.get(occurrences.size() - 1).values();
+      if ((last.kind().equals("*") || last.kind().equals("+")) && lastValues.isEmpty()) {
+        // argparse binds [] (--tag-keys --) and the server sends an empty list, which a flag's
+        // "present" would misstate: found by the long differential run (seed 8, 10,000 commands)
+        throw new UnparseableCommandException("--" + last.name() + " is given no value, so the server would send"
+            + " an empty list for it; give it a value or leave the option out");
+      }
       // --x and --no-x share a dest: the last one is the value, the other name is absent
       removeTwins(table, last, params);
       if (last.appends()) {

@@ -55,6 +55,16 @@ class AwsServerPipelineTest {
     assertThat(reason("aws s3 cp a s3://b/k --s x")).contains("is ambiguous"); // awscli itself stops there
   }
 
+  @Test
+  void aListOptionLeftWithoutAValueIsRefusedForTheServerSendsAnEmptyList() {
+    assertThat(reason("aws secretsmanager untag-resource --secret-id s --tag-keys --"))
+        .contains("--tag-keys is given no value");
+    assertThat(reason("aws lightsail attach-instances-to-load-balancer --load-balancer-name l --instance-names --"))
+        .contains("--instance-names is given no value");
+    assertThat(parsed("aws secretsmanager untag-resource --secret-id s --tag-keys k --").params().get("tag-keys"))
+        .containsExactly("k");
+  }
+
   // class 2 and 5: customizations call more APIs for some options, abbreviations and booleans included
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
@@ -66,6 +76,10 @@ class AwsServerPipelineTest {
       "aws cloudformation deploy --template-file t --stack-name s --s3-b bucket | s3:HeadObject,s3:PutObject,cloudformation:DescribeStacks,cloudformation:CreateChangeSet,cloudformation:DescribeChangeSet,cloudformation:ExecuteChangeSet",
       "aws cloudformation deploy --template-file t --stack-name s --no-execute | cloudformation:DescribeStacks,cloudformation:CreateChangeSet,cloudformation:DescribeChangeSet",
       "aws cloudformation package --template-file t --s3-bucket b | s3:HeadObject,s3:PutObject",
+      "aws configservice subscribe --s3-b b --sns-t t --iam-r arn:aws:iam::1:role/r | s3:HeadBucket,s3:CreateBucket,sns:CreateTopic,config:PutConfigurationRecorder,config:PutDeliveryChannel,config:StartConfigurationRecorder,config:DescribeConfigurationRecorders,config:DescribeDeliveryChannels",
+      "aws dlm create-default-role --resource-type=image | iam:GetRole,iam:GetPolicy,iam:GetPolicyVersion,iam:CreateRole,iam:AttachRolePolicy",
+      "aws datapipeline create-default-roles | iam:GetRole,iam:GetPolicy,iam:GetPolicyVersion,iam:CreateRole,iam:AttachRolePolicy,iam:GetInstanceProfile,iam:CreateInstanceProfile,iam:AddRoleToInstanceProfile",
+      "aws emr create-default-roles | iam:GetRole,iam:GetPolicy,iam:GetPolicyVersion,iam:CreateRole,iam:AttachRolePolicy,iam:GetInstanceProfile,iam:CreateInstanceProfile,iam:AddRoleToInstanceProfile",
       "aws s3 cp s3://a/k s3://b/k | s3:CopyObject,s3:GetObject",
       "aws s3 sync . s3://b/ --del | s3:ListObjectsV2,s3:PutObject,s3:DeleteObject"})
   void customizationsListEveryCallTheirOptionsMake(String command, String operations) {

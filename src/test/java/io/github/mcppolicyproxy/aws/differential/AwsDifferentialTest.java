@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * <p>The bounded run takes {@code differential.count} generated commands (default 2500) with seed
  * {@code differential.seed} (default 8), stopping early after {@code differential.seconds} (default
  * 90); a long run: {@code -Ddifferential.count=100000 -Ddifferential.seconds=36000
- * -Ddifferential.seed=N}. Bypasses fail the test unless {@link KnownBypasses} tolerates them; the
+ * -Ddifferential.seed=N}; {@code -Ddifferential.customPercent=100} draws every command from the
+ * customization templates (default 18 %). Bypasses fail the test unless {@link KnownBypasses} tolerates them; the
  * report goes to {@code target/differential-report.json}. Without python3 and awscli the test is
  * skipped, or fails when the environment variable {@code CI} is {@code true}.
  */
@@ -121,7 +122,7 @@ class AwsDifferentialTest {
       services.add(all.get(pick.nextInt(all.size())));
     }
     CommandGenerator generator = new CommandGenerator(oracle.catalog(services.stream().distinct().toList()),
-        INTERESTING, seed, oracle::arguments);
+        INTERESTING, seed, oracle::arguments, Integer.getInteger("differential.customPercent", 18));
     DifferentialReport generated = new DifferentialReport();
     CommandGenerator.Generated[] commands = new CommandGenerator.Generated[count];
     List<OracleProcess> workers = new ArrayList<>(helpers);

@@ -66,14 +66,64 @@ final class CommandGenerator {
       {"aws s3 website s3://bkt-one", "--index-document index.html", "--error-document e.html"},
       {"aws cloudtrail validate-logs --trail-arn arn:aws:cloudtrail:us-east-1:123456789012:trail/t --start-time 2024-01-01T00:00:00Z"},
       {"aws configservice get-status"}, {"aws datapipeline list-runs --pipeline-id df-0123456789"},
-      {"aws dlm create-default-role"}, {"aws emr describe-cluster --cluster-id j-123456789"},
+      {"aws dlm create-default-role", "--resource-type image", "--resource-type snapshot"},
+      {"aws emr describe-cluster --cluster-id j-123456789"},
       {"aws emr terminate-clusters --cluster-ids j-123456789"}, {"aws emr create-default-roles"},
-      {"aws gamelift get-game-session-log --game-session-id gsess-1"},
+      {"aws gamelift get-game-session-log --game-session-id gsess-1 --save-as log.zip"},
       {"aws emr-containers update-role-trust-policy --cluster-name c1 --namespace n1 --role-name r1"},
       {"aws ecs deploy --service svc --task-definition taskdef.json --codedeploy-appspec appspec.yaml", "--cluster c1"},
+      // The 18 mapped customizations below were added for issue 8's unverified tables. The oracle runs
+      // every one: moto answers most calls, the oracle seeds EMR clusters with these ids (AMI-based, so
+      // the hbase commands go on), the IAM user deploy deregister deletes and the managed policies the
+      // create-default-role(s) commands attach, and answers the few operations moto lacks (gamelift
+      // CreateBuild/RequestUploadCredentials, codedeploy's on-premises calls and
+      // RegisterApplicationRevision, servicecatalog CreateProvisioningArtifact, two emr Set* calls).
+      {"aws ecr get-login", "--registry-ids 123456789012", "--no-include-email", "--include-email"},
+      {"aws configservice subscribe --s3-bucket bkt-one --sns-topic arn:aws:sns:us-west-2:123456789012:topic-one"
+          + " --iam-role arn:aws:iam::123456789012:role/cfg"},
+      {"aws configservice subscribe --s3-bucket bkt-new/prefix --sns-topic topic-new --iam-role arn:aws:iam::123456789012:role/cfg"},
+      {"aws datapipeline create-default-roles"},
+      {"aws emr create-cluster --release-label emr-6.10.0 --instance-type m5.xlarge --instance-count 3",
+          "--use-default-roles", "--applications Name=Hive Name=Spark", "--steps Type=CUSTOM_JAR,Jar=s3://bkt-one/a.jar,Name=x",
+          "--log-uri s3://bkt-one/logs/", "--name c1", "--auto-terminate", "--termination-protected", "--tags k=v",
+          "--ec2-attributes KeyName=k1", "--bootstrap-actions Path=s3://bkt-one/ba.sh",
+          "--service-role EMR_DefaultRole", "--no-visible-to-all-users"},
+      {"aws emr modify-cluster-attributes --cluster-id j-123456789", "--visible-to-all-users", "--no-visible-to-all-users",
+          "--termination-protected", "--no-termination-protected", "--auto-terminate", "--no-auto-terminate",
+          "--unhealthy-node-replacement", "--no-unhealthy-node-replacement"},
+      {"aws emr install-applications --cluster-id j-123456789 --applications Name=Hive", "--region eu-west-1"},
+      {"aws emr add-steps --cluster-id j-123456789 --steps Type=CUSTOM_JAR,Jar=s3://bkt-one/a.jar,Name=x",
+          "--execution-role-arn arn:aws:iam::123456789012:role/admin"},
+      {"aws emr add-instance-groups --cluster-id j-123456789"
+          + " --instance-groups InstanceGroupType=TASK,InstanceType=m5.xlarge,InstanceCount=2"},
+      {"aws emr restore-from-hbase-backup --cluster-id j-123456789 --dir s3://bkt-one/hb/", "--backup-version v1"},
+      {"aws emr create-hbase-backup --cluster-id j-123456789 --dir s3://bkt-one/hb/", "--consistent"},
+      {"aws emr schedule-hbase-backup --cluster-id j-123456789 --type full --dir s3://bkt-one/hb/ --interval 1 --unit days",
+          "--start-time 2024-01-01T00:00:00Z", "--consistent"},
+      {"aws emr disable-hbase-backups --cluster-id j-123456789", "--full", "--incremental"},
+      {"aws gamelift upload-build --name b1 --build-version 1 --build-root dir", "--operating-system AMAZON_LINUX_2",
+          "--server-sdk-version 4.0.2", "--tags Key=k,Value=v"},
+      {"aws deploy push --application-name app1 --s3-location s3://bkt-one/app.zip", "--source app",
+          "--ignore-hidden-files", "--no-ignore-hidden-files", "--description d"},
+      {"aws deploy register --instance-name inst1", "--iam-user-arn arn:aws:iam::123456789012:user/u1",
+          "--tags Key=a,Value=b"},
+      {"aws deploy deregister --instance-name inst1", "--no-delete-iam-user"},
+      {"aws servicecatalog generate product --product-name p --product-owner o --product-type CLOUD_FORMATION_TEMPLATE"
+          + " --file-path template.yaml --bucket-name bkt-one --provisioning-artifact-name a"
+          + " --provisioning-artifact-description d --provisioning-artifact-type CLOUD_FORMATION_TEMPLATE",
+          "--product-description pd", "--support-email a@example.com", "--tags Key=k,Value=v"},
+      {"aws servicecatalog generate provisioning-artifact --file-path template.yaml --bucket-name bkt-one"
+          + " --provisioning-artifact-name a --provisioning-artifact-description d"
+          + " --provisioning-artifact-type CLOUD_FORMATION_TEMPLATE --product-id prod-abc"},
   };
 
+  /** How many customization templates there are (the README names the number). */
+  static int customizationTemplates() {
+    return CUSTOM.length;
+  }
+
   private final SplittableRandom random;
+  private final int customPercent;
   private final List<JsonNode> operations = new ArrayList<>();
   private final List<String> interesting;
   private final BiFunction<String, String, JsonNode> arguments;
@@ -86,6 +136,16 @@ final class CommandGenerator {
    */
   CommandGenerator(JsonNode catalog, List<String> interesting, long seed,
       BiFunction<String, String, JsonNode> arguments) {
+    this(catalog, interesting, seed, arguments, 18);
+  }
+
+  /**
+   * @param customPercent the share of single commands drawn from the customization templates (18 in
+   *                      the ordinary run; 100 runs the customizations alone)
+   */
+  CommandGenerator(JsonNode catalog, List<String> interesting, long seed,
+      BiFunction<String, String, JsonNode> arguments, int customPercent) {
+    this.customPercent = customPercent;
     this.random = new SplittableRandom(seed);
     this.interesting = List.copyOf(interesting);
     this.arguments = arguments;
@@ -143,7 +203,7 @@ final class CommandGenerator {
 
   private Generated single() {
     List<String> tags = new ArrayList<>();
-    Words w = random.nextInt(100) < 18 ? customization(tags) : operation(tags);
+    Words w = random.nextInt(100) < customPercent ? customization(tags) : operation(tags);
     int mutations = random.nextInt(4);
     for (int i = 0; i < mutations; i++) {
       mutate(w, tags);

@@ -19,8 +19,9 @@ import java.util.TreeMap;
 
 /**
  * Counts the outcomes of a differential run and writes them to {@code target/differential-report.json}:
- * totals, bypasses by class and by mutation, over-refusals by mutation, every bypass (command,
- * proxy view, oracle view) and the list of issues for whoever fixes the parser.
+ * totals, bypasses by class and by mutation, over-refusals by mutation, the verdicts of the commands
+ * of each customization template, every bypass (command, proxy view, oracle view) and the list of
+ * issues for whoever fixes the parser.
  */
 final class DifferentialReport {
 
@@ -33,6 +34,7 @@ final class DifferentialReport {
   private final Map<String, Integer> overRefusalTags = new TreeMap<>();
   private final Map<String, Integer> warnings = new TreeMap<>();
   private final Map<String, Integer> serverRefusals = new TreeMap<>();
+  private final Map<String, Map<String, Integer>> customizations = new TreeMap<>();
   private final Map<String, ObjectNode> issues = new TreeMap<>();
   private final List<ObjectNode> bypasses = new ArrayList<>();
   private final List<ObjectNode> overRefusals = new ArrayList<>();
@@ -42,6 +44,9 @@ final class DifferentialReport {
   void add(String source, JsonNode cliCommand, List<String> tags, Outcome outcome) {
     commands++;
     verdicts.merge(outcome.verdict(), 1, Integer::sum);
+    tags.stream().filter(t -> t.startsWith("custom:")).distinct().forEach(t -> customizations
+        .computeIfAbsent(t.substring("custom:".length()), k -> new TreeMap<>())
+        .merge(outcome.verdict().name(), 1, Integer::sum));
     for (JsonNode item : outcome.oracleView().path("items")) {
       for (JsonNode run : item.path("runs")) {
         if (!run.path("status").asText().equals("ran")) {
@@ -165,6 +170,7 @@ final class DifferentialReport {
     root.set("overRefusalsByMutation", mapper.valueToTree(overRefusalTags));
     root.set("warnings", mapper.valueToTree(warnings));
     root.set("serverRefusalsByStage", mapper.valueToTree(serverRefusals));
+    root.set("verdictsByCustomization", mapper.valueToTree(customizations));
     ArrayNode parserIssues = root.putArray("parserIssues");
     issues.values().stream().sorted((a, b) -> b.get("count").asInt() - a.get("count").asInt())
         .forEach(parserIssues::add);
