@@ -26,104 +26,107 @@ import java.util.Set;
  * command of its own, with its own predicates and quota permits; see {@link RegionWildcard}).
  */
 public final class AwsCommandInspector implements CommandInspector {
- private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
- private static final String LIST_REGIONS = "account:ListRegions";
- private final AwsCliParser parser;
- private final AwsDefaults defaults;
- private final Set<String> predicateParams;
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final String LIST_REGIONS = "account:ListRegions";
+  private final AwsCliParser parser;
+  private final AwsDefaults defaults;
+  private final Set<String> predicateParams;
 
- /**
-  * @param defaults the upstream's region and profile, for commands that do not say
-  * @param predicateParams the names after {@code params.} in the policy's predicates
-  */
- public AwsCommandInspector(AwsDefaults defaults, Set<String> predicateParams) {
-  this.defaults = Objects.requireNonNull(defaults, "defaults");
-  this.parser = new AwsCliParser(defaults);
-  this.predicateParams = Set.copyOf(predicateParams);
- }
+  /**
+   * @param defaults the upstream's region and profile, for commands that do not say
+   * @param predicateParams the names after {@code params.} in the policy's predicates
+   */
+  public AwsCommandInspector(AwsDefaults defaults, Set<String> predicateParams) {
+    this.defaults = Objects.requireNonNull(defaults, "defaults");
+    this.parser = new AwsCliParser(defaults);
+    this.predicateParams = Set.copyOf(predicateParams);
+  }
 
- /** Reads the AWS CLI model (about 100-300 ms) and judges one command, so the first call need not. */
- @Override
- public void warmUp() {
-  inspect(new ToolCall(CALL_AWS_TOOL, NODES.objectNode().put("cli_command",
-    "aws sts get-caller-identity")));
- }
+  /** Reads the AWS CLI model (100-300 ms) and judges one command, so the first call need not. */
+  @Override
+  public void warmUp() {
+    inspect(new ToolCall(CALL_AWS_TOOL, NODES.objectNode().put("cli_command",
+        "aws sts get-caller-identity")));
+  }
 
- private static final String CALL_AWS_TOOL = "call_aws";
+  private static final String CALL_AWS_TOOL = "call_aws";
 
- @Override
- public Inspection inspect(ToolCall call) {
-  JsonNode cli = call.arguments().get("cli_command");
-  List<String> texts = new ArrayList<>();
-  if (cli != null && cli.isTextual()) {
-   texts.add(cli.asText());
-  } else if (cli != null && cli.isArray() && !cli.isEmpty()) {
-   for (JsonNode c : cli) {
-    if (!c.isTextual()) {
-     return new Inspection.Unparseable("cli_command must hold only strings, found " + c);
+  @Override
+  public Inspection inspect(ToolCall call) {
+    JsonNode cli = call.arguments().get("cli_command");
+    List<String> texts = new ArrayList<>();
+    if (cli != null && cli.isTextual()) {
+      texts.add(cli.asText());
+    } else if (cli != null && cli.isArray() && !cli.isEmpty()) {
+      for (JsonNode c : cli) {
+        if (!c.isTextual()) {
+          return new Inspection.Unparseable("cli_command must hold only strings, found " + c);
+        }
+        texts.add(c.asText());
+      }
+    } else {
+      return new Inspection.Unparseable(
+          "cli_command must be a string or a non-empty array of strings");
     }
-    texts.add(c.asText());
-   }
-  } else {
-   return new Inspection.Unparseable(
-     "cli_command must be a string or a non-empty array of strings");
-  }
-  List<Command> commands = new ArrayList<>(texts.size());
-  for (int i = 0; i < texts.size(); i++) {
-   String text = texts.get(i);
-   String where = texts.size() > 1 ? "command " + (i + 1) + ": " : "";
-   List<String> runs = List.of(text);
-   if (RegionWildcard.applies(text)) {
-    // the server lists the account's regions, then runs the command in each of them
-    ObjectNode listing = NODES.objectNode();
-    listing.putObject("params");
-    defaults.customizationRegion().ifPresent(r -> listing.put("region", r)); // a boto3 session: AWS_DEFAULT_REGION
-    RegionWildcard.listingProfile(text).or(defaults::profile).ifPresent(p -> listing.put("profile", p));
-    listing.putArray("operations").add(LIST_REGIONS);
-    commands.add(new Command(text, List.of(LIST_REGIONS), listing));
-    runs = RegionWildcard.expand(text, CliModel.get().regions());
-   }
-   for (String run : runs) {
-    AwsParseResult r = parser.parse(run);
-    if (r instanceof AwsParseResult.Unparseable u) {
-     return new Inspection.Unparseable(where + u.reason()
-       + (runs.size() > 1 ? " (in the command as the server runs it for --region *: " + run + ")" : ""));
+    List<Command> commands = new ArrayList<>(texts.size());
+    for (int i = 0; i < texts.size(); i++) {
+      String text = texts.get(i);
+      String where = texts.size() > 1 ? "command " + (i + 1) + ": " : "";
+      List<String> runs = List.of(text);
+      if (RegionWildcard.applies(text)) {
+        // the server lists the account's regions, then runs the command in each of them
+        ObjectNode listing = NODES.objectNode();
+        listing.putObject("params");
+        // a boto3 session: AWS_DEFAULT_REGION
+        defaults.customizationRegion().ifPresent(r -> listing.put("region", r));
+        RegionWildcard.listingProfile(text).or(defaults::profile)
+            .ifPresent(p -> listing.put("profile", p));
+        listing.putArray("operations").add(LIST_REGIONS);
+        commands.add(new Command(text, List.of(LIST_REGIONS), listing));
+        runs = RegionWildcard.expand(text, CliModel.get().regions());
+      }
+      for (String run : runs) {
+        AwsParseResult r = parser.parse(run);
+        if (r instanceof AwsParseResult.Unparseable u) {
+          return new Inspection.Unparseable(where + u.reason()
+              + (runs.size() > 1 ? " (in the command as the server runs it for --region *: "
+                  + run + ")" : ""));
+        }
+        AwsCommand c = ((AwsParseResult.Parsed) r).command();
+        commands.add(new Command(run, c.operationKeys(), facts(c)));
+      }
     }
-    AwsCommand c = ((AwsParseResult.Parsed) r).command();
-    commands.add(new Command(run, c.operationKeys(), facts(c)));
-   }
+    return new Inspection.Commands(commands);
   }
-  return new Inspection.Commands(commands);
- }
 
- /** Rules may name a service by its CLI word or botocore name as well as its IAM prefix. */
- @Override
- public Map<Glob, Entry> operationRules(Map<Glob, Entry> rules) {
-  return AwsRuleKeys.withIamPrefixes(rules);
- }
+  /** Rules may name a service by its CLI word or botocore name as well as its IAM prefix. */
+  @Override
+  public Map<Glob, Entry> operationRules(Map<Glob, Entry> rules) {
+    return AwsRuleKeys.withIamPrefixes(rules);
+  }
 
- private ObjectNode facts(AwsCommand c) {
-  ObjectNode facts = NODES.objectNode();
-  ObjectNode params = facts.putObject("params");
-  for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
-   params.set(e.getKey(), value(e.getValue()));
+  private ObjectNode facts(AwsCommand c) {
+    ObjectNode facts = NODES.objectNode();
+    ObjectNode params = facts.putObject("params");
+    for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
+      params.set(e.getKey(), value(e.getValue()));
+    }
+    c.region().ifPresent(r -> facts.put("region", r));
+    c.profile().ifPresent(p -> facts.put("profile", p));
+    ArrayNode ops = facts.putArray("operations");
+    c.operationKeys().forEach(ops::add);
+    return facts;
   }
-  c.region().ifPresent(r -> facts.put("region", r));
-  c.profile().ifPresent(p -> facts.put("profile", p));
-  ArrayNode ops = facts.putArray("operations");
-  c.operationKeys().forEach(ops::add);
-  return facts;
- }
 
- private static JsonNode value(List<String> values) {
-  if (values.isEmpty()) {
-   return NODES.booleanNode(true);
+  private static JsonNode value(List<String> values) {
+    if (values.isEmpty()) {
+      return NODES.booleanNode(true);
+    }
+    if (values.size() == 1) {
+      return NODES.textNode(values.get(0));
+    }
+    ArrayNode a = NODES.arrayNode();
+    values.forEach(a::add);
+    return a;
   }
-  if (values.size() == 1) {
-   return NODES.textNode(values.get(0));
-  }
-  ArrayNode a = NODES.arrayNode();
-  values.forEach(a::add);
-  return a;
- }
 }
