@@ -233,15 +233,8 @@ public final class ProxySession {
   public void policyChanged(CallJudge old, CallJudge now) {
     boolean changed = listed.stream().anyMatch(t ->
         old.engine().alwaysRefused(t) != now.engine().alwaysRefused(t));
-    if (!changed) {
-      return;
-    }
-    try {
-      toClient.write(TOOLS_LIST_CHANGED);
-      config.stderr().println("mcp-policy-proxy: the tools the client may see changed; sent"
-          + " notifications/tools/list_changed");
-    } catch (IOException e) {
-      // the client is gone: the session is ending anyway
+    if (changed) {
+      tellListChanged("the tools the client may see changed");
     }
   }
 
@@ -251,13 +244,16 @@ public final class ProxySession {
    */
   private void pinsChanged(java.util.Set<String> tools) {
     if (livePolicy && tools.stream().anyMatch(listed::contains)) {
-      try {
-        toClient.write(TOOLS_LIST_CHANGED);
-        config.stderr().println("mcp-policy-proxy: the pins changed which tools the client may see;"
-            + " sent notifications/tools/list_changed");
-      } catch (IOException e) {
-        // the client is gone: the session is ending anyway
-      }
+      tellListChanged("the pins changed which tools the client may see");
+    }
+  }
+
+  private void tellListChanged(String why) {
+    try {
+      toClient.write(TOOLS_LIST_CHANGED);
+      config.stderr().println("mcp-policy-proxy: " + why + "; sent notifications/tools/list_changed");
+    } catch (IOException e) {
+      // the client is gone: the session is ending anyway
     }
   }
 
