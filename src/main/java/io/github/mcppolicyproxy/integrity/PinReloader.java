@@ -74,28 +74,29 @@ public final class PinReloader {
     ToolPins.Repinned r = integrity.repin(next);
     last = digests;
     List<String> changed = r.changed().stream().map(ToolPins.Change::tool).toList();
-    stderr.println("mcp-policy-proxy: pins reloaded (" + trigger + "): " + next.size()
-        + " tool definitions from " + file
-        + (r.accepted().isEmpty() ? "" : "; accepted again: " + String.join(", ", r.accepted()))
-        + (changed.isEmpty() ? "" : "; now differ from their pin: " + String.join(", ", changed)));
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("trigger", trigger);
     d.put("file", file.toString());
     d.put("tools", next.size());
     d.put("accepted", r.accepted());
     d.put("changed", changed);
+    // the record first: whoever reads the stderr line finds the record in the log
     log.appendEvent(new LogEvent(clock.instant(), session, "pins_reloaded", d, null, null));
+    stderr.println("mcp-policy-proxy: pins reloaded (" + trigger + "): " + next.size()
+        + " tool definitions from " + file
+        + (r.accepted().isEmpty() ? "" : "; accepted again: " + String.join(", ", r.accepted()))
+        + (changed.isEmpty() ? "" : "; now differ from their pin: " + String.join(", ", changed)));
     return new Result.Applied(next.size(), r.accepted(), changed);
   }
 
   private Result failed(String trigger, String why) {
-    stderr.println("mcp-policy-proxy: the pin file " + file + " did not load (" + trigger + "): "
-        + why + "; the pins in force stay");
     Map<String, Object> d = new LinkedHashMap<>();
     d.put("trigger", trigger);
     d.put("file", file.toString());
     d.put("reason", why);
     log.appendEvent(new LogEvent(clock.instant(), session, "pins_reload_failed", d, null, null));
+    stderr.println("mcp-policy-proxy: the pin file " + file + " did not load (" + trigger + "): "
+        + why + "; the pins in force stay");
     return new Result.Failed(why);
   }
 
