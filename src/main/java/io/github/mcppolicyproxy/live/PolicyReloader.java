@@ -82,6 +82,13 @@ public final class PolicyReloader {
       return failed(old, trigger, List.of(new PolicyProblem(old.source(), "",
           "could not be compiled: " + e, 0, 0)));
     }
+    // the record first: in the log it comes before any record judged by the new version, and
+    // whoever reads the stderr line below finds it there
+    Map<String, Object> details = new LinkedHashMap<>();
+    details.put("trigger", trigger);
+    details.put("old_policy_sha256", old.sha256());
+    log.appendEvent(new LogEvent(clock.instant(), session, "policy_reloaded", details,
+        next.source(), next.sha256()));
     live.swap(judge);
     applied++;
     stderr.println("mcp-policy-proxy: policy reloaded (" + trigger + "): " + next.source()
@@ -89,11 +96,6 @@ public final class PolicyReloader {
         + next.defaultAction().wire() + ", " + next.mode().name().toLowerCase(java.util.Locale.ROOT));
     // the same warnings, in the same words, as when the proxy starts with this file
     PolicyLint.warnings(next).forEach(w -> stderr.println("mcp-policy-proxy: warning: " + w));
-    Map<String, Object> details = new LinkedHashMap<>();
-    details.put("trigger", trigger);
-    details.put("old_policy_sha256", old.sha256());
-    log.appendEvent(new LogEvent(clock.instant(), session, "policy_reloaded", details,
-        next.source(), next.sha256()));
     return new Result.Applied(old.sha256(), next.sha256());
   }
 
@@ -109,12 +111,6 @@ public final class PolicyReloader {
 
   private Result failed(Policy old, String trigger, List<PolicyProblem> problems) {
     failed++;
-    for (PolicyProblem p : problems) {
-      stderr.println("mcp-policy-proxy: reload: " + p);
-    }
-    stderr.println("mcp-policy-proxy: the new policy did not load (" + trigger + ", "
-        + problems.size() + (problems.size() == 1 ? " problem" : " problems")
-        + "); the policy in force (sha256 " + short12(old.sha256()) + ") stays");
     List<Map<String, Object>> listed = new ArrayList<>();
     for (PolicyProblem p : problems) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -132,6 +128,12 @@ public final class PolicyReloader {
     details.put("problems", listed);
     log.appendEvent(new LogEvent(clock.instant(), session, "policy_reload_failed", details,
         old.source(), old.sha256()));
+    for (PolicyProblem p : problems) {
+      stderr.println("mcp-policy-proxy: reload: " + p);
+    }
+    stderr.println("mcp-policy-proxy: the new policy did not load (" + trigger + ", "
+        + problems.size() + (problems.size() == 1 ? " problem" : " problems")
+        + "); the policy in force (sha256 " + short12(old.sha256()) + ") stays");
     return new Result.Failed(problems);
   }
 
