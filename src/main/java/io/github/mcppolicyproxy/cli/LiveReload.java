@@ -41,10 +41,17 @@ final class LiveReload {
     live.onSwap((old, now) -> stats.reloaded());
     live.onSwap(session::policyChanged);
     Sighup.install(() -> reloader.reload("SIGHUP"), config.stderr());
+    return watch(file, () -> reloader.reload("file changed"), config.stderr());
+  }
+
+  /**
+   * Watches {@code file} at the policy's poll interval and quiet time, running {@code reload} when
+   * it changes (the policy file, and the pin file too); null when the poll is turned off.
+   */
+  static PolicyWatcher watch(Path file, Runnable reload, java.io.PrintStream stderr) {
     if (POLL.isZero() || POLL.isNegative()) {
       return null;
     }
-    return new PolicyWatcher(file, () -> reloader.reload("file changed"), POLL, QUIET,
-        config.stderr()).start();
+    return new PolicyWatcher(file, reload, POLL, QUIET, stderr).start();
   }
 }

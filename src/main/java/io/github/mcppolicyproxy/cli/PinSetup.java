@@ -61,12 +61,8 @@ final class PinSetup {
 
   private static void watch(Path file, Map<String, ToolPins.Pin> initial, ToolIntegrity integrity,
       ViolationLog log, ProxyConfig config, ObjectMapper mapper) {
-    if (LiveReload.POLL.isZero() || LiveReload.POLL.isNegative()) {
-      return;
-    }
     PinReloader reloader = new PinReloader(file, initial, new PinFile(mapper), integrity, log,
         config.clock(), config.sessionId(), config.stderr());
-    new PolicyWatcher(file, () -> reloader.reload("file changed"), LiveReload.POLL,
-        LiveReload.QUIET, config.stderr()).start();
+    LiveReload.watch(file, () -> reloader.reload("file changed"), config.stderr());
   }
 }

@@ -110,7 +110,7 @@ public final class StarterPolicy {
             + " read, so no operation rule could judge them; use the tool that runs AWS CLI"
             + " commands, whose every command is judged");
       } else {
-        rule(e, c, c.c().risk());
+        rule(e, c);
       }
     }
     List<String> named = awsCliTools.stream().filter(n -> !AwsCliTools.isWellKnownCliTool(n))
@@ -124,8 +124,9 @@ public final class StarterPolicy {
     return root;
   }
 
-  private static void rule(ObjectNode e, Classed c, Risk r) {
-    switch (r) {
+  /** The entry of a tool by its risk class alone. */
+  private static void rule(ObjectNode e, Classed c) {
+    switch (c.c().risk()) {
       case DESTRUCTIVE -> {
         e.put("action", "deny");
         e.put("reason", c.name() + " is destructive (" + c.c().why() + "); this policy denies"
@@ -145,6 +146,7 @@ public final class StarterPolicy {
         where) + "): denied until reviewed (mcp-policy-proxy scan and check -- COMMAND print the"
         + " findings)";
   }
+
   private static void limit(ObjectNode e, String tool, int perMinute) {
     ObjectNode l = e.putArray("limits").addObject();
     l.put("counter", tool + "_rate");
