@@ -43,8 +43,17 @@ public final class EnvelopeScanner {
     return scan(frame, 0, frame.length);
   }
 
-  /** Scans {@code frame[from, to)}. */
+  /**
+   * Scans {@code frame[from, to)}: a common frame in one pass of its own ({@link QuickEnvelope}),
+   * any other with Jackson's streaming parser.
+   */
   public Envelope scan(byte[] frame, int from, int to) {
+    Envelope quick = QuickEnvelope.scan(frame, from, to);
+    return quick != null ? quick : scanWithJackson(frame, from, to);
+  }
+
+  /** The scan by Jackson's streaming parser, which decides every frame the fast path leaves. */
+  Envelope scanWithJackson(byte[] frame, int from, int to) {
     // Jackson guesses UTF-16/32 from NUL bytes and skips a UTF-8 BOM; the upstream reads UTF-8
     // text. JSON in UTF-8 holds neither, so refusing both keeps us reading what the upstream reads.
     int bad = Utf8.firstInvalidOrNul(frame, from, to);

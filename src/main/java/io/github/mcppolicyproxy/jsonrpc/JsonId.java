@@ -27,6 +27,10 @@ public record JsonId(String raw, String key) {
     if (isPlainInteger(raw)) {
       return new JsonId(raw, "n:" + raw); // what the general case gives it, without a BigDecimal
     }
+    String integer = integerKey(raw);
+    if (integer != null) {
+      return new JsonId(raw, integer);
+    }
     String key;
     try {
       key = "n:" + new BigDecimal(raw).stripTrailingZeros().toString();
@@ -34,6 +38,35 @@ public record JsonId(String raw, String key) {
       key = "n:" + raw;
     }
     return new JsonId(raw, key);
+  }
+
+  /**
+   * The key of an integer with trailing zeros (18 digits at most, no leading zero), as
+   * {@code BigDecimal.stripTrailingZeros().toString()} writes it ({@code 120} is {@code 1.2E+2})
+   * without making one; null for any other number.
+   */
+  private static String integerKey(String raw) {
+    int start = raw.startsWith("-") ? 1 : 0;
+    int len = raw.length() - start;
+    if (len < 2 || len > 18 || raw.charAt(start) == '0') {
+      return null;
+    }
+    for (int i = start; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c < '0' || c > '9') {
+        return null;
+      }
+    }
+    int last = raw.length() - 1;
+    while (raw.charAt(last) == '0') {
+      last--;
+    }
+    int zeros = raw.length() - 1 - last;
+    StringBuilder k = new StringBuilder(len + 8).append("n:").append(raw, 0, start + 1);
+    if (last > start) {
+      k.append('.').append(raw, start + 1, last + 1);
+    }
+    return k.append("E+").append(zeros + last - start).toString();
   }
 
   /**

@@ -28,6 +28,16 @@ class JsonIdTest {
         "-1", "123456789012345678", "1234567890123456789", "99999999999999999999"}) {
       assertThat(JsonId.ofNumber(raw).key()).as(raw).isEqualTo(bigDecimalKey(raw));
     }
+    for (int v = -200_000; v <= 200_000; v++) { // every integer here, trailing zeros or not
+      String raw = Integer.toString(v);
+      assertThat(JsonId.ofNumber(raw).key()).as(raw).isEqualTo(bigDecimalKey(raw));
+    }
+    for (int digits = 1; digits <= 20; digits++) {
+      for (String head : new String[] {"1", "9", "12", "-1", "-105"}) {
+        String raw = head + "0".repeat(digits);
+        assertThat(JsonId.ofNumber(raw).key()).as(raw).isEqualTo(bigDecimalKey(raw));
+      }
+    }
     assertThat(JsonId.ofNumber("100").key()).isEqualTo(JsonId.ofNumber("1e2").key());
     assertThat(JsonId.ofNumber("7").key()).isEqualTo(JsonId.ofNumber("7.00").key());
   }

@@ -1,0 +1,428 @@
+package io.github.mcppolicyproxy.jsonrpc;
+
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.HIGH_BITS;
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.LONGS;
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.ONES;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * The fast path of {@link EnvelopeScanner}: one pass over the bytes of a common frame (an object
+ * whose top-level names, {@code method} and string {@code id} hold no escape, nested at most
+ * {@value #MAX_DEPTH} deep) that validates all of it as strict JSON in strict UTF-8 and reads its
+ * envelope, with no parser, no token objects and no strings but the method and the id.
+ *
+ * <p>It only ever accepts: whatever it is not sure of (an escape where a value is read, a repeated
+ * top-level name, a batch, deep nesting, and every error) gives {@code null}, and Jackson's scan
+ * decides and words the problem. So it may be wrong only by accepting what Jackson refuses or by
+ * reading another envelope, which {@code QuickEnvelopeDifferentialTest} looks for on generated and
+ * mutated frames.
+ */
+final class QuickEnvelope {
+  /** Deeper frames are left to Jackson. */
+  static final int MAX_DEPTH = 64;
+  private static final int MAX_NAMES = 16;
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
+  private static final long SPACES = 0x2020202020202020L;
+  private static final byte[] TRUE = ascii("true");
+  private static final byte[] FALSE = ascii("false");
+  private static final byte[] NULL = ascii("null");
+  private static final byte[] METHOD = ascii("method");
+  private static final byte[] ID = ascii("id");
+  private static final byte[] RESULT = ascii("result");
+  private static final byte[] ERROR = ascii("error");
+
+  private final byte[] b;
+  private final int end;
+  private int i;
+
+  private QuickEnvelope(byte[] b, int from, int to) {
+    this.b = b;
+    this.i = from;
+    this.end = to;
+  }
+
+  /** The envelope of {@code frame[from, to)}, or null when Jackson must decide. */
+  static Envelope scan(byte[] frame, int from, int to) {
+    return new QuickEnvelope(frame, from, to).object();
+  }
+
+  private Envelope object() {
+    if (ws() != '{') {
+      return null;
+    }
+    i++;
+    String method = null;
+    JsonId id = null;
+    boolean hasId = false;
+    boolean hasResultOrError = false;
+    int[] names = new int[MAX_NAMES * 2]; // start and length of each top-level name
+    int count = 0;
+    int c = ws();
+    if (c == '}') {
+      i++;
+    } else {
+      while (true) {
+        if (c != '"' || count == MAX_NAMES) {
+          return null;
+        }
+        int start = ++i;
+        int nameEnd = plainString();
+        if (nameEnd < 0) {
+          return null;
+        }
+        int len = nameEnd - start;
+        for (int k = 0; k < count; k++) {
+          if (names[2 * k + 1] == len && same(names[2 * k], start, len)) {
+            return null; // a repeated name: Jackson's scan names it (and knows which one wins)
+          }
+        }
+        names[2 * count] = start;
+        names[2 * count + 1] = len;
+        count++;
+        if (ws() != ':') {
+          return null;
+        }
+        i++;
+        int v = ws();
+        if (is(start, len, METHOD)) {
+          if (v == '"') {
+            int s = ++i;
+            int e = plainString();
+            if (e < 0) {
+              return null;
+            }
+            method = new String(b, s, e - s, StandardCharsets.UTF_8);
+          } else if (!value()) {
+            return null; // (a method that is not a string makes no request)
+          }
+        } else if (is(start, len, ID)) {
+          hasId = true;
+          id = id(v);
+          if (id == null) {
+            return null;
+          }
+        } else {
+          if (is(start, len, RESULT) || is(start, len, ERROR)) {
+            hasResultOrError = true;
+          }
+          if (!value()) {
+            return null;
+          }
+        }
+        c = ws();
+        i++;
+        if (c == '}') {
+          break;
+        }
+        if (c != ',') {
+          return null;
+        }
+        c = ws();
+      }
+    }
+    if (ws() != -1) {
+      return null; // data after the object: Jackson words it
+    }
+    Envelope.Kind kind = method != null
+        ? hasId ? Envelope.Kind.REQUEST : Envelope.Kind.NOTIFICATION
+        : hasResultOrError ? Envelope.Kind.RESPONSE : Envelope.Kind.OTHER;
+    return new Envelope(kind, method, id, null, null, List.of());
+  }
+
+  /** A string, number or null id at {@code i}; null for anything else (Jackson reads those). */
+  private JsonId id(int v) {
+    int start = i;
+    if (v == '"') {
+      i++;
+      int e = plainString();
+      if (e < 0) {
+        return null;
+      }
+      return JsonId.ofString(new String(b, start, i - start, StandardCharsets.UTF_8),
+          new String(b, start + 1, e - start - 1, StandardCharsets.UTF_8));
+    }
+    if (v == '-' || (v >= '0' && v <= '9')) {
+      return number() ? JsonId.ofNumber(new String(b, start, i - start, StandardCharsets.ISO_8859_1))
+          : null;
+    }
+    if (v == 'n' && literal(NULL)) {
+      return JsonId.NULL;
+    }
+    return null;
+  }
+
+  /**
+   * Skips one value of any kind at {@code i} (after its leading white space), validating it; false
+   * when it is not valid JSON or not something this path reads.
+   */
+  private boolean value() {
+    long stack = 0; // bit d set: the container at depth d+1 is an object
+    int depth = 0;
+    while (true) {
+      int c = ws();
+      if (c == '{' || c == '[') {
+        if (depth == MAX_DEPTH) {
+          return false;
+        }
+        i++;
+        boolean object = c == '{';
+        stack = object ? stack | (1L << depth) : stack & ~(1L << depth);
+        depth++;
+        int n = ws();
+        if (n != (object ? '}' : ']')) {
+          if (object && !name(n)) {
+            return false;
+          }
+          continue; // the first element's or member's value
+        }
+        i++;
+        depth--;
+      } else if (c == '"') {
+        i++;
+        if (!string()) {
+          return false;
+        }
+      } else if (c == 't' ? !literal(TRUE) : c == 'f' ? !literal(FALSE)
+          : c == 'n' ? !literal(NULL) : !(c == '-' || c >= '0' && c <= '9') || !number()) {
+        return false;
+      }
+      // a value ended: close containers, or go on to the next element or member
+      while (true) {
+        if (depth == 0) {
+          return true;
+        }
+        boolean object = (stack & (1L << (depth - 1))) != 0;
+        int n = ws();
+        if (n == ',') {
+          i++;
+          if (object && !name(ws())) {
+            return false;
+          }
+          break;
+        }
+        if (n != (object ? '}' : ']')) {
+          return false;
+        }
+        i++;
+        depth--;
+      }
+    }
+  }
+
+  /** A member name and the colon after it, {@code c} being the byte at {@code i}. */
+  private boolean name(int c) {
+    if (c != '"') {
+      return false;
+    }
+    i++;
+    if (!string()) {
+      return false;
+    }
+    if (ws() != ':') {
+      return false;
+    }
+    i++;
+    return true;
+  }
+
+  /**
+   * A string's content from {@code i} (after its opening quote) to its closing quote, which
+   * {@code i} ends after; escapes and UTF-8 validated. False when it is not a valid string.
+   */
+  private boolean string() {
+    while (true) {
+      int e = plainString();
+      if (e >= 0) {
+        return true;
+      }
+      if (i >= end || b[i] != '\\' || !escape()) {
+        return false;
+      }
+    }
+  }
+
+  private boolean escape() {
+    if (i + 1 >= end) {
+      return false;
+    }
+    byte c = b[i + 1];
+    if (c == 'u') {
+      if (i + 6 > end) {
+        return false;
+      }
+      for (int k = i + 2; k < i + 6; k++) {
+        int h = b[k];
+        if (!(h >= '0' && h <= '9' || h >= 'a' && h <= 'f' || h >= 'A' && h <= 'F')) {
+          return false;
+        }
+      }
+      i += 6;
+      return true;
+    }
+    if (c == '"' || c == '\\' || c == '/' || c == 'b' || c == 'f' || c == 'n' || c == 'r'
+        || c == 't') {
+      i += 2;
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Scans string content from {@code i} up to a closing quote with no escape before it: returns the
+   * quote's index with {@code i} after it. Returns -1 with {@code i} at the byte that stopped it (a
+   * backslash, a control character, malformed UTF-8, or the end). Eight bytes at a time while they
+   * are plain ASCII.
+   */
+  private int plainString() {
+    byte[] a = b;
+    int j = i;
+    int to = end;
+    int plain = 0; // plain bytes in a row: a long string is then read eight bytes at a time
+    while (true) {
+      if (plain >= 8) {
+        while (j + 8 <= to) {
+          long w = (long) LONGS.get(a, j);
+          long q = w ^ QUOTES;
+          long s = w ^ BACKSLASHES;
+          if (((((q - ONES) & ~q) | ((s - ONES) & ~s) | (w - SPACES) | w) & HIGH_BITS) != 0) {
+            break;
+          }
+          j += 8;
+        }
+        plain = 0;
+      }
+      if (j >= to) {
+        i = j;
+        return -1;
+      }
+      int c = a[j];
+      if (c == '"') {
+        i = j + 1;
+        return j;
+      }
+      if (c == '\\' || (c >= 0 && c < 0x20)) {
+        i = j;
+        return -1;
+      }
+      if (c < 0) {
+        int next = Utf8.afterSequence(a, j, to);
+        if (next < 0) {
+          i = j;
+          return -1;
+        }
+        j = next;
+      } else {
+        j++;
+        plain++;
+      }
+    }
+  }
+
+  /** A number by JSON's grammar (no leading zero, no lone sign, digits after '.' and 'e'). */
+  private boolean number() {
+    int j = i;
+    if (j < end && b[j] == '-') {
+      j++;
+    }
+    if (j >= end) {
+      return false;
+    }
+    if (b[j] == '0') {
+      j++;
+    } else if (b[j] >= '1' && b[j] <= '9') {
+      j = digits(j);
+    } else {
+      return false;
+    }
+    if (j < end && b[j] == '.') {
+      int k = digits(j + 1);
+      if (k == j + 1) {
+        return false;
+      }
+      j = k;
+    }
+    if (j < end && (b[j] == 'e' || b[j] == 'E')) {
+      j++;
+      if (j < end && (b[j] == '+' || b[j] == '-')) {
+        j++;
+      }
+      int k = digits(j);
+      if (k == j) {
+        return false;
+      }
+      j = k;
+    }
+    i = j;
+    return delimited();
+  }
+
+  private int digits(int j) {
+    while (j < end && b[j] >= '0' && b[j] <= '9') {
+      j++;
+    }
+    return j;
+  }
+
+  private boolean literal(byte[] word) {
+    int n = word.length;
+    if (i + n > end) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (b[i + k] != word[k]) {
+        return false;
+      }
+    }
+    i += n;
+    return delimited();
+  }
+
+  /** True when the token that just ended is followed by white space, a delimiter or the end. */
+  private boolean delimited() {
+    if (i >= end) {
+      return true;
+    }
+    byte c = b[i];
+    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+
+  /** Skips JSON white space; the byte then at {@code i}, or -1 at the end. */
+  private int ws() {
+    while (i < end) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return c & 0xFF; // never -1: that is the end
+      }
+      i++;
+    }
+    return -1;
+  }
+
+  private boolean same(int a, int c, int len) {
+    for (int k = 0; k < len; k++) {
+      if (b[a + k] != b[c + k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean is(int start, int len, byte[] name) {
+    if (len != name.length) {
+      return false;
+    }
+    for (int k = 0; k < len; k++) {
+      if (b[start + k] != name[k]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static byte[] ascii(String s) {
+    return s.getBytes(StandardCharsets.US_ASCII);
+  }
+}

@@ -1,0 +1,64 @@
+package io.github.mcppolicyproxy.bench;
+
+import io.github.mcppolicyproxy.jsonrpc.Envelope;
+import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The envelope scan of every frame, on the compiler the launcher runs (C1 only): a {@code tools/call}
+ * of the yardstick's {@code echo} and its answer, through the scanner (its fast path) and through
+ * Jackson's streaming scan alone, side by side in one run.
+ *
+ * <p>Run: {@code mvn -q test-compile exec:exec@bench -Dbench=EnvelopeBenchmark}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn8m"})
+public class EnvelopeBenchmark {
+  @Param({"call", "answer"})
+  public String frame;
+
+  private byte[] bytes;
+  private EnvelopeScanner scanner;
+  private java.lang.reflect.Method jackson;
+
+  @Setup
+  public void setUp() throws Exception {
+    scanner = new EnvelopeScanner(64 << 20);
+    String text = frame.equals("call")
+        ? "{\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":"
+            + "\"hello from the yardstick 1234\"},\"_meta\":{\"progressToken\":17}},"
+            + "\"jsonrpc\":\"2.0\",\"id\":17}"
+        : "{\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"Echo: hello from the yardstick"
+            + " 1234\"}]},\"jsonrpc\":\"2.0\",\"id\":17}";
+    bytes = text.getBytes(StandardCharsets.UTF_8);
+    jackson = EnvelopeScanner.class.getDeclaredMethod("scanWithJackson", byte[].class, int.class,
+        int.class);
+    jackson.setAccessible(true);
+  }
+
+  @Benchmark
+  public Envelope scan() {
+    return scanner.scan(bytes, 0, bytes.length);
+  }
+
+  @Benchmark
+  public Object jacksonOnly() throws Exception {
+    return jackson.invoke(scanner, bytes, 0, bytes.length);
+  }
+}
