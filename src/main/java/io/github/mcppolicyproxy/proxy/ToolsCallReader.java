@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
+import io.github.mcppolicyproxy.jsonrpc.QuickTree;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import io.github.mcppolicyproxy.policy.ToolCall;
 import java.io.IOException;
@@ -54,7 +55,10 @@ final class ToolsCallReader {
     }
     JsonNode root;
     try {
-      root = strict.readTree(frame, from, to - from);
+      root = QuickTree.read(frame, from, to); // the common call without a parser
+      if (root == null) {
+        root = strict.readTree(frame, from, to - from);
+      }
     } catch (IOException ex) {
       String first = ex.getMessage().lines().findFirst().orElse("unreadable tools/call");
       diag("refused tools/call " + id.raw() + ": " + first);

@@ -1,0 +1,263 @@
+package io.github.mcppolicyproxy.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The fast path of a strict tree read (the tree a {@code tools/call} is judged by): builds the
+ * same Jackson nodes as {@code ObjectMapper.readTree} with duplicate detection would, for a frame
+ * whose numbers are integers of 18 digits at most, nested at most {@value #MAX_DEPTH} deep, with no
+ * repeated member anywhere. Anything else (a fraction or exponent, a larger integer, a repeated
+ * member, deep nesting, any error) gives {@code null}, and Jackson reads the frame and words the
+ * problem. {@code QuickTreeDifferentialTest} holds it to Jackson's tree.
+ *
+ * <p>Call it on bytes the envelope scan found to be one JSON value in UTF-8: it checks the
+ * structure again, but decodes text without checking UTF-8 once more.
+ */
+public final class QuickTree {
+  /** Deeper frames are left to Jackson. */
+  static final int MAX_DEPTH = 64;
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private final byte[] b;
+  private final int end;
+  private int i;
+  private StringBuilder text;
+
+  private QuickTree(byte[] b, int from, int to) {
+    this.b = b;
+    this.i = from;
+    this.end = to;
+  }
+
+  /** The tree of {@code frame[from, to)}, or null when Jackson must read it. */
+  public static JsonNode read(byte[] frame, int from, int to) {
+    QuickTree t = new QuickTree(frame, from, to);
+    JsonNode root = t.value(0);
+    return root != null && t.ws() == -1 ? root : null;
+  }
+
+  private JsonNode value(int depth) {
+    int c = ws();
+    if (c == '"') {
+      i++;
+      String s = string();
+      return s == null ? null : NODES.textNode(s);
+    }
+    if (c == '{') {
+      return depth == MAX_DEPTH ? null : object(depth + 1);
+    }
+    if (c == '[') {
+      return depth == MAX_DEPTH ? null : array(depth + 1);
+    }
+    if (c == 't') {
+      return literal("true") ? BooleanNode.TRUE : null;
+    }
+    if (c == 'f') {
+      return literal("false") ? BooleanNode.FALSE : null;
+    }
+    if (c == 'n') {
+      return literal("null") ? NullNode.getInstance() : null;
+    }
+    return integer();
+  }
+
+  private JsonNode object(int depth) {
+    i++;
+    ObjectNode o = NODES.objectNode();
+    if (ws() == '}') {
+      i++;
+      return o;
+    }
+    while (true) {
+      if (ws() != '"') {
+        return null;
+      }
+      i++;
+      String name = string();
+      if (name == null || ws() != ':') {
+        return null;
+      }
+      i++;
+      JsonNode v = value(depth);
+      if (v == null || o.replace(name, v) != null) {
+        return null; // broken, or a repeated member: Jackson's strict read refuses and says why
+      }
+      int c = ws();
+      i++;
+      if (c == '}') {
+        return o;
+      }
+      if (c != ',') {
+        return null;
+      }
+    }
+  }
+
+  private JsonNode array(int depth) {
+    i++;
+    ArrayNode a = NODES.arrayNode();
+    if (ws() == ']') {
+      i++;
+      return a;
+    }
+    while (true) {
+      JsonNode v = value(depth);
+      if (v == null) {
+        return null;
+      }
+      a.add(v);
+      int c = ws();
+      i++;
+      if (c == ']') {
+        return a;
+      }
+      if (c != ',') {
+        return null;
+      }
+    }
+  }
+
+  /** The string from {@code i} (after its quote) to its closing quote, escapes decoded. */
+  private String string() {
+    int start = i;
+    boolean ascii = true;
+    int j = i;
+    while (j < end) {
+      int c = b[j];
+      if (c == '"') {
+        i = j + 1;
+        return new String(b, start, j - start,
+            ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+      }
+      if (c == '\\') {
+        return escaped(start);
+      }
+      if (c >= 0 && c < 0x20) {
+        return null;
+      }
+      ascii &= c >= 0;
+      j++;
+    }
+    return null;
+  }
+
+  /** A string with escapes, decoded as Jackson decodes it (a lone surrogate stays one char). */
+  private String escaped(int start) {
+    StringBuilder s = text == null ? (text = new StringBuilder()) : text;
+    s.setLength(0);
+    int run = start;
+    int j = start;
+    while (j < end) {
+      int c = b[j];
+      if (c == '"') {
+        s.append(new String(b, run, j - run, StandardCharsets.UTF_8));
+        i = j + 1;
+        return s.toString();
+      }
+      if (c >= 0 && c < 0x20) {
+        return null;
+      }
+      if (c != '\\') {
+        j++;
+        continue;
+      }
+      s.append(new String(b, run, j - run, StandardCharsets.UTF_8));
+      if (j + 1 >= end) {
+        return null;
+      }
+      int e = b[j + 1];
+      switch (e) {
+        case '"', '\\', '/' -> s.append((char) e);
+        case 'b' -> s.append('\b');
+        case 'f' -> s.append('\f');
+        case 'n' -> s.append('\n');
+        case 'r' -> s.append('\r');
+        case 't' -> s.append('\t');
+        case 'u' -> {
+          if (j + 6 > end) {
+            return null;
+          }
+          int cp = 0;
+          for (int k = j + 2; k < j + 6; k++) {
+            int h = Character.digit(b[k], 16);
+            if (h < 0) {
+              return null;
+            }
+            cp = cp << 4 | h;
+          }
+          s.append((char) cp);
+          j += 4;
+        }
+        default -> {
+          return null;
+        }
+      }
+      j += 2;
+      run = j;
+    }
+    return null;
+  }
+
+  /** An integer that fits a long of 18 digits; null for anything else (Jackson reads those). */
+  private JsonNode integer() {
+    int j = i;
+    boolean negative = j < end && b[j] == '-';
+    if (negative) {
+      j++;
+    }
+    int first = j;
+    long v = 0;
+    while (j < end && b[j] >= '0' && b[j] <= '9') {
+      v = v * 10 + (b[j] - '0');
+      j++;
+    }
+    int digits = j - first;
+    if (digits == 0 || digits > 18 || (digits > 1 && b[first] == '0')) {
+      return null;
+    }
+    if (j < end) {
+      byte c = b[j];
+      if (c != ',' && c != '}' && c != ']' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return null; // a fraction, an exponent, or not a number
+      }
+    }
+    i = j;
+    v = negative ? -v : v;
+    return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
+  }
+
+  private boolean literal(String word) {
+    int n = word.length();
+    if (i + n > end) {
+      return false;
+    }
+    for (int k = 0; k < n; k++) {
+      if (b[i + k] != word.charAt(k)) {
+        return false;
+      }
+    }
+    i += n;
+    if (i == end) {
+      return true;
+    }
+    byte c = b[i];
+    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+
+  private int ws() {
+    while (i < end) {
+      byte c = b[i];
+      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
+        return c & 0xFF;
+      }
+      i++;
+    }
+    return -1;
+  }
+}
