@@ -19,29 +19,20 @@ import java.util.List;
  * reading another envelope, which {@code QuickEnvelopeDifferentialTest} looks for on generated and
  * mutated frames.
  */
-final class QuickEnvelope {
+final class QuickEnvelope extends JsonCursor {
   /** Deeper frames are left to Jackson. */
   static final int MAX_DEPTH = 64;
   private static final int MAX_NAMES = 16;
   private static final long QUOTES = 0x2222222222222222L;
   private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
   private static final long SPACES = 0x2020202020202020L;
-  private static final byte[] TRUE = ascii("true");
-  private static final byte[] FALSE = ascii("false");
-  private static final byte[] NULL = ascii("null");
   private static final byte[] METHOD = ascii("method");
   private static final byte[] ID = ascii("id");
   private static final byte[] RESULT = ascii("result");
   private static final byte[] ERROR = ascii("error");
 
-  private final byte[] b;
-  private final int end;
-  private int i;
-
   private QuickEnvelope(byte[] b, int from, int to) {
-    this.b = b;
-    this.i = from;
-    this.end = to;
+    super(b, from, to);
   }
 
   /** The envelope of {@code frame[from, to)}, or null when Jackson must decide. */
@@ -366,41 +357,6 @@ final class QuickEnvelope {
     return j;
   }
 
-  private boolean literal(byte[] word) {
-    int n = word.length;
-    if (i + n > end) {
-      return false;
-    }
-    for (int k = 0; k < n; k++) {
-      if (b[i + k] != word[k]) {
-        return false;
-      }
-    }
-    i += n;
-    return delimited();
-  }
-
-  /** True when the token that just ended is followed by white space, a delimiter or the end. */
-  private boolean delimited() {
-    if (i >= end) {
-      return true;
-    }
-    byte c = b[i];
-    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
-  }
-
-  /** Skips JSON white space; the byte then at {@code i}, or -1 at the end. */
-  private int ws() {
-    while (i < end) {
-      byte c = b[i];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-        return c & 0xFF; // never -1: that is the end
-      }
-      i++;
-    }
-    return -1;
-  }
-
   private boolean same(int a, int c, int len) {
     for (int k = 0; k < len; k++) {
       if (b[a + k] != b[c + k]) {
@@ -420,9 +376,5 @@ final class QuickEnvelope {
       }
     }
     return true;
-  }
-
-  private static byte[] ascii(String s) {
-    return s.getBytes(StandardCharsets.US_ASCII);
   }
 }

@@ -19,20 +19,15 @@ import java.nio.charset.StandardCharsets;
  * <p>Call it on bytes the envelope scan found to be one JSON value in UTF-8: it checks the
  * structure again, but decodes text without checking UTF-8 once more.
  */
-public final class QuickTree {
+public final class QuickTree extends JsonCursor {
   /** Deeper frames are left to Jackson. */
   static final int MAX_DEPTH = 64;
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private final byte[] b;
-  private final int end;
-  private int i;
   private StringBuilder text;
 
   private QuickTree(byte[] b, int from, int to) {
-    this.b = b;
-    this.i = from;
-    this.end = to;
+    super(b, from, to);
   }
 
   /** The tree of {@code frame[from, to)}, or null when Jackson must read it. */
@@ -56,13 +51,13 @@ public final class QuickTree {
       return depth == MAX_DEPTH ? null : array(depth + 1);
     }
     if (c == 't') {
-      return literal("true") ? BooleanNode.TRUE : null;
+      return literal(TRUE) ? BooleanNode.TRUE : null;
     }
     if (c == 'f') {
-      return literal("false") ? BooleanNode.FALSE : null;
+      return literal(FALSE) ? BooleanNode.FALSE : null;
     }
     if (c == 'n') {
-      return literal("null") ? NullNode.getInstance() : null;
+      return literal(NULL) ? NullNode.getInstance() : null;
     }
     return integer();
   }
@@ -221,43 +216,11 @@ public final class QuickTree {
     if (digits == 0 || digits > 18 || (digits > 1 && b[first] == '0')) {
       return null;
     }
-    if (j < end) {
-      byte c = b[j];
-      if (c != ',' && c != '}' && c != ']' && c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-        return null; // a fraction, an exponent, or not a number
-      }
-    }
     i = j;
+    if (!delimited()) {
+      return null; // a fraction, an exponent, or not a number
+    }
     v = negative ? -v : v;
     return v == (int) v ? NODES.numberNode((int) v) : NODES.numberNode(v);
-  }
-
-  private boolean literal(String word) {
-    int n = word.length();
-    if (i + n > end) {
-      return false;
-    }
-    for (int k = 0; k < n; k++) {
-      if (b[i + k] != word.charAt(k)) {
-        return false;
-      }
-    }
-    i += n;
-    if (i == end) {
-      return true;
-    }
-    byte c = b[i];
-    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
-  }
-
-  private int ws() {
-    while (i < end) {
-      byte c = b[i];
-      if (c != ' ' && c != '\n' && c != '\r' && c != '\t') {
-        return c & 0xFF;
-      }
-      i++;
-    }
-    return -1;
   }
 }
