@@ -101,7 +101,9 @@ public final class PolicyEngine {
     List<Entry> entries = new ArrayList<>(toolMatch.entries());
     policy.allTools().ifPresent(entries::add);
 
-    Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
+    // the operation entries of each command, in the order of the commands (each command counts:
+    // two commands of the same text in a batch run twice, and take their limits twice)
+    List<List<Entry>> opEntries = new ArrayList<>(commands.size());
     List<Entry> opDeciders = new ArrayList<>();
     if (policy.hasOperations() || policy.defaultAction() == Action.DENY) {
       if (found instanceof Inspection.Unparseable u) {
@@ -134,7 +136,7 @@ public final class PolicyEngine {
               }
             }
           }
-          opEntries.put(command, perCommand);
+          opEntries.add(perCommand);
         }
       }
     }
@@ -143,24 +145,26 @@ public final class PolicyEngine {
     if (argumentsRefused != null) {
       return new Verdict.Refuse(argumentsRefused);
     }
-    for (Map.Entry<Command, List<Entry>> ce : opEntries.entrySet()) {
-      if (!Verdicts.anyDependsOnArguments(ce.getValue())) {
+    for (int i = 0; i < opEntries.size(); i++) {
+      List<Entry> perCommand = opEntries.get(i);
+      if (!Verdicts.anyDependsOnArguments(perCommand)) {
         continue;
       }
       // the command's facts with the call's arguments beside them; predicates only read, so the
       // new root shares the facts' values and the arguments (no copy)
+      Command command = commands.get(i);
       ObjectNode root = JsonNodeFactory.instance.objectNode();
-      root.setAll((ObjectNode) ce.getKey().facts());
+      root.setAll((ObjectNode) command.facts());
       root.set("args", call.arguments());
-      List<String> commandOps = ce.getKey().operations();
-      for (Entry e : ce.getValue()) {
+      List<String> commandOps = command.operations();
+      for (Entry e : perCommand) {
         Refusal r = Verdicts.predicates(e, root, () -> String.join(", ", commandOps), operations);
         if (r != null) {
           return new Verdict.Refuse(r);
         }
       }
     }
-    return allowOrAsk(tool, toolMatch, entries, opEntries.values(), opDeciders, operations);
+    return allowOrAsk(tool, toolMatch, entries, opEntries, opDeciders, operations);
   }
 
   /** The operations of every command, each once, in order. */
