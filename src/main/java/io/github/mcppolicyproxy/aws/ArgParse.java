@@ -209,13 +209,17 @@ final class ArgParse {
         }
       }
       if (tuples[start] == null) {
-        extras.addAll(args.subList(start, nextOption));
+        for (int i = start; i < nextOption; i++) {
+          extras.add(args.get(i));
+        }
         start = nextOption;
       }
       start = consumeOptional(args, p, start, tuples[start], taken, extras);
     }
     int stop = consumePositionals(args, p, start, pending, taken);
-    extras.addAll(args.subList(stop, n));
+    for (int i = stop; i < n; i++) {
+      extras.add(args.get(i));
+    }
     return new Result(taken, extras);
   }
 

@@ -112,6 +112,11 @@ final class ShellWords {
           while (end < n && isPlain(line.charAt(end))) {
             end++;
           }
+          if (!inWord && (end == n || line.charAt(end) == ' ' || line.charAt(end) == '\t')) {
+            words.add(line.substring(i, end)); // a whole word of plain characters
+            i = end;
+            continue;
+          }
           word.append(line, i, end);
           inWord = true;
           i = end;
