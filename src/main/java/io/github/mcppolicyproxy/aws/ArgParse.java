@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -47,25 +46,90 @@ final class ArgParse {
 
   private static final Pattern NEGATIVE_NUMBER = Pattern.compile("-\\p{Nd}+|-\\p{Nd}*\\.\\p{Nd}+");
 
-  private final Map<String, Action> options = new HashMap<>();
-  private final List<String> optionOrder = new ArrayList<>();
-  private final List<Action> positionals = new ArrayList<>();
+  /**
+   * What argparse derives from a table before it reads any word: the option strings (a later
+   * action registering the same string takes it over, as in argparse; the order is the first
+   * registration's), the same strings sorted for the prefix search, and the positionals. Built once
+   * per {@link Table} ({@link Table#index()}); immutable.
+   */
+  static final class Index {
+    private final Map<String, Action> options;
+    private final String[] order;
+    private final String[] sorted;
+    /** For each entry of {@code sorted}, its position in {@code order}. */
+    private final int[] rank;
+    private final Action[] positionals;
+
+    Index(List<Action> actions) {
+      Map<String, Action> byString = new HashMap<>();
+      List<String> strings = new ArrayList<>();
+      List<Action> positional = new ArrayList<>();
+      for (Action a : actions) {
+        if (a.positional()) {
+          positional.add(a);
+        } else {
+          for (String o : a.options()) {
+            if (byString.put("--" + o, a) == null) {
+              strings.add("--" + o);
+            }
+          }
+        }
+      }
+      this.options = byString;
+      this.order = strings.toArray(new String[0]);
+      Integer[] byText = new Integer[order.length];
+      for (int i = 0; i < byText.length; i++) {
+        byText[i] = i;
+      }
+      java.util.Arrays.sort(byText, (x, y) -> order[x].compareTo(order[y]));
+      this.sorted = new String[order.length];
+      this.rank = new int[order.length];
+      for (int i = 0; i < byText.length; i++) {
+        sorted[i] = order[byText[i]];
+        rank[i] = byText[i];
+      }
+      this.positionals = positional.toArray(new Action[0]);
+    }
+
+    /** The option strings that start with {@code prefix}, in registration order. */
+    private List<String> startingWith(String prefix) {
+      int lo = 0;
+      int hi = sorted.length;
+      while (lo < hi) {
+        int mid = (lo + hi) >>> 1;
+        if (sorted[mid].compareTo(prefix) < 0) {
+          lo = mid + 1;
+        } else {
+          hi = mid;
+        }
+      }
+      int end = lo;
+      while (end < sorted.length && sorted[end].startsWith(prefix)) {
+        end++;
+      }
+      if (end == lo) {
+        return List.of();
+      }
+      if (end == lo + 1) {
+        return List.of(sorted[lo]);
+      }
+      int[] ranks = java.util.Arrays.copyOfRange(rank, lo, end);
+      java.util.Arrays.sort(ranks);
+      List<String> out = new ArrayList<>(ranks.length);
+      for (int r : ranks) {
+        out.add(order[r]);
+      }
+      return out;
+    }
+  }
+
+  private final Index index;
   private final String where;
   private final boolean lenient;
 
   private ArgParse(Table table, String where, boolean lenient) {
+    this.index = table.index();
     this.lenient = lenient;
-    for (Action a : table.actions()) {
-      if (a.positional()) {
-        positionals.add(a);
-      } else {
-        for (String o : a.options()) {
-          if (options.put("--" + o, a) == null) {
-            optionOrder.add("--" + o);
-          }
-        }
-      }
-    }
     this.where = where;
   }
 
@@ -96,41 +160,47 @@ final class ArgParse {
     }
   }
 
+  /** Pattern letters, as argparse writes them: an option, a value, the word "--". */
+  private static final char OPTION = 'O';
+  private static final char VALUE = 'A';
+  private static final char DASHES = '-';
+
   private Result run(List<String> args) throws UnparseableCommandException {
     int n = args.size();
-    StringBuilder pattern = new StringBuilder(n);
-    Map<Integer, Tuple> tuples = new HashMap<>();
+    char[] p = new char[n];
+    Tuple[] tuples = new Tuple[n];
+    int maxOption = -1;
     boolean afterDashes = false;
     for (int i = 0; i < n; i++) {
       String arg = args.get(i);
       if (afterDashes) {
-        pattern.append('A');
+        p[i] = VALUE;
       } else if (arg.equals("--")) {
-        pattern.append('-');
+        p[i] = DASHES;
         afterDashes = true;
       } else {
         Tuple t = classify(arg);
         if (t == null) {
-          pattern.append('A');
+          p[i] = VALUE;
         } else {
-          tuples.put(i, t);
-          pattern.append('O');
+          tuples[i] = t;
+          p[i] = OPTION;
+          maxOption = i;
         }
       }
     }
-    String p = pattern.toString();
     List<Occurrence> taken = new ArrayList<>();
     List<String> extras = new ArrayList<>();
-    List<Action> pending = new ArrayList<>(positionals);
-    int[] optionIndices = tuples.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-    int maxOption = optionIndices.length == 0 ? -1 : optionIndices[optionIndices.length - 1];
+    int[] pending = {0}; // the positionals before this index are consumed
     int start = 0;
-    int cursor = 0;
+    int nextOption = 0;
     while (start <= maxOption) {
-      while (optionIndices[cursor] < start) {
-        cursor++;
+      if (nextOption < start) {
+        nextOption = start;
       }
-      int nextOption = optionIndices[cursor];
+      while (tuples[nextOption] == null) {
+        nextOption++;
+      }
       if (start != nextOption) {
         int end = consumePositionals(args, p, start, pending, taken);
         if (end > start) {
@@ -138,25 +208,31 @@ final class ArgParse {
           continue;
         }
       }
-      if (!tuples.containsKey(start)) {
-        extras.addAll(args.subList(start, nextOption));
+      if (tuples[start] == null) {
+        for (int i = start; i < nextOption; i++) {
+          extras.add(args.get(i));
+        }
         start = nextOption;
       }
-      start = consumeOptional(args, p, start, tuples.get(start), taken, extras);
+      start = consumeOptional(args, p, start, tuples[start], taken, extras);
     }
     int stop = consumePositionals(args, p, start, pending, taken);
-    extras.addAll(args.subList(stop, n));
+    for (int i = stop; i < n; i++) {
+      extras.add(args.get(i));
+    }
     return new Result(taken, extras);
   }
 
-  private int consumeOptional(List<String> args, String p, int start, Tuple t, List<Occurrence> taken,
+  private static final char[] ONE_VALUE = {VALUE};
+
+  private int consumeOptional(List<String> args, char[] p, int start, Tuple t, List<Occurrence> taken,
       List<String> extras) throws UnparseableCommandException {
     if (t.action() == null) {
       extras.add(args.get(start));
       return start + 1;
     }
     if (t.explicit() != null) {
-      int count = match(t.action(), "A", 0);
+      int count = match(t.action(), ONE_VALUE, 0);
       if (count != 1) {
         throw new UnparseableCommandException(t.optionString() + " takes no value" + here() + ", but \""
             + args.get(start) + "\" gives it one");
@@ -165,48 +241,43 @@ final class ArgParse {
       return start + 1;
     }
     int count = match(t.action(), p, start + 1);
-    taken.add(new Occurrence(t.action(), t.optionString(), List.copyOf(args.subList(start + 1, start + 1 + count))));
+    taken.add(new Occurrence(t.action(), t.optionString(), words(args, start + 1, start + 1 + count, false)));
     return start + 1 + count;
   }
 
-  private int consumePositionals(List<String> args, String p, int start, List<Action> pending, List<Occurrence> taken) {
-    List<Integer> counts = matchPartial(pending, p, start);
-    for (int i = 0; i < counts.size(); i++) {
-      Action a = pending.get(i);
-      List<String> values = new ArrayList<>(args.subList(start, start + counts.get(i)));
-      start += counts.get(i);
-      if (!a.kind().equals("R")) {
-        values.remove("--");
-      }
-      taken.add(new Occurrence(a, null, List.copyOf(values)));
+  private int consumePositionals(List<String> args, char[] p, int start, int[] pending, List<Occurrence> taken) {
+    Action[] positionals = index.positionals;
+    int[] counts = Nargs.matchPartial(positionals, pending[0], p, start);
+    for (int i = 0; i < counts.length; i++) {
+      Action a = positionals[pending[0] + i];
+      taken.add(new Occurrence(a, null, words(args, start, start + counts[i], !a.kind().equals("R"))));
+      start += counts[i];
     }
-    pending.subList(0, counts.size()).clear();
+    pending[0] += counts.length;
     return start;
   }
 
-  private static List<Integer> matchPartial(List<Action> actions, String p, int from) {
-    for (int i = actions.size(); i > 0; i--) {
-      StringBuilder regex = new StringBuilder();
-      for (Action a : actions.subList(0, i)) {
-        regex.append(nargsPattern(a));
-      }
-      Matcher m = compiled(regex.toString()).matcher(p);
-      m.region(from, p.length());
-      if (m.lookingAt()) {
-        List<Integer> counts = new ArrayList<>();
-        for (int g = 1; g <= m.groupCount(); g++) {
-          counts.add(m.group(g).length());
+  /** {@code args[from..to)} as an immutable list, without its first "--" when {@code dropDashes}. */
+  private static List<String> words(List<String> args, int from, int to, boolean dropDashes) {
+    if (dropDashes) {
+      for (int i = from; i < to; i++) {
+        if (args.get(i).equals("--")) {
+          List<String> values = new ArrayList<>(args.subList(from, to));
+          values.remove(i - from);
+          return List.copyOf(values);
         }
-        return counts;
       }
     }
-    return List.of();
+    return switch (to - from) {
+      case 0 -> List.of();
+      case 1 -> List.of(args.get(from));
+      default -> List.copyOf(args.subList(from, to));
+    };
   }
 
-  private int match(Action a, String p, int from) throws UnparseableCommandException {
-    Matcher m = compiled(nargsPattern(a)).matcher(p);
-    m.region(from, p.length());
-    if (!m.lookingAt()) {
+  private int match(Action a, char[] p, int from) throws UnparseableCommandException {
+    int count = Nargs.optional(a.kind(), p, from);
+    if (count < 0) {
       String need = switch (a.kind()) {
         case "1" -> "one value";
         case "+" -> "at least one value";
@@ -216,31 +287,7 @@ final class ArgParse {
       throw new UnparseableCommandException("--" + a.name() + here() + " expects " + need
           + " (a value starting with '-' is read as an option: write --" + a.name() + "=VALUE)");
     }
-    return m.group(1).length();
-  }
-
-  private static final java.util.concurrent.ConcurrentHashMap<String, Pattern> PATTERNS =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  private static Pattern compiled(String regex) {
-    return PATTERNS.computeIfAbsent(regex, Pattern::compile);
-  }
-
-  private static String nargsPattern(Action a) {
-    String k = a.kind();
-    String pat = switch (k) {
-      case "T", "F", "K", "V" -> "(-*-*)";
-      case "1" -> "(-*A-*)";
-      case "?" -> "(-*A?-*)";
-      case "*" -> "(-*[A-]*)";
-      case "+" -> "(-*A[A-]*)";
-      case "R" -> "([-AO]*)";
-      default -> "(-*" + String.join("-*", java.util.Collections.nCopies(Integer.parseInt(k), "A")) + "-*)";
-    };
-    if (!a.positional()) {
-      pat = pat.replace("-*", "").replace("-", "");
-    }
-    return pat;
+    return count;
   }
 
   /** argparse's {@code _parse_optional}: null for a value, else the action (null when unknown). */
@@ -248,7 +295,7 @@ final class ArgParse {
     if (arg.isEmpty() || arg.charAt(0) != '-') {
       return null;
     }
-    Action exact = options.get(arg);
+    Action exact = index.options.get(arg);
     if (exact != null) {
       return new Tuple(exact, arg, null);
     }
@@ -257,37 +304,32 @@ final class ArgParse {
     }
     int eq = arg.indexOf('=');
     if (eq >= 0) {
-      Action a = options.get(arg.substring(0, eq));
+      Action a = index.options.get(arg.substring(0, eq));
       if (a != null) {
         refuseDashesValue(arg, eq);
         return new Tuple(a, arg.substring(0, eq), arg.substring(eq + 1));
       }
     }
-    List<Tuple> candidates = new ArrayList<>();
+    List<String> candidates = List.of();
     if (arg.startsWith("--")) {
-      String prefix = eq >= 0 ? arg.substring(0, eq) : arg;
-      String explicit = eq >= 0 ? arg.substring(eq + 1) : null;
-      for (String o : optionOrder) {
-        if (o.startsWith(prefix)) {
-          candidates.add(new Tuple(options.get(o), o, explicit));
-        }
-      }
+      candidates = index.startingWith(eq >= 0 ? arg.substring(0, eq) : arg);
     }
     if (candidates.size() > 1 && lenient) {
       return new Tuple(null, arg, null);
     }
     if (candidates.size() > 1) {
       throw new UnparseableCommandException("option " + (eq >= 0 ? arg.substring(0, eq) : arg) + " is ambiguous" + here()
-          + ": it could be " + String.join(", ", candidates.stream().map(Tuple::optionString).toList())
-          + "; write the option in full");
+          + ": it could be " + String.join(", ", candidates) + "; write the option in full");
     }
     if (candidates.size() == 1) {
       if (eq >= 0) {
         refuseDashesValue(arg, eq);
       }
-      return candidates.get(0);
+      String o = candidates.get(0);
+      return new Tuple(index.options.get(o), o, eq >= 0 ? arg.substring(eq + 1) : null);
     }
-    if (NEGATIVE_NUMBER.matcher(arg).matches()) {
+    // a negative number starts with '-' and a digit or '.': "--x" never is one
+    if (arg.charAt(1) != '-' && NEGATIVE_NUMBER.matcher(arg).matches()) {
       return null;
     }
     if (arg.indexOf(' ') >= 0) {

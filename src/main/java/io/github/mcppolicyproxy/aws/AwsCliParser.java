@@ -44,6 +44,11 @@ public final class AwsCliParser {
   static final int MAX_CHARS = 1_000_000;
 
 
+  /** A service's parser: the operation word. */
+  private static final Table OPERATION = new Table(List.of(new Action(List.of(), "operation", "1", false)));
+  /** A customization's parser: an optional subcommand word. */
+  private static final Table SUBCOMMAND = new Table(List.of(new Action(List.of(), "subcommand", "?", false)));
+
   private final AwsDefaults defaults;
 
   /** A parser that fills in {@code defaults} where a command names no region or profile. */
@@ -134,7 +139,7 @@ public final class AwsCliParser {
   private AwsCommand apiOperation(Service svc, Command command, Map<String, List<ArgParse.Occurrence>> globals,
       List<String> remaining) throws UnparseableCommandException {
     String where = "aws " + svc.cliName() + " " + command.cliName();
-    ArgParse.Result service = ArgParse.parseKnown(new Table(List.of(new Action(List.of(), "operation", "1", false))),
+    ArgParse.Result service = ArgParse.parseKnown(OPERATION,
         remaining, "aws " + svc.cliName());
     ArgParse.Result args = ArgParse.parseKnownLeniently(command.table(), service.extras(), where);
     CliArgs.refuseExtras(CliArgs.serverIgnores(command.table(), args), where);
@@ -187,14 +192,14 @@ public final class AwsCliParser {
     }
     List<String> rest = global.extras();
     if (svc.botocoreName().isPresent()) {
-      ArgParse.Result sp = ArgParse.parseKnown(new Table(List.of(new Action(List.of(), "operation", "1", false))),
+      ArgParse.Result sp = ArgParse.parseKnown(OPERATION,
           rest, "aws " + service);
       if (!operation.equals(CliArgs.single(sp.byDest().get("operation")))) {
         throw new UnparseableCommandException("the server and the CLI would read the operation of this command differently");
       }
       rest = sp.extras();
     } else {
-      ArgParse.Result sp = ArgParse.parseKnown(new Table(List.of(new Action(List.of(), "subcommand", "?", false))),
+      ArgParse.Result sp = ArgParse.parseKnown(SUBCOMMAND,
           rest, "aws " + service);
       if (!operation.equals(CliArgs.single(sp.byDest().get("subcommand")))) {
         throw new UnparseableCommandException("the server and the CLI would read the command after aws " + service + " differently");

@@ -66,7 +66,11 @@ public record AwsCommand(
 
   /** The operation keys, e.g. {@code [s3:GetObject]}, in order. */
   public List<String> operationKeys() {
-    return operations.stream().map(AwsOperation::key).toList();
+    List<String> keys = new java.util.ArrayList<>(operations.size());
+    for (AwsOperation o : operations) {
+      keys.add(o.key());
+    }
+    return Collections.unmodifiableList(keys);
   }
 
   /**

@@ -93,7 +93,8 @@ public final class AwsCommandInspector implements CommandInspector {
                   + run + ")" : ""));
         }
         AwsCommand c = ((AwsParseResult.Parsed) r).command();
-        commands.add(new Command(run, c.operationKeys(), facts(c)));
+        List<String> operations = c.operationKeys();
+        commands.add(new Command(run, operations, facts(c, operations)));
       }
     }
     return new Inspection.Commands(commands);
@@ -105,7 +106,7 @@ public final class AwsCommandInspector implements CommandInspector {
     return AwsRuleKeys.withIamPrefixes(rules);
   }
 
-  private ObjectNode facts(AwsCommand c) {
+  private ObjectNode facts(AwsCommand c, List<String> operations) {
     ObjectNode facts = NODES.objectNode();
     ObjectNode params = facts.putObject("params");
     for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
@@ -114,7 +115,7 @@ public final class AwsCommandInspector implements CommandInspector {
     c.region().ifPresent(r -> facts.put("region", r));
     c.profile().ifPresent(p -> facts.put("profile", p));
     ArrayNode ops = facts.putArray("operations");
-    c.operationKeys().forEach(ops::add);
+    operations.forEach(ops::add);
     return facts;
   }
 

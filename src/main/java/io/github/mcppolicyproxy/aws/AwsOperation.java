@@ -16,19 +16,53 @@ import java.util.regex.Pattern;
  */
 public record AwsOperation(String service, String name) {
 
-  private static final Pattern SERVICE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
-  private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
+  /** The shapes both parts must have, as regexes (for tests; the checks below need no regex). */
+  static final Pattern SERVICE = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
+  static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9]*");
 
   /** Validates both parts against the shapes IAM uses. */
   public AwsOperation {
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(name, "name");
-    if (!SERVICE.matcher(service).matches()) {
+    if (!isServicePrefix(service)) {
       throw new IllegalArgumentException("service \"" + service + "\" is not a lowercase IAM service prefix");
     }
-    if (!NAME.matcher(name).matches()) {
+    if (!isName(name)) {
       throw new IllegalArgumentException("operation name \"" + name + "\" is not alphanumeric starting with a letter");
     }
+  }
+
+  /** {@link #SERVICE}: lowercase letters and digits in runs joined by single dashes. */
+  static boolean isServicePrefix(String s) {
+    if (s.isEmpty() || s.charAt(0) == '-' || s.charAt(s.length() - 1) == '-') {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      boolean alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+      if (!alnum && (c != '-' || s.charAt(i - 1) == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #NAME}: an ASCII letter, then ASCII letters and digits. */
+  static boolean isName(String s) {
+    if (s.isEmpty() || !isLetter(s.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (!isLetter(c) && (c < '0' || c > '9')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   /** {@code service:name}, the key policies use, e.g. {@code s3:PutObject}. */

@@ -18,7 +18,8 @@ import java.util.regex.Pattern;
 final class CliArgs {
   private CliArgs() {}
 
-  private static final Pattern REGION = Pattern.compile("[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}");
+  /** What {@link #isRegionName} checks, as a regex; for tests. */
+  static final Pattern REGION = Pattern.compile("[a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}");
   /** The upstream's ARN_PATTERN (core/parser/parser.py), restated; group 2 is the region. */
   private static final Pattern ARN = Pattern.compile(
       "(arn:(?:aws|aws-cn|aws-iso|aws-iso-b|aws-iso-e|aws-iso-f|aws-us-gov):[\\w\\d-]+:([\\w\\d-]*):\\d{0,12}:"
@@ -65,7 +66,7 @@ final class CliArgs {
         occurrences.forEach(o -> params.computeIfAbsent(o.action().name(), k -> new ArrayList<>()).addAll(o.values()));
         continue;
       }
-      params.put(last.name(), new ArrayList<>(occurrences.get(occurrences.size() - 1).values()));
+      params.put(last.name(), occurrences.get(occurrences.size() - 1).values()); // immutable
     }
   }
 
@@ -82,6 +83,9 @@ final class CliArgs {
    * it runs. Every other leftover makes it refuse the command.
    */
   static ArgParse.Result serverIgnores(Table table, ArgParse.Result args) {
+    if (args.extras().isEmpty()) {
+      return args;
+    }
     List<String> kept = new ArrayList<>();
     for (String extra : args.extras()) {
       boolean ignored = extra.startsWith("-") && table.actions().stream()
@@ -120,15 +124,31 @@ final class CliArgs {
       if (word.equals("--")) {
         dashes = true;
       }
-      String name = word.indexOf('=') >= 0 ? word.substring(0, word.indexOf('=')) : word;
-      if (name.length() >= 4 && "--version".startsWith(name)) {
+      int eq = word.indexOf('=');
+      int name = eq >= 0 ? eq : word.length(); // the length of the name before any '='
+      if (name >= 4 && name <= 9 && "--version".regionMatches(0, word, 0, name)) {
         throw new UnparseableCommandException("--version prints the CLI version and runs no AWS operation");
       }
     }
   }
 
+  /** The global tables, built once from the model. */
+  private static final class Globals {
+    static final Table SERVER = buildServerGlobals();
+    static final Table CLI = buildCliGlobals();
+  }
+
   /** The server's global parser: the CLI's, with {@code --version} taking a value and {@code command}. */
   static Table serverGlobals() {
+    return Globals.SERVER;
+  }
+
+  /** awscli's own main parser (it runs customizations). */
+  static Table cliGlobals() {
+    return Globals.CLI;
+  }
+
+  private static Table buildServerGlobals() {
     List<Action> actions = new ArrayList<>();
     for (Action a : CliModel.get().globals().actions()) {
       actions.add(a.kind().equals("V") ? new Action(a.options(), a.dest(), "1", false) : a);
@@ -137,13 +157,13 @@ final class CliArgs {
     return new Table(actions);
   }
 
-  /** awscli's own main parser (it runs customizations). */
-  static Table cliGlobals() {
+  private static Table buildCliGlobals() {
     List<Action> actions = new ArrayList<>(CliModel.get().globals().actions());
     actions.add(new Action(List.of(), "command", "1", false));
     return new Table(actions);
   }
 
+  /** The global options given, each once, in the order first given: as typed, or by their name when abbreviated. */
   static List<String> globalNames(Map<String, List<ArgParse.Occurrence>> globals) {
     List<String> names = new ArrayList<>();
     for (List<ArgParse.Occurrence> occurrences : globals.values()) {
@@ -151,11 +171,14 @@ final class CliArgs {
       if (!a.positional()) {
         for (ArgParse.Occurrence o : occurrences) {
           String typed = o.optionString().substring(2);
-          names.add(a.options().contains(typed) ? typed : a.name());
+          String name = a.options().contains(typed) ? typed : a.name();
+          if (!names.contains(name)) {
+            names.add(name);
+          }
         }
       }
     }
-    return new ArrayList<>(names.stream().distinct().toList());
+    return names;
   }
 
   static Map<String, String> globalValues(Map<String, List<ArgParse.Occurrence>> globals) {
@@ -176,10 +199,60 @@ final class CliArgs {
       return Optional.empty();
     }
     String lower = value.toLowerCase(Locale.ROOT);
-    if (!REGION.matcher(lower).matches() || !value.chars().allMatch(c -> c < 128)) {
+    if (!isRegionName(lower) || !isAscii(value)) {
       throw new UnparseableCommandException("--region \"" + value + "\" is not a region name such as us-east-1");
     }
     return Optional.of(lower);
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 128) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether {@code s} has the shape of a region name, {@code [a-z]{2,5}(-[a-z]+)+-[0-9]{1,2}}
+   * (letters, one or more dash-separated runs of letters, then a dash and one or two digits),
+   * checked without a regex.
+   */
+  static boolean isRegionName(String s) {
+    int n = s.length();
+    int i = 0;
+    while (i < n && isLower(s.charAt(i))) {
+      i++;
+    }
+    if (i < 2 || i > 5) {
+      return false;
+    }
+    int runs = 0;
+    while (i < n && s.charAt(i) == '-' && i + 1 < n && isLower(s.charAt(i + 1))) {
+      i++;
+      while (i < n && isLower(s.charAt(i))) {
+        i++;
+      }
+      runs++;
+    }
+    if (runs == 0 || i >= n || s.charAt(i) != '-') {
+      return false;
+    }
+    int digits = n - i - 1;
+    if (digits < 1 || digits > 2) {
+      return false;
+    }
+    for (int j = i + 1; j < n; j++) {
+      if (s.charAt(j) < '0' || s.charAt(j) > '9') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLower(char c) {
+    return c >= 'a' && c <= 'z';
   }
 
   /**
@@ -195,6 +268,9 @@ final class CliArgs {
       List<String> values = a.positional() || a.appends() ? null : params.get(a.name());
       if (values == null || values.size() != 1 || !(a.kind().equals("1") || a.kind().equals("?"))) {
         continue;
+      }
+      if (!values.get(0).startsWith("arn:")) {
+        continue; // the pattern begins with "arn:": only such values can match
       }
       Matcher m = ARN.matcher(values.get(0));
       if (m.matches() && !m.group(2).isEmpty()) {

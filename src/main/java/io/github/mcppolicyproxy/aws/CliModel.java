@@ -47,10 +47,36 @@ final class CliModel {
     }
   }
 
-  /** The actions of one parser, in the order argparse registered them. */
-  record Table(List<Action> actions) {
-    Table {
-      actions = List.copyOf(actions);
+  /**
+   * The actions of one parser, in the order argparse registered them, and the index
+   * {@link ArgParse} reads them through (built on first use, then kept: a table is parsed with
+   * many times, and most of the model's tables never).
+   */
+  static final class Table {
+    private final List<Action> actions;
+    private volatile ArgParse.Index index;
+
+    Table(List<Action> actions) {
+      this.actions = List.copyOf(actions);
+    }
+
+    List<Action> actions() {
+      return actions;
+    }
+
+    /** The parser's index of this table; racing first calls may each build one, all equal. */
+    ArgParse.Index index() {
+      ArgParse.Index i = index;
+      if (i == null) {
+        i = new ArgParse.Index(actions);
+        index = i;
+      }
+      return i;
+    }
+
+    @Override
+    public String toString() {
+      return "Table" + actions;
     }
   }
 

@@ -120,8 +120,15 @@ final class CustomCommands {
     return Optional.ofNullable(REFUSED.get(cliService));
   }
 
+  /** The services some of whose commands are refused ({@code emr} for {@code emr ssh}). */
+  private static final Set<String> REFUSING = REFUSED.keySet().stream().filter(k -> k.indexOf(' ') > 0)
+      .map(k -> k.substring(0, k.indexOf(' '))).collect(java.util.stream.Collectors.toUnmodifiableSet());
+
   /** Why {@code service operation} is refused, if it is. */
   static Optional<String> refused(String cliService, String cliOperation) {
+    if (!REFUSING.contains(cliService)) {
+      return Optional.empty(); // no key of REFUSED starts with this service and a space
+    }
     return Optional.ofNullable(REFUSED.get(cliService + " " + cliOperation));
   }
 

@@ -25,7 +25,30 @@ final class RegionWildcard {
 
   /** Whether the server would expand this command. */
   static boolean applies(String text) {
+    for (int at = text.indexOf("--region"); at >= 0; at = text.indexOf("--region", at + 1)) {
+      int i = at + "--region".length();
+      int blanks = i;
+      while (i < text.length() && isWhitespace(text.charAt(i))) {
+        i++;
+      }
+      if (i > blanks && i < text.length() && text.charAt(i) == '*'
+          && (i + 1 == text.length() || isWhitespace(text.charAt(i + 1)))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** What {@link #applies} checks, as the regex the server's search is; for tests. */
+  static boolean appliesByRegex(String text) {
     return WILDCARD.matcher(text).find();
+  }
+
+  /** {@link #WS}: Python's {@code \s} for str patterns. */
+  private static boolean isWhitespace(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r') || (c >= '\u001C' && c <= '\u001F') || c == '\u0085'
+        || c == '\u00A0' || c == '\u1680' || (c >= '\u2000' && c <= '\u200A') || c == '\u2028'
+        || c == '\u2029' || c == '\u202F' || c == '\u205F' || c == '\u3000';
   }
 
   /** The commands the server runs, one per region. */

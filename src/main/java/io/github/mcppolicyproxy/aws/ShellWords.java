@@ -24,7 +24,22 @@ final class ShellWords {
   private static final Set<String> UPSTREAM_PROHIBITED = Set.of(
       "&&", "||", "=", "*=", "/=", "%=", "+=", "-=", "<<=", ">>=", "&=", "^=", "|=");
 
+  /** ASCII characters with a meaning outside quotes (and the space, which separates words). */
+  private static final String SPECIAL = " \t'\"\\;|&<>()`$#";
+  private static final boolean[] PLAIN_ASCII = new boolean[128];
+
+  static {
+    for (char c = 0x21; c < 0x7f; c++) {
+      PLAIN_ASCII[c] = SPECIAL.indexOf(c) < 0;
+    }
+  }
+
   private ShellWords() {
+  }
+
+  /** A character taken literally outside quotes: no operator, quote, escape, blank or control character. */
+  private static boolean isPlain(char c) {
+    return c < 128 ? PLAIN_ASCII[c] : true;
   }
 
   /**
@@ -92,9 +107,19 @@ final class ShellWords {
           i++;
         }
         default -> {
-          word.append(c);
+          // a run of plain characters is taken at once; the character that ends it is read next
+          int end = i + 1;
+          while (end < n && isPlain(line.charAt(end))) {
+            end++;
+          }
+          if (!inWord && (end == n || line.charAt(end) == ' ' || line.charAt(end) == '\t')) {
+            words.add(line.substring(i, end)); // a whole word of plain characters
+            i = end;
+            continue;
+          }
+          word.append(line, i, end);
           inWord = true;
-          i++;
+          i = end;
         }
       }
     }
@@ -102,7 +127,7 @@ final class ShellWords {
       finish(words, word);
     }
     for (String w : words) {
-      if (UPSTREAM_PROHIBITED.contains(w)) {
+      if (w.length() <= 3 && UPSTREAM_PROHIBITED.contains(w)) {
         throw new UnparseableCommandException("the word \"" + w + "\" is a shell operator the server refuses");
       }
     }

@@ -1,5 +1,6 @@
 package io.github.mcppolicyproxy.policy;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.policy.CommandInspector.Command;
 import io.github.mcppolicyproxy.policy.CommandInspector.Inspection;
@@ -91,8 +92,7 @@ public final class PolicyEngine {
     // monitor-mode record) names the operations of a command that parses.
     Inspection found = inspect(call);
     List<Command> commands = found instanceof Inspection.Commands c ? c.commands() : List.of();
-    List<String> operations =
-        commands.stream().flatMap(x -> x.operations().stream()).distinct().toList();
+    List<String> operations = distinctOperations(commands);
     RuleIndex.Match toolMatch = tools.lookup(tool);
     Verdict refused = byName(tool, toolMatch, operations);
     if (refused != null) {
@@ -101,7 +101,9 @@ public final class PolicyEngine {
     List<Entry> entries = new ArrayList<>(toolMatch.entries());
     policy.allTools().ifPresent(entries::add);
 
-    Map<Command, List<Entry>> opEntries = new LinkedHashMap<>();
+    // the operation entries of each command, in the order of the commands (each command counts:
+    // two commands of the same text in a batch run twice, and take their limits twice)
+    List<List<Entry>> opEntries = new ArrayList<>(commands.size());
     List<Entry> opDeciders = new ArrayList<>();
     if (policy.hasOperations() || policy.defaultAction() == Action.DENY) {
       if (found instanceof Inspection.Unparseable u) {
@@ -134,7 +136,7 @@ public final class PolicyEngine {
               }
             }
           }
-          opEntries.put(command, perCommand);
+          opEntries.add(perCommand);
         }
       }
     }
@@ -143,20 +145,42 @@ public final class PolicyEngine {
     if (argumentsRefused != null) {
       return new Verdict.Refuse(argumentsRefused);
     }
-    for (Map.Entry<Command, List<Entry>> ce : opEntries.entrySet()) {
-      if (ce.getValue().stream().noneMatch(Entry::dependsOnArguments)) {
+    for (int i = 0; i < opEntries.size(); i++) {
+      List<Entry> perCommand = opEntries.get(i);
+      if (!Verdicts.anyDependsOnArguments(perCommand)) {
         continue;
       }
-      ObjectNode root = ((ObjectNode) ce.getKey().facts().deepCopy());
+      // the command's facts with the call's arguments beside them; predicates only read, so the
+      // new root shares the facts' values and the arguments (no copy)
+      Command command = commands.get(i);
+      ObjectNode root = JsonNodeFactory.instance.objectNode();
+      root.setAll((ObjectNode) command.facts());
       root.set("args", call.arguments());
-      for (Entry e : ce.getValue()) {
-        Refusal r = Verdicts.predicates(e, root, String.join(", ", ce.getKey().operations()), operations);
+      List<String> commandOps = command.operations();
+      for (Entry e : perCommand) {
+        Refusal r = Verdicts.predicates(e, root, () -> String.join(", ", commandOps), operations);
         if (r != null) {
           return new Verdict.Refuse(r);
         }
       }
     }
-    return allowOrAsk(tool, toolMatch, entries, opEntries.values(), opDeciders, operations);
+    return allowOrAsk(tool, toolMatch, entries, opEntries, opDeciders, operations);
+  }
+
+  /** The operations of every command, each once, in order. */
+  private static List<String> distinctOperations(List<Command> commands) {
+    if (commands.size() == 1 && commands.get(0).operations().size() == 1) {
+      return commands.get(0).operations(); // immutable (Command copies it)
+    }
+    List<String> out = new ArrayList<>();
+    for (Command c : commands) {
+      for (String op : c.operations()) {
+        if (!out.contains(op)) {
+          out.add(op);
+        }
+      }
+    }
+    return java.util.Collections.unmodifiableList(out);
   }
 
   /** What the rules say of a tool that carries no AWS commands, but for its arguments' checks. */

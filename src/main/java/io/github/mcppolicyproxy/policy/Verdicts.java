@@ -3,10 +3,10 @@ package io.github.mcppolicyproxy.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.function.Supplier;
 
 /** The pieces of {@link PolicyEngine}'s verdicts: argument checks, permits, refusals. */
 final class Verdicts {
@@ -15,6 +15,9 @@ final class Verdicts {
   /** The schema and predicates of the tool's entries, in order: the first refusal, else null. */
   static Refusal argumentChecks(List<Entry> entries, ToolCall call,
       List<String> operations) {
+    if (!anyDependsOnArguments(entries)) {
+      return null;
+    }
     String tool = call.tool();
     for (Entry e : entries) {
       if (e.argumentsSchema().isPresent()) {
@@ -38,29 +41,62 @@ final class Verdicts {
     return null;
   }
 
+  static boolean anyDependsOnArguments(List<Entry> entries) {
+    for (Entry e : entries) {
+      if (e.dependsOnArguments()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Adds one permit to {@code permits} per counter (scope and name) the entries' limits name, each
+   * counter once however many entries name it; a counter already in {@code permits} is charged
+   * under the limit it holds there.
+   */
   static void charge(Map<Limit, Integer> permits, List<Entry> entries) {
-    Set<String> counted = new LinkedHashSet<>();
+    List<Limit> counted = null;
     for (Entry e : entries) {
       for (Limit l : e.limits()) {
-        if (counted.add(l.scope().wire() + "|" + l.counter())) {
-          Limit key = permits.keySet().stream()
-              .filter(k -> k.counter().equals(l.counter()) && k.scope() == l.scope())
-              .findFirst().orElse(l);
-          permits.merge(key, 1, Integer::sum);
+        if (counted == null) {
+          counted = new ArrayList<>(2);
+        } else if (sameCounter(counted, l) != null) {
+          continue;
         }
+        counted.add(l);
+        Limit key = sameCounter(permits.keySet(), l);
+        permits.merge(key == null ? l : key, 1, Integer::sum);
       }
     }
   }
 
+  /** The first of {@code limits} with the counter (name and scope) of {@code l}, or null. */
+  private static Limit sameCounter(Iterable<Limit> limits, Limit l) {
+    for (Limit k : limits) {
+      if (k.counter().equals(l.counter()) && k.scope() == l.scope()) {
+        return k;
+      }
+    }
+    return null;
+  }
+
   static Refusal predicates(Entry e, JsonNode root, String what, List<String> ops) {
+    return predicates(e, root, () -> what, ops);
+  }
+
+  /** As above, with the subject of the refusal's message made only when there is a refusal. */
+  static Refusal predicates(Entry e, JsonNode root, Supplier<String> subject, List<String> ops) {
     for (Predicate p : e.denyIf()) {
       if (Predicates.denyMatches(p, root)) {
+        String what = subject.get();
         return new Refusal(Code.DENIED, p.pointer(), what + " is denied" + because(e)
             + " (deny_if " + p.describe() + ")", java.util.OptionalLong.empty(), ops);
       }
     }
     for (Predicate p : e.require()) {
       if (!Predicates.requireHolds(p, root)) {
+        String what = subject.get();
         return new Refusal(Code.INVALID_ARGUMENTS, p.pointer(), what + " requires "
             + p.describe() + e.reason().map(r -> ": " + r).orElse(""),
             java.util.OptionalLong.empty(), ops);

@@ -255,6 +255,20 @@ class PolicyEngineTest {
   }
 
   @Test
+  void aBatchTakesTheLimitsOfEachCommandAlsoWhenTwoCommandsAreTheSame() {
+    // the server runs each element of the array: the same text twice is two exports
+    Verdict same = engine(OPS).decide(call("call_aws",
+        "{\"cli_command\":[\"omics:StartReadSetExportJob --destination s3://x\","
+            + "\"omics:StartReadSetExportJob --destination s3://x\"]}"));
+    Verdict different = engine(OPS).decide(call("call_aws",
+        "{\"cli_command\":[\"omics:StartReadSetExportJob --destination s3://x\","
+            + "\"omics:StartReadSetExportJob --destination s3://y\"]}"));
+
+    assertThat(permitsByPointer(same)).containsEntry("starts", 2);
+    assertThat(permitsByPointer(different)).containsEntry("starts", 2);
+  }
+
+  @Test
   void deniedOperationAnywhereInABatchOfCommandsRefusesTheCall() {
     Refusal r = refusal(engine(OPS).decide(call("call_aws",
         "{\"cli_command\":[\"s3:ListBuckets\",\"s3:DeleteBucket --bucket b\"]}")));
