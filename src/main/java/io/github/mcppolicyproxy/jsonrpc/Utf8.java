@@ -63,7 +63,7 @@ public final class Utf8 {
   }
 
   /** Where the multi-byte sequence starting at {@code b[i]} ends, or -1 when it is malformed. */
-  static int afterSequence(byte[] b, int i, int to) {
+  private static int afterSequence(byte[] b, int i, int to) {
     int c = b[i] & 0xFF;
     int need;
     int min;

@@ -7,7 +7,6 @@ import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
-import io.github.mcppolicyproxy.jsonrpc.LargeFrames;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -99,7 +98,7 @@ public final class ServerToClient implements Runnable {
   }
 
   void frame(byte[] frame) {
-    Envelope e = LargeFrames.scan(scanner, frame);
+    Envelope e = scanner.scan(frame);
     switch (e.kind()) {
       case INVALID, OTHER -> {
         if (FrameReader.isBlank(frame)) {
