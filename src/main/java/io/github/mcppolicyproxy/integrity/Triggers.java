@@ -45,36 +45,88 @@ final class Triggers {
     START['\\'] = 2;
   }
 
+  /**
+   * Per pair of bytes (the first in the low byte, the second in the high one), 1 where a trigger
+   * may start at the first: a backslash and {@code u}, {@code A} and {@code K} or {@code S}, or a
+   * letter that starts a word and a byte that may follow it in one ({@code _} and {@code -} as
+   * well, since they are skipped). Most pairs of ordinary text start nothing; looking them up eight
+   * at a time, without a branch per byte, is about twice as fast on C1 as a test per byte.
+   */
+  private static final byte[] PAIRS = new byte[1 << 16];
+
+  static {
+    for (int x = 0; x < 256; x++) {
+      for (int y = 0; y < 256; y++) {
+        boolean may;
+        if (START[x] == 2) {
+          may = y == 'u';
+        } else if (START[x] == 1) {
+          int second = (y | 0x20) - 'a';
+          may = y == '_' || y == '-' || (x == 'A' && (y == 'K' || y == 'S'))
+              || (y < 0x80 && second >= 0 && second < 26 && (SECOND[x | 0x20] & (1 << second)) != 0);
+        } else {
+          may = false;
+        }
+        PAIRS[x | y << 8] = (byte) (may ? 1 : 0);
+      }
+    }
+  }
+
   /** True when {@code b[from, to)} may hold something to redact. */
   static boolean in(byte[] b, int from, int to) {
-    for (int i = from; i < to; i++) {
-      int c = b[i] & 0xFF;
-      int start = START[c];
-      if (start == 0) {
-        continue;
-      }
-      if (start == 2) {
-        if (i + 1 < to && b[i + 1] == 'u') {
-          return true;
+    int i = from;
+    // eight positions a step: the pairs they start are in the word at i and the byte after it
+    for (; i + 9 <= to; i += 8) {
+      long w = (long) LONGS.get(b, i);
+      int next = b[i + 8] & 0xFF;
+      int hits = PAIRS[(int) w & 0xFFFF] | PAIRS[(int) (w >>> 8) & 0xFFFF]
+          | PAIRS[(int) (w >>> 16) & 0xFFFF] | PAIRS[(int) (w >>> 24) & 0xFFFF]
+          | PAIRS[(int) (w >>> 32) & 0xFFFF] | PAIRS[(int) (w >>> 40) & 0xFFFF]
+          | PAIRS[(int) (w >>> 48) & 0xFFFF] | PAIRS[(int) (w >>> 56) | next << 8];
+      if (hits != 0) {
+        for (int k = i; k < i + 8; k++) {
+          if (startsAt(b, k, to)) {
+            return true;
+          }
         }
-        continue;
       }
-      if (c == 'A' && i + 4 < to && b[i + 2] == 'I' && b[i + 3] == 'A'
-          && (b[i + 1] == 'K' || b[i + 1] == 'S') && upperOrDigit(b[i + 4])) {
+    }
+    for (; i < to; i++) {
+      if (startsAt(b, i, to)) {
         return true;
       }
-      int j = i + 1;
-      while (j < to && (b[j] == '_' || b[j] == '-')) {
-        j++;
-      }
-      int second = j < to ? (b[j] | 0x20) - 'a' : -1;
-      if (second < 0 || second >= 26 || (SECOND[c | 0x20] & (1 << second)) == 0) {
-        continue; // no word starts with these two letters
-      }
-      for (String w : BY_FIRST[c | 0x20]) {
-        if (word(b, i, to, w)) {
-          return true;
-        }
+    }
+    return false;
+  }
+
+  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
+      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** True when something to redact may start at {@code b[i]}, in {@code b[i, to)}. */
+  static boolean startsAt(byte[] b, int i, int to) {
+    int c = b[i] & 0xFF;
+    int start = START[c];
+    if (start == 0) {
+      return false;
+    }
+    if (start == 2) {
+      return i + 1 < to && b[i + 1] == 'u';
+    }
+    if (c == 'A' && i + 4 < to && b[i + 2] == 'I' && b[i + 3] == 'A'
+        && (b[i + 1] == 'K' || b[i + 1] == 'S') && upperOrDigit(b[i + 4])) {
+      return true;
+    }
+    int j = i + 1;
+    while (j < to && (b[j] == '_' || b[j] == '-')) {
+      j++;
+    }
+    int second = j < to ? (b[j] | 0x20) - 'a' : -1;
+    if (second < 0 || second >= 26 || (SECOND[c | 0x20] & (1 << second)) == 0) {
+      return false; // no word starts with these two letters
+    }
+    for (String w : BY_FIRST[c | 0x20]) {
+      if (word(b, i, to, w)) {
+        return true;
       }
     }
     return false;

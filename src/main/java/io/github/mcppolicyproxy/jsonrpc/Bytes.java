@@ -23,19 +23,28 @@ public final class Bytes {
    * the needles here end with a quote, rarer in a large result than any letter.
    */
   public static int indexOf(byte[] hay, byte[] needle) {
+    return needle.length == 0 ? 0 : indexOf(hay, needle, needle.length - 1);
+  }
+
+  /**
+   * The index of the first {@code needle} in {@code hay}, or -1, looking for its byte at
+   * {@code anchor} first: the rarest of its bytes in what is searched makes the fewest stops.
+   */
+  public static int indexOf(byte[] hay, byte[] needle, int anchor) {
     int n = needle.length;
     if (n == 0) {
       return 0;
     }
-    byte anchor = needle[n - 1];
-    int i = n - 1; // where the needle's last byte may be
-    while (i < hay.length) {
-      i = indexOf(hay, i, hay.length, anchor);
+    byte a = needle[anchor];
+    int i = anchor; // where the needle's anchor byte may be
+    int last = hay.length - (n - 1 - anchor); // the anchor of a whole needle lies before this
+    while (i < last) {
+      i = indexOf(hay, i, last, a);
       if (i < 0) {
         return -1;
       }
-      if (endsAt(hay, i, needle)) {
-        return i - n + 1;
+      if (matchesAt(hay, i - anchor, needle)) {
+        return i - anchor;
       }
       i++;
     }
@@ -61,10 +70,9 @@ public final class Bytes {
     return -1;
   }
 
-  /** True when {@code needle} ends at {@code hay[end]}, whose byte is known to be its last. */
-  private static boolean endsAt(byte[] hay, int end, byte[] needle) {
-    int start = end - needle.length + 1;
-    for (int k = 0; k < needle.length - 1; k++) {
+  /** True when {@code needle} starts at {@code hay[start]} (and fits). */
+  private static boolean matchesAt(byte[] hay, int start, byte[] needle) {
+    for (int k = 0; k < needle.length; k++) {
       if (hay[start + k] != needle[k]) {
         return false;
       }

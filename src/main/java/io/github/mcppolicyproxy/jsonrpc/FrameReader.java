@@ -35,11 +35,22 @@ public final class FrameReader {
   private static final int CHUNK = 64 * 1024;
   private static final int SMALL_READ = 8 * 1024;
   /**
-   * A line longer than this is kept as a list of segments of this size and copied once, into an
-   * array of its exact length, when it ends: a frame of N bytes costs at most about 2N while it is
-   * read (the segments and the frame), never the 3N of a doubling buffer plus its trimmed copy.
+   * A line longer than this leaves the small buffer: its bytes are then read straight into
+   * segments (each read at most {@link #CHUNK} bytes, the most a pipe hands out), which grow
+   * fourfold up to {@link #MAX_SEGMENT}, and copied once, into an array of its exact length,
+   * when it ends. A frame of N bytes costs about 2N while it is read (the segments, of which the last
+   * may be partly filled, and the frame), never the 3N of a doubling buffer plus its trimmed copy,
+   * and each byte is copied once (the first 64 KiB twice); the segments never hold more than the
+   * limit and one byte.
    */
   static final int SEGMENT = 64 * 1024;
+  /**
+   * The largest segment: bounds what the last, partly filled, segment may waste. Larger than the
+   * young generation the launcher gives the JVM ({@code -Xmn8m}), so such a segment is allocated
+   * in the old generation at once instead of being copied there by young collections (measured:
+   * 64 KiB segments of a 20 MB frame cost three or four young pauses of 5-13 ms each).
+   */
+  static final int MAX_SEGMENT = 8 * 1024 * 1024;
 
   private final InputStream in;
   private final int maxFrameBytes;
@@ -49,6 +60,7 @@ public final class FrameReader {
   private byte[] line = new byte[1024];
   private int lineLen;
   private final java.util.List<byte[]> segments = new java.util.ArrayList<>();
+  private long segmentBytes; // the bytes in the full segments
   private boolean pendingEnd;
   private boolean skipping; // inside an oversized line already reported
 
@@ -99,26 +111,18 @@ public final class FrameReader {
    */
   public Read next() throws IOException {
     lineLen = 0;
-    long total = 0;
     while (true) {
+      if (!segments.isEmpty()) {
+        return longLine();
+      }
       if (chunkPos == chunkLen) {
         // Between frames, ask for what fits the JDK's stack buffer (8 KiB): a larger read mallocs
-        // and frees a native buffer of its size, per read, in FileInputStream. Inside a long line,
+        // and frees a native buffer of its size, per read, in FileInputStream. Inside a line,
         // 64 KiB at a time.
-        int n = in.read(chunk, 0, lineLen == 0 && segments.isEmpty() ? SMALL_READ : CHUNK);
+        int n = in.read(chunk, 0, lineLen == 0 ? SMALL_READ : CHUNK);
         if (n < 0) {
           chunkPos = chunkLen = 0;
-          if (skipping) {
-            skipping = false;
-            return new Read.End(true);
-          }
-          if (lineLen > 0 || !segments.isEmpty()) {
-            pendingEnd = true;
-            return new Read.Frame(takeLine());
-          }
-          boolean partial = pendingEnd;
-          pendingEnd = false;
-          return new Read.End(partial);
+          return ended();
         }
         chunkPos = 0;
         chunkLen = n;
@@ -132,14 +136,9 @@ public final class FrameReader {
         skipping = nl < 0;
         continue;
       }
-      total += len;
+      long total = (long) lineLen + len;
       if (total > maxFrameBytes) {
-        byte[] prefix = prefixOf(start, len);
-        line = new byte[1024];
-        lineLen = 0;
-        segments.clear();
-        skipping = nl < 0;
-        return new Read.Oversized(total, prefix);
+        return oversized(total, prefixOf(start, len), nl < 0);
       }
       append(start, len);
       if (nl >= 0) {
@@ -148,40 +147,123 @@ public final class FrameReader {
     }
   }
 
+  /** At the end of the stream: the last, unterminated, line as a frame, or the end itself. */
+  private Read ended() {
+    if (skipping) {
+      skipping = false;
+      return new Read.End(true);
+    }
+    if (lineLen > 0 || !segments.isEmpty()) {
+      pendingEnd = true;
+      return new Read.Frame(takeLine());
+    }
+    boolean partial = pendingEnd;
+    pendingEnd = false;
+    return new Read.End(partial);
+  }
+
+  /**
+   * Reads the rest of a line that has filled full segments, straight into segments (no chunk in
+   * between); what a read brings after the line's end goes to the chunk, for the next line.
+   */
+  private Read longLine() throws IOException {
+    while (true) {
+      if (lineLen == line.length) {
+        segments.add(line);
+        segmentBytes += lineLen;
+        long room = (long) maxFrameBytes - segmentBytes + 1; // one byte past the limit tells
+        line = new byte[(int) Math.max(1, Math.min(nextSegment(line.length), room))];
+        lineLen = 0;
+      }
+      int n = in.read(line, lineLen, Math.min(CHUNK, line.length - lineLen));
+      if (n < 0) {
+        return ended();
+      }
+      int from = lineLen;
+      int nl = indexOfNewline(line, from, from + n);
+      int end = nl < 0 ? from + n : nl;
+      long total = segmentBytes + end;
+      if (total > maxFrameBytes) {
+        byte[] prefix = Arrays.copyOf(segments.get(0), Math.min(PREFIX_BYTES, segments.get(0).length));
+        moveToChunk(nl, from + n);
+        return oversized(total, prefix, nl < 0);
+      }
+      if (nl >= 0) {
+        lineLen = nl;
+        moveToChunk(nl, from + n);
+        return new Read.Frame(takeLine());
+      }
+      lineLen = end;
+    }
+  }
+
+  /** The size of the segment after one of {@code size} bytes: four times larger, up to the cap. */
+  static long nextSegment(int size) {
+    long next = 4L * size;
+    return next > MAX_SEGMENT / 4 ? MAX_SEGMENT : next; // 64 KiB, 256 KiB, 1 MiB, then 8 MiB
+  }
+
+  /** Keeps {@code line(nl, to)}, the start of the next line, in the chunk (nothing if nl < 0). */
+  private void moveToChunk(int nl, int to) {
+    if (nl < 0) {
+      chunkPos = chunkLen = 0;
+      return;
+    }
+    chunkPos = 0;
+    chunkLen = to - nl - 1;
+    System.arraycopy(line, nl + 1, chunk, 0, chunkLen);
+  }
+
+  /** Forgets the line so far and reports it as oversized; its rest is skipped if it goes on. */
+  private Read oversized(long total, byte[] prefix, boolean goesOn) {
+    line = new byte[1024];
+    lineLen = 0;
+    segments.clear();
+    segmentBytes = 0;
+    skipping = goesOn;
+    return new Read.Oversized(total, prefix);
+  }
+
   /** The index of the first {@code '\n'} in {@code b[from, to)}, or -1; eight bytes at a time. */
   static int indexOfNewline(byte[] b, int from, int to) {
     return Bytes.indexOf(b, from, to, (byte) '\n');
   }
 
-
   /** The line read so far as one array of its exact length; the reader starts a new line. */
   private byte[] takeLine() {
-    long total = (long) segments.size() * SEGMENT + lineLen;
-    byte[] frame = new byte[(int) total];
+    if (segments.isEmpty()) {
+      byte[] frame = Arrays.copyOf(line, lineLen);
+      lineLen = 0;
+      return frame;
+    }
+    byte[] frame = new byte[(int) (segmentBytes + lineLen)];
     int at = 0;
     for (byte[] segment : segments) {
-      System.arraycopy(segment, 0, frame, at, SEGMENT);
-      at += SEGMENT;
+      System.arraycopy(segment, 0, frame, at, segment.length);
+      at += segment.length;
     }
     System.arraycopy(line, 0, frame, at, lineLen);
     segments.clear();
+    segmentBytes = 0;
+    line = new byte[1024];
     lineLen = 0;
     return frame;
   }
 
   /** The first bytes of the line so far (with {@code chunk[start, start + len)} after them). */
   private byte[] prefixOf(int start, int len) {
-    byte[] head = segments.isEmpty() ? line : segments.get(0);
-    int headLen = segments.isEmpty() ? lineLen : SEGMENT;
-    int fromLine = Math.min(headLen, PREFIX_BYTES);
-    int fromChunk = segments.isEmpty() ? Math.min(len, PREFIX_BYTES - fromLine) : 0;
+    int fromLine = Math.min(lineLen, PREFIX_BYTES);
+    int fromChunk = Math.min(len, PREFIX_BYTES - fromLine);
     byte[] p = new byte[fromLine + fromChunk];
-    System.arraycopy(head, 0, p, 0, fromLine);
+    System.arraycopy(line, 0, p, 0, fromLine);
     System.arraycopy(chunk, start, p, fromLine, fromChunk);
     return p;
   }
 
-  /** Appends {@code chunk[start, start + len)}: a small buffer that doubles up to a segment. */
+  /**
+   * Appends {@code chunk[start, start + len)} to the small buffer, which doubles up to a
+   * {@link #SEGMENT}; what does not fit then starts the segments, and the next reads go there.
+   */
   private void append(int start, int len) {
     while (len > 0) {
       if (lineLen == line.length) {
@@ -189,7 +271,9 @@ public final class FrameReader {
           line = Arrays.copyOf(line, Math.min(line.length * 2, SEGMENT));
         } else {
           segments.add(line);
-          line = new byte[SEGMENT];
+          segmentBytes += lineLen;
+          long room = (long) maxFrameBytes - segmentBytes + 1;
+          line = new byte[(int) Math.max(1, Math.min(nextSegment(SEGMENT), room))];
           lineLen = 0;
         }
       }

@@ -71,7 +71,7 @@ final class TaskFrames {
    * bytes at a time, at any size: a 20 MB result is searched, not parsed.
    */
   static boolean mayCreateTask(byte[] frame) {
-    return Bytes.indexOf(frame, TASK) >= 0;
+    return Bytes.indexOf(frame, TASK, 3) >= 0; // anchored on the k: rarer than a quote in text
   }
 
   /**

@@ -34,6 +34,38 @@ class TriggersTest {
   }
 
   @Test
+  void theEightAtATimeScanFindsWhatALookAtEveryPositionFinds() {
+    // long enough for the eight-at-a-time steps, any range in the array, any byte among the letters
+    String alphabet = "secrtSECRTpasPASwWivIVqQfFeEyYjJuUoOkKAIKS_-\\ .x0123zZ\"";
+    Random random = new Random(20261203);
+    int triggered = 0;
+    for (int n = 0; n < 100_000; n++) {
+      byte[] b = new byte[random.nextInt(70)];
+      for (int i = 0; i < b.length; i++) {
+        b[i] = random.nextInt(8) == 0 ? (byte) random.nextInt(256)
+            : (byte) alphabet.charAt(random.nextInt(alphabet.length()));
+      }
+      if (b.length > 0 && random.nextInt(4) == 0) {
+        String[] words = {"secret", "Session_Token", "pass-w", "PRIVATE", "AKIAABCD", "ASIAZ",
+            "\\u0041", "IQoJb3JpZ2lu", "eyJwYXlsb2FkIjoi", "aqodyxdz", "s-e_c-r-e-t"};
+        byte[] w = words[random.nextInt(words.length)].getBytes(StandardCharsets.US_ASCII);
+        int at = random.nextInt(b.length);
+        System.arraycopy(w, 0, b, at, Math.min(w.length, b.length - at));
+      }
+      int from = random.nextInt(b.length + 1);
+      int to = from + random.nextInt(b.length - from + 1);
+      boolean expected = false;
+      for (int i = from; i < to && !expected; i++) {
+        expected = Triggers.startsAt(b, i, to);
+      }
+      triggered += expected ? 1 : 0;
+      assertThat(Triggers.in(b, from, to))
+          .as("%s [%d, %d)", java.util.HexFormat.of().formatHex(b), from, to).isEqualTo(expected);
+    }
+    assertThat(triggered).as("the generator reaches both answers").isBetween(1000, 99_000);
+  }
+
+  @Test
   void ordinaryEnglishTextHoldsNoTrigger() {
     byte[] b = ("The quick brown fox jumps over the lazy dog while a bucket lists objects in"
         + " region us-east-1 and returns 200 OK. ").repeat(1000).getBytes(StandardCharsets.US_ASCII);

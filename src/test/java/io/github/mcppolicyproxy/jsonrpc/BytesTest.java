@@ -35,6 +35,9 @@ class BytesTest {
         needle = randomBytes(random, 1 + random.nextInt(4));
       }
       assertThat(Bytes.indexOf(hay, needle)).as("round %d", round).isEqualTo(loop(hay, needle));
+      int anchor = random.nextInt(needle.length);
+      assertThat(Bytes.indexOf(hay, needle, anchor)).as("round %d, anchor %d", round, anchor)
+          .isEqualTo(loop(hay, needle));
     }
   }
 
@@ -43,6 +46,8 @@ class BytesTest {
     byte[] hay = "0123456789abcdef\"task\"".getBytes(StandardCharsets.US_ASCII);
     assertThat(Bytes.indexOf(hay, "task\"".getBytes(StandardCharsets.US_ASCII))).isEqualTo(17);
     assertThat(Bytes.indexOf(hay, "task\"x".getBytes(StandardCharsets.US_ASCII))).isEqualTo(-1);
+    assertThat(Bytes.indexOf(hay, "0123".getBytes(StandardCharsets.US_ASCII), 3)).isZero();
+    assertThat(Bytes.indexOf(hay, "task\"x".getBytes(StandardCharsets.US_ASCII), 3)).isEqualTo(-1);
     assertThat(Bytes.indexOf(hay, new byte[0])).isZero();
     assertThat(Bytes.indexOf(new byte[0], new byte[] {1})).isEqualTo(-1);
   }
