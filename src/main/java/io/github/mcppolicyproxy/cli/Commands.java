@@ -52,7 +52,8 @@ final class Commands {
           "Exit codes:",
           "  0    the client closed stdin and everything shut down cleanly",
           "  2    usage error, a policy that does not load, or a violation log that",
-          "       cannot be opened (nothing was started)",
+          "       cannot be opened (no frame was relayed; an upstream already",
+          "       started is stopped first)",
           "  126  COMMAND is not executable;  127  COMMAND was not found",
           "  N    the upstream's own exit code when it exits by itself"})
   static final class ProxyCommand implements Callable<Integer> {
