@@ -30,11 +30,23 @@ public final class Cli {
   }
 
   public int run(String... args) {
-    PolicyPreload preload = PolicyPreload.start(args); // overlaps with picocli's start-up
-    CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr, preload));
-    if (preload == null) {
-      // Subcommands, help and version. The proxy's own start (preload != null) skips building
-      // their models: picocli's reflection is the longest step before the upstream starts.
+    // A proxy start reads its policy and spawns its upstream while picocli builds its model.
+    java.util.Optional<Prescan> scan = Prescan.of(args);
+    PolicyPreload preload = scan.map(PolicyPreload::start).orElse(null);
+    EarlyUpstream early = scan.map(s -> EarlyUpstream.start(
+        ProxyStart.upstreamCommand(s.command()), stderr)).orElse(null);
+    try {
+      return run(args, preload, early, scan.isPresent());
+    } finally {
+      EarlyUpstream.discard(early); // a usage error, say: the upstream never served a session
+    }
+  }
+
+  private int run(String[] args, PolicyPreload preload, EarlyUpstream early, boolean proxyStart) {
+    CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr, preload, early));
+    if (!proxyStart) {
+      // Subcommands, help and version. The proxy's own start (a pre-scanned one) skips building
+      // their models: picocli's reflection is the longest step of the start.
       cl.addSubcommand(new DemoCommand());
       cl.addSubcommand(new CheckCommand());
       cl.addSubcommand(new ExplainCommand());

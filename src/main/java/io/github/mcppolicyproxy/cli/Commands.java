@@ -1,33 +1,15 @@
 package io.github.mcppolicyproxy.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mcppolicyproxy.audit.ViolationLog;
-import io.github.mcppolicyproxy.jsonrpc.Replies;
-import io.github.mcppolicyproxy.policy.Policy;
-import io.github.mcppolicyproxy.policy.PolicyException;
-import io.github.mcppolicyproxy.process.ChildProcess;
-import io.github.mcppolicyproxy.process.UpstreamStartException;
-import io.github.mcppolicyproxy.limits.Quota;
-import io.github.mcppolicyproxy.live.LivePolicy;
-import io.github.mcppolicyproxy.live.PolicyWatcher;
 import io.github.mcppolicyproxy.proxy.ProxyConfig;
-import io.github.mcppolicyproxy.proxy.ProxySession;
-import io.github.mcppolicyproxy.proxy.RefusalStyle;
-import io.github.mcppolicyproxy.proxy.SessionStats;
-import io.github.mcppolicyproxy.telemetry.Telemetry;
-import io.github.mcppolicyproxy.telemetry.TelemetrySettings;
 import io.github.mcppolicyproxy.proxy.UpstreamQueue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -70,7 +52,8 @@ final class Commands {
           "Exit codes:",
           "  0    the client closed stdin and everything shut down cleanly",
           "  2    usage error, a policy that does not load, or a violation log that",
-          "       cannot be opened (nothing was started)",
+          "       cannot be opened (no frame was relayed; an upstream already",
+          "       started is stopped first)",
           "  126  COMMAND is not executable;  127  COMMAND was not found",
           "  N    the upstream's own exit code when it exits by itself"})
   static final class ProxyCommand implements Callable<Integer> {
@@ -177,12 +160,23 @@ final class Commands {
     List<String> command = new ArrayList<>();
 
     private final PolicyPreload preload;
+    private final EarlyUpstream early;
 
     ProxyCommand(InputStream stdin, OutputStream stdout, PrintStream stderr, PolicyPreload preload) {
+      this(stdin, stdout, stderr, preload, null);
+    }
+
+    /**
+     * @param preload the policy being read since before picocli's parse, or null
+     * @param early the upstream started since before picocli's parse, or null
+     */
+    ProxyCommand(InputStream stdin, OutputStream stdout, PrintStream stderr, PolicyPreload preload,
+        EarlyUpstream early) {
       this.stdin = stdin;
       this.stdout = stdout;
       this.stderr = stderr;
       this.preload = preload;
+      this.early = early;
     }
 
     OutputStream stdout() {
@@ -199,175 +193,7 @@ final class Commands {
 
     @Override
     public Integer call() throws Exception {
-      RefusalStyle style;
-      try {
-        style = RefusalStyle.valueOf(refusalStyle.toUpperCase(java.util.Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        stderr.println("mcp-policy-proxy: --refusal-style must be result or error, not "
-            + refusalStyle);
-        return Cli.EXIT_USAGE;
-      }
-      java.util.Optional<TelemetrySettings> telemetrySettings;
-      try {
-        telemetrySettings = TelemetrySettings.resolve(otlpEndpoint, System.getenv());
-      } catch (IllegalArgumentException e) {
-        if (otlpEndpoint != null) {
-          stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
-          ObjectMapper m = Wiring.mapper();
-          startFailure(m).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
-              + " start: " + e.getMessage(), m.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
-          return Cli.EXIT_USAGE;
-        }
-        stderr.println("mcp-policy-proxy: telemetry is off: " + e.getMessage());
-        telemetrySettings = java.util.Optional.empty();
-      }
-      ObjectMapper mapper = Wiring.mapper();
-      Policy loaded;
-      // null: the bundled policy, which cannot change; a file is watched (and SIGHUP reloads it)
-      Path policyFile = policy != null ? policy
-          : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr);
-      try {
-        loaded = PolicyPreload.load(preload, policyFile);
-      } catch (PolicyException e) {
-        Wiring.report(e, stderr, "mcp-policy-proxy: ");
-        stderr.println("mcp-policy-proxy: the policy did not load; nothing was started.");
-        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, Wiring.summary(e),
-            Wiring.details(e, mapper), StartFailure.WAIT_FOR_FIRST);
-        return Cli.EXIT_USAGE;
-      }
-      io.github.mcppolicyproxy.policy.PolicyLint.warnings(loaded)
-          .forEach(w -> stderr.println("mcp-policy-proxy: warning: " + w));
-      String logSpec = violationLog == null ? Wiring.defaultLogPath() : violationLog;
-      ViolationLog log;
-      try {
-        log = Wiring.log(logSpec, stderr, mapper, logArgumentValues,
-            new io.github.mcppolicyproxy.audit.LogRotation(violationLogMaxBytes, violationLogKeep));
-      } catch (IllegalArgumentException e) {
-        stderr.println("mcp-policy-proxy: " + e.getMessage());
-        return Cli.EXIT_USAGE;
-      } catch (IOException e) {
-        String why = "cannot open the violation log " + logSpec + ": "
-            + io.github.mcppolicyproxy.errors.Failures.io(e);
-        stderr.println("mcp-policy-proxy: " + why + "; nothing was started.");
-        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
-            + " start: " + why, mapper.createObjectNode().put("violation_log", logSpec),
-            StartFailure.WAIT_FOR_FIRST);
-        return Cli.EXIT_USAGE;
-      }
-      ProxyConfig config;
-      try {
-        config = new ProxyConfig(sessionId == null ? UUID.randomUUID().toString() : sessionId,
-            maxFrameBytes, maxPending, maxQueuedBytes, style, Duration.ofMillis(Math.max(0, shutdownGraceMs)),
-            requireAudit, logArgumentValues, Clock.systemUTC(), stderr, !noRefund);
-      } catch (IllegalArgumentException e) {
-        stderr.println("mcp-policy-proxy: " + e.getMessage());
-        return Cli.EXIT_USAGE;
-      }
-      java.util.function.UnaryOperator<io.github.mcppolicyproxy.approval.ApprovalChannel> route;
-      try {
-        route = approval.route(mapper, stderr);
-      } catch (IllegalArgumentException | IOException e) {
-        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
-        log.close();
-        startFailure(mapper).answer(StartFailure.PROXY_MISCONFIGURED, "The policy proxy cannot"
-            + " start: " + e.getMessage(), mapper.createObjectNode(), StartFailure.WAIT_FOR_FIRST);
-        return Cli.EXIT_USAGE;
-      }
-      io.github.mcppolicyproxy.limits.Quota quota;
-      try {
-        String session = config.sessionId();
-        ViolationLog events = log;
-        quota = state.quota(loaded, policy, System.getenv(), stderr, notice -> events.appendEvent(
-            new io.github.mcppolicyproxy.audit.LogEvent(java.time.Instant.now(), session,
-                "counter_store", Map.of("notice", notice), loaded.source(), loaded.sha256())));
-      } catch (IllegalArgumentException e) {
-        stderr.println("mcp-policy-proxy: " + e.getMessage());
-        log.close();
-        return Cli.EXIT_USAGE;
-      }
-      LivePolicy live = new LivePolicy(Wiring.judge(loaded, System.getenv(), quota), stderr);
-      io.github.mcppolicyproxy.integrity.ToolIntegrity integrity;
-      try {
-        integrity = PinSetup.integrity(live, policy, pins, !noRedactSecrets, log, config, mapper);
-      } catch (IOException e) {
-        stderr.println("mcp-policy-proxy: " + e.getMessage() + "; nothing was started.");
-        log.close();
-        quota.close();
-        return Cli.EXIT_USAGE;
-      }
-      List<String> upstreamCommand =
-          StandInCommand.expandSelf(command.isEmpty() ? DEFAULT_UPSTREAM : command);
-      ChildProcess child;
-      try {
-        child = ChildProcess.start(upstreamCommand, Map.of(), stderr);
-      } catch (UpstreamStartException e) {
-        stderr.println("mcp-policy-proxy: " + e.getMessage());
-        answerWhileUnavailable(e.getMessage(), config, mapper);
-        log.close();
-        quota.close();
-        return e.exitCode();
-      }
-      stderr.println("mcp-policy-proxy: policy " + loaded.source() + " (sha256 "
-          + loaded.sha256().substring(0, 12) + ", default " + loaded.defaultAction().wire()
-          + ", " + loaded.mode().name().toLowerCase(java.util.Locale.ROOT) + "), session "
-          + config.sessionId() + ", violation log " + logSpec + ", upstream pid " + child.pid()
-          + ": " + String.join(" ", upstreamCommand));
-      Telemetry telemetry = telemetrySettings.map(t -> Telemetry.start(t, config.sessionId(),
-          config.clock(), stderr)).orElse(Telemetry.OFF);
-      java.util.concurrent.CountDownLatch sessionEnded = new java.util.concurrent.CountDownLatch(1);
-      Thread hook = new Thread(() -> {
-        try {
-          child.stop(config.shutdownGrace());
-          // SIGTERM/SIGINT: the session ends as when its upstream exits, and writes its summary
-          // (stderr line and log record) before the log is closed here; bounded (see SUMMARY_WAIT)
-          sessionEnded.await(SUMMARY_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        log.close();
-        quota.close();
-        telemetry.close();
-      }, "shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
-      SessionStats stats = new SessionStats(config.clock().instant());
-      // telemetry off: each of these is returned unchanged (see Telemetry.OFF)
-      ProxySession session = new ProxySession(telemetry.fromClient(stdin),
-          telemetry.toClient(stdout), telemetry.upstream(child), live, policyFile != null,
-          telemetry.log(log), config, mapper, stats, route, integrity);
-      PolicyWatcher watcher = policyFile == null ? null
-          : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
-      int code;
-      try {
-        code = session.run();
-      } finally {
-        sessionEnded.countDown(); // its summary is written
-        if (watcher != null) {
-          watcher.close();
-        }
-      }
-      quota.close(); // refunds on their way reach the store before the process exits
-      telemetry.close(); // bounded: a collector that is down delays the exit by ~1.5 s at most
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException e) {
-        // already shutting down: the hook will run and find everything stopped
-      }
-      return code;
-    }
-
-    /**
-     * The upstream could not start: answer the client's requests (its initialize, typically) with an
-     * error, so it shows a reason rather than a dead pipe.
-     */
-    private void answerWhileUnavailable(String why, ProxyConfig config, ObjectMapper mapper) {
-      new StartFailure(stdin, stdout, stderr, mapper, config.maxFrameBytes()).answer(
-          Replies.UPSTREAM_UNAVAILABLE, "The upstream MCP server could not be started: " + why,
-          null, StartFailure.WAIT_FOR_FIRST);
-    }
-
-    private StartFailure startFailure(ObjectMapper mapper) {
-      return new StartFailure(stdin, stdout, stderr, mapper, maxFrameBytes > 0 ? maxFrameBytes
-          : ProxyConfig.DEFAULT_MAX_FRAME_BYTES);
+      return new ProxyStart(this, preload, early).run();
     }
   }
 }

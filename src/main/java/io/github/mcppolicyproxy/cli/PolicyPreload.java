@@ -4,24 +4,16 @@ import io.github.mcppolicyproxy.policy.Policy;
 import io.github.mcppolicyproxy.policy.PolicyException;
 import java.nio.file.Path;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
  * Loads the policy on a second thread while picocli builds its command model, so that the two
- * slowest steps before the upstream starts (about 100 ms each, mostly class loading) overlap. The
- * command line is only pre-scanned for {@code --policy}; the proxy uses the preloaded policy only
- * when picocli's parse names the same file, and otherwise loads it again: the parse stays the
- * authority. Nothing is preloaded for subcommands, {@code --help} or {@code --version}.
+ * slowest steps of the start (about 100 ms each, mostly class loading) overlap. The command line
+ * is only pre-scanned ({@link Prescan}); the proxy uses the preloaded policy only when picocli's
+ * parse names the same file, and otherwise loads it again: the parse stays the authority.
  */
 final class PolicyPreload {
-  private static final Set<String> VALUED = Set.of("--policy", "--violation-log", "--session-id",
-      "--refusal-style", "--max-frame-bytes", "--max-pending", "--max-queued-bytes",
-      "--shutdown-grace-ms", "--state", "--grant", "--state-fail-mode", "--state-timeout-ms",
-      "--violation-log-max-bytes", "--violation-log-keep",
-      "--approval-fallback", "--approval-via", "--approvals-dir", "--pins");
-
   private final Path path; // null: the bundled policy
   private final CompletableFuture<Object> result;
 
@@ -30,34 +22,16 @@ final class PolicyPreload {
     this.result = result;
   }
 
-  /** Starts loading the policy {@code args} name, if they run the proxy itself; else null. */
-  static PolicyPreload start(String[] args) {
-    String policy = null;
-    for (int i = 0; i < args.length; i++) {
-      String a = args[i];
-      if (a.equals("--")) {
-        break;
-      }
-      if (a.startsWith("--policy=")) {
-        policy = a.substring("--policy=".length());
-      } else if (VALUED.contains(a)) {
-        if (a.equals("--policy") && i + 1 < args.length) {
-          policy = args[i + 1];
-        }
-        i++;
-      } else if (!a.startsWith("-") || a.equals("-h") || a.equals("--help") || a.equals("-V")
-          || a.equals("--version")) {
-        return null; // a subcommand, the upstream command, or help: nothing to preload
-      }
-    }
+  /** Starts loading the policy a proxy start names (or the user's default policy). */
+  static PolicyPreload start(Prescan scan) {
     Path path;
     try {
-      if (policy == null) {
+      if (scan.policy() == null) {
         // The user's default file, once it exists; its first start creates it (DefaultPolicyFile).
         Path user = DefaultPolicyFile.forThisUser();
         path = java.nio.file.Files.isRegularFile(user) ? user : null;
       } else {
-        path = Path.of(policy);
+        path = scan.policy();
       }
     } catch (RuntimeException e) {
       return null; // an invalid path: the real load reports it

@@ -1,0 +1,73 @@
+package io.github.mcppolicyproxy.cli;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The training run of the start-up archive (AppCDS, {@code -XX:ArchiveClassesAtExit}): a real
+ * session, so that the classes a client's first frames need are archived too, not only those of the
+ * start. The proxy runs in this JVM with the arguments given (a policy, and the stand-in as the
+ * upstream: {@code -- mcp-policy-proxy stand-in}); a client in this JVM sends it {@code initialize},
+ * {@code notifications/initialized}, {@code tools/list}, a {@code tools/call} and a {@code ping},
+ * each after the answer to the one before, then closes its side. Run by {@code mvn package} and by
+ * the launcher's {@code build}; exits with the proxy's code.
+ */
+public final class ArchiveTraining {
+  private static final List<String> FRAMES = List.of(
+      "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+          + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"archive\",\"version\":\"1\"}}}",
+      "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"call_aws\","
+          + "\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+
+  private ArchiveTraining() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream stderr = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
+        true, StandardCharsets.UTF_8);
+    PipedOutputStream toProxy = new PipedOutputStream();
+    PipedInputStream proxyIn = new PipedInputStream(toProxy, 1 << 16);
+    PipedInputStream fromProxy = new PipedInputStream(1 << 20);
+    OutputStream proxyOut = new PipedOutputStream(fromProxy);
+    CompletableFuture<Void> client = CompletableFuture.runAsync(() -> talk(toProxy, fromProxy));
+    int code = new Cli(proxyIn, proxyOut, stderr).run(args);
+    client.get(30, TimeUnit.SECONDS);
+    stderr.flush();
+    System.exit(code);
+  }
+
+  /** Sends each frame once the answer to the one before has come (a notification needs none). */
+  private static void talk(OutputStream toProxy, PipedInputStream fromProxy) {
+    try (toProxy) {
+      BufferedReader answers = new BufferedReader(new InputStreamReader(fromProxy,
+          StandardCharsets.UTF_8));
+      for (String frame : FRAMES) {
+        toProxy.write((frame + "\n").getBytes(StandardCharsets.UTF_8));
+        toProxy.flush();
+        if (frame.contains("\"id\":")) {
+          String answer;
+          do {
+            answer = answers.readLine(); // skips what the upstream sends unasked
+          } while (answer != null && !answer.contains("\"result\"") && !answer.contains("\"error\""));
+          if (answer == null) {
+            return;
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
