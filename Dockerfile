@@ -35,10 +35,18 @@ COPY --from=build /opt/java /opt/java
 COPY --from=build /src/target/mcp-policy-proxy.jar /app/mcp-policy-proxy.jar
 COPY --from=build /src/config /app/config
 COPY src/main/docker/entrypoint.sh /usr/local/bin/mcp-policy-proxy
-# The class-data archive of the start-up classes, for this runtime and this jar path.
-RUN /opt/java/bin/java -XX:ArchiveClassesAtExit=/app/mcp-policy-proxy.jsa -XX:TieredStopAtLevel=1 \
-      -XX:+UseSerialGC -Xlog:disable -jar /app/mcp-policy-proxy.jar \
-      --policy /app/config/aws-api-mcp-server.policy.json --violation-log - -- true </dev/null >/dev/null 2>&1 \
+# The class-data archive (static AppCDS) of the classes a real session loads, for this runtime and
+# this jar path, in the two steps of `mvn package` and the launcher: ArchiveTraining lists them (the
+# proxy with the bundled policy, its stand-in as the upstream, a client's first frames), then
+# -Xshare:dump archives them.
+RUN /opt/java/bin/java -XX:DumpLoadedClassList=/tmp/proxy.classlist -XX:TieredStopAtLevel=1 \
+      -XX:+UseSerialGC -Xlog:disable -cp /app/mcp-policy-proxy.jar \
+      io.github.mcppolicyproxy.cli.ArchiveTraining --policy /app/config/aws-api-mcp-server.policy.json \
+      --violation-log - -- mcp-policy-proxy stand-in </dev/null >/dev/null 2>&1 \
+ && /opt/java/bin/java -Xshare:dump -XX:SharedClassListFile=/tmp/proxy.classlist \
+      -XX:SharedArchiveFile=/app/mcp-policy-proxy.jsa -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+      -Xlog:disable -cp /app/mcp-policy-proxy.jar >/dev/null 2>&1 \
+ && rm -f /tmp/proxy.classlist \
  && chmod 0444 /app/mcp-policy-proxy.jsa
 RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin proxy \
  && mkdir -p /policy /logs /state /home/proxy/.cache \

@@ -14,9 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The training run of the start-up archive (AppCDS, {@code -XX:ArchiveClassesAtExit}): a real
- * session, so that the classes a client's first frames need are archived too, not only those of the
- * start. The proxy runs in this JVM with the arguments given (a policy, and the stand-in as the
+ * The training run of the start-up archive (static AppCDS: {@code -XX:DumpLoadedClassList}, then
+ * {@code -Xshare:dump}): a real session, so that the classes a client's first frames need are
+ * archived too, not only those of the start. The proxy runs in this JVM with the arguments given (a policy, and the stand-in as the
  * upstream: {@code -- mcp-policy-proxy stand-in}); a client in this JVM sends it {@code initialize},
  * {@code notifications/initialized}, {@code tools/list}, a {@code tools/call} and a {@code ping},
  * each after the answer to the one before, then closes its side. Run by {@code mvn package} and by

@@ -74,7 +74,7 @@ final class ProxyStart {
       telemetry = TelemetrySettings.resolve(cmd.otlpEndpoint, System.getenv());
     } catch (IllegalArgumentException e) {
       if (cmd.otlpEndpoint != null) {
-        return refuse(e.getMessage() + "; nothing was started.", "The policy proxy cannot start: "
+        return refuse(e.getMessage() + "; no frame was relayed, the upstream is stopped.", "The policy proxy cannot start: "
             + e.getMessage(), null);
       }
       stderr.println("mcp-policy-proxy: telemetry is off: " + e.getMessage());
@@ -90,7 +90,7 @@ final class ProxyStart {
     } catch (PolicyException e) {
       EarlyUpstream.discard(early);
       Wiring.report(e, stderr, "mcp-policy-proxy: ");
-      return refuse("the policy did not load; nothing was started.", Wiring.summary(e),
+      return refuse("the policy did not load; no frame was relayed, the upstream is stopped.", Wiring.summary(e),
           Wiring.details(e, mapper));
     }
     PolicyLint.warnings(loaded).forEach(w -> stderr.println("mcp-policy-proxy: warning: " + w));
@@ -103,7 +103,7 @@ final class ProxyStart {
       return usage(e.getMessage());
     } catch (IOException e) {
       String why = "cannot open the violation log " + logSpec + ": " + Failures.io(e);
-      return refuse(why + "; nothing was started.", "The policy proxy cannot start: " + why,
+      return refuse(why + "; no frame was relayed, the upstream is stopped.", "The policy proxy cannot start: " + why,
           mapper.createObjectNode().put("violation_log", logSpec));
     }
     ProxyConfig config;
@@ -121,7 +121,7 @@ final class ProxyStart {
       route = cmd.approval.route(mapper, stderr);
     } catch (IllegalArgumentException | IOException e) {
       log.close();
-      return refuse(e.getMessage() + "; nothing was started.", "The policy proxy cannot start: "
+      return refuse(e.getMessage() + "; no frame was relayed, the upstream is stopped.", "The policy proxy cannot start: "
           + e.getMessage(), null);
     }
     Quota quota;
@@ -142,7 +142,7 @@ final class ProxyStart {
     } catch (IOException e) {
       log.close();
       quota.close();
-      return usage(e.getMessage() + "; nothing was started.");
+      return usage(e.getMessage() + "; no frame was relayed, the upstream is stopped.");
     }
     List<String> upstreamCommand = ProxyStart.upstreamCommand(cmd.command);
     ChildProcess child;

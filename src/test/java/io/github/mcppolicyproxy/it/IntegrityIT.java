@@ -380,7 +380,7 @@ class IntegrityIT {
   void aNamedPinFileThatIsMissingStopsTheProxyBeforeAnythingStarts() throws Exception {
     try (ProxyProcess p = start(ALLOW_ALL, List.of("--pins", dir.resolve("none.json").toString()))) {
       assertThat(p.waitFor(Duration.ofSeconds(30))).isEqualTo(2);
-      assertThat(p.stderr()).contains("no pin file at").contains("nothing was started");
+      assertThat(p.stderr()).contains("no pin file at").contains("no frame was relayed, the upstream is stopped");
     }
   }
 
