@@ -264,26 +264,26 @@ final class QuickEnvelope extends JsonCursor {
   /**
    * Scans string content from {@code i} up to a closing quote with no escape before it: returns the
    * quote's index with {@code i} after it. Returns -1 with {@code i} at the byte that stopped it (a
-   * backslash, a control character, malformed UTF-8, or the end). Eight bytes at a time while they
-   * are plain ASCII.
+   * backslash, a control character, malformed UTF-8, or the end). Eight bytes at a time: a word
+   * with a byte that needs a look (a quote, a backslash, a control character, a non-ASCII byte) is
+   * left at that byte, whose place is exact (only bytes after the first such byte can be marked
+   * wrongly by the borrow of a subtraction), and the word loop goes on right after it.
    */
   private int plainString() {
     byte[] a = b;
     int j = i;
     int to = end;
-    int plain = 0; // plain bytes in a row: a long string is then read eight bytes at a time
     while (true) {
-      if (plain >= 8) {
-        while (j + 8 <= to) {
-          long w = (long) LONGS.get(a, j);
-          long q = w ^ QUOTES;
-          long s = w ^ BACKSLASHES;
-          if (((((q - ONES) & ~q) | ((s - ONES) & ~s) | (w - SPACES) | w) & HIGH_BITS) != 0) {
-            break;
-          }
-          j += 8;
+      while (j + 8 <= to) {
+        long w = (long) LONGS.get(a, j);
+        long q = w ^ QUOTES;
+        long s = w ^ BACKSLASHES;
+        long special = (((q - ONES) & ~q) | ((s - ONES) & ~s) | (w - SPACES) | w) & HIGH_BITS;
+        if (special != 0) {
+          j += Long.numberOfTrailingZeros(special) >>> 3;
+          break;
         }
-        plain = 0;
+        j += 8;
       }
       if (j >= to) {
         i = j;
@@ -306,8 +306,7 @@ final class QuickEnvelope extends JsonCursor {
         }
         j = next;
       } else {
-        j++;
-        plain++;
+        j++; // a plain byte of the last, shorter-than-a-word stretch
       }
     }
   }

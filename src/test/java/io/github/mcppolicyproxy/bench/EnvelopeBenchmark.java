@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn8m"})
 public class EnvelopeBenchmark {
-  @Param({"call", "answer"})
+  @Param({"call", "answer", "large"})
   public String frame;
 
   private byte[] bytes;
@@ -40,7 +40,7 @@ public class EnvelopeBenchmark {
   @Setup
   public void setUp() throws Exception {
     scanner = new EnvelopeScanner(64 << 20);
-    String text = frame.equals("call")
+    String text = frame.equals("large") ? largeAnswer() : frame.equals("call")
         ? "{\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":"
             + "\"hello from the yardstick 1234\"},\"_meta\":{\"progressToken\":17}},"
             + "\"jsonrpc\":\"2.0\",\"id\":17}"
@@ -50,6 +50,20 @@ public class EnvelopeBenchmark {
     jackson = EnvelopeScanner.class.getDeclaredMethod("scanWithJackson", byte[].class, int.class,
         int.class);
     jackson.setAccessible(true);
+  }
+
+  /**
+   * A 1 MiB tool result of the yardstick's large-frame text (its line: two escaped quotes, an
+   * escaped line end, two 2-byte and one 4-byte UTF-8 character in 107 bytes).
+   */
+  private static String largeAnswer() {
+    String line = "line of a large tool result: h\u00e9llo w\u00f6rld \ud83d\ude00 with a"
+        + " \\\"quote\\\" and a line end, padded with dots............\\n";
+    StringBuilder text = new StringBuilder("{\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"");
+    while (text.length() < (1 << 20)) {
+      text.append(line);
+    }
+    return text.append("\"}]},\"jsonrpc\":\"2.0\",\"id\":17}").toString();
   }
 
   @Benchmark

@@ -91,4 +91,48 @@ class QuickEnvelopeDifferentialTest {
     assertThat(first.method()).isEqualTo("a");
     assertThat(QuickEnvelope.scan(b, 1, 21)).isNull(); // cut short: not an object
   }
+  /**
+   * The eight-bytes-at-a-time string loop: each kind of byte that stops it (a closing quote, an
+   * escape, a control character, bad and good UTF-8) at every place of a word, in a long string
+   * that also runs into the frame's last bytes, agrees with Jackson; and a string of plain bytes
+   * with DEL and '~' (the edges of plain ASCII) is read whole.
+   */
+  @Test
+  void everyStoppingByteAtEveryPlaceOfAWord() {
+    byte[][] stops = {{'"'}, {'\\', 'n'}, {'\\', '"'}, {'\\', 'x'}, {0x1f}, {'\t'}, {0},
+        {(byte) 0xC3, (byte) 0xA9}, {(byte) 0xE2, (byte) 0x82, (byte) 0xAC},
+        {(byte) 0xF0, (byte) 0x9F, (byte) 0x98, (byte) 0x80}, {(byte) 0x80}, {(byte) 0xFF},
+        {(byte) 0xC3}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {0x7f}, {'~'}, {' '}, {'!'}};
+    int checked = 0;
+    for (byte[] stop : stops) {
+      for (int at = 0; at < 24; at++) {
+        for (int tail = 0; tail < 10; tail++) {
+          String head = "{\"id\":1,\"method\":\"m\",\"params\":{\"t\":\"";
+          byte[] h = head.getBytes(StandardCharsets.UTF_8);
+          byte[] b = new byte[h.length + at + stop.length + 20 + 4 + tail];
+          System.arraycopy(h, 0, b, 0, h.length);
+          java.util.Arrays.fill(b, h.length, b.length, (byte) 'a');
+          System.arraycopy(stop, 0, b, h.length + at, stop.length);
+          int close = b.length - 4 - tail;
+          b[close] = '"';
+          b[close + 1] = '}';
+          b[close + 2] = '}';
+          java.util.Arrays.fill(b, close + 3, b.length, (byte) ' ');
+          Envelope jackson = scanner.scanWithJackson(b, 0, b.length);
+          Envelope quick = QuickEnvelope.scan(b, 0, b.length);
+          if (quick != null) {
+            assertThat(quick).as(new String(b, StandardCharsets.ISO_8859_1)).isEqualTo(jackson);
+            checked++;
+          }
+          boolean plain = stop[0] == 0x7f || stop[0] == '~' || stop[0] == ' ' || stop[0] == '!'
+              || stop.length > 1 && stop[0] != (byte) 0xED && stop[1] != 'x';
+          if (plain) {
+            assertThat(quick).as("read whole: %s", new String(b, StandardCharsets.ISO_8859_1))
+                .isNotNull();
+          }
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(stops.length * 24 * 10 / 3);
+  }
 }
