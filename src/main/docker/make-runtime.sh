@@ -20,7 +20,7 @@ else
 fi
 # The modules the jar's classes refer to (jdeps), as the JDK that links them reports them.
 modules=$("${bin}jdeps" --print-module-deps --ignore-missing-deps --multi-release 17 "$jar")
-modules="$modules,jdk.jfr"
+case ",$modules," in *,jdk.jfr,*) ;; *) modules="$modules,jdk.jfr" ;; esac
 major=$("${bin}jlink" --version 2>/dev/null | sed 's/[^0-9].*//')
 if [ "${major:-17}" -ge 21 ]; then compress=zip-6; else compress=2; fi
 echo "make-runtime: jlink --add-modules $modules -> $out" >&2
