@@ -95,11 +95,14 @@ public final class SessionLimiters {
       Map.Entry<Limit, Integer> e = permits.entrySet().iterator().next();
       return new Taken(Map.of(e.getKey(), takeOne(session, e.getKey(), e.getValue())), null);
     }
-    Map<Limit, Long> cycles = new HashMap<>();
+    @SuppressWarnings("unchecked")
+    Map.Entry<Limit, Long>[] cycles = new Map.Entry[permits.size()];
+    int i = 0;
     for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
-      cycles.put(e.getKey(), takeOne(session, e.getKey(), e.getValue()));
+      cycles[i++] = Map.entry(e.getKey(), takeOne(session, e.getKey(), e.getValue()));
     }
-    return new Taken(cycles, null);
+    // immutable already, so the Reservation keeps it as it is (Map.copyOf copies no such map)
+    return new Taken(Map.ofEntries(cycles), null);
   }
 
   /** Takes {@code need} permits known to be there; returns the cycle they were taken in. */
