@@ -15,7 +15,9 @@ import java.util.function.LongSupplier;
  * The {@code session} limits: one non-blocking Resilience4j {@link AtomicRateLimiter} per (session,
  * counter) in this process's memory. Windows are fixed cycles of the window's length counted from
  * the limiter's first use. Resilience4j cannot give permits back, so a refund is kept as a credit
- * that counts only within the cycle it was taken in. Thread-safe (one lock).
+ * that counts only within the cycle it was taken in. Thread-safe (one lock). The limiters read
+ * the clock once per operation (every limit of a call is judged at the same instant), since
+ * their own reading of it costs a system clock call per metric asked.
  *
  * <p>A call's limits are the same {@link Limit} objects on every call of a tool (the policy
  * engine remembers its verdict per tool name), so the counter a limit names is found by the
@@ -29,6 +31,8 @@ public final class SessionLimiters {
   private final Map<String, Counter> counters = new HashMap<>(); // by key(session, counter)
   private final Map<Limit, Counter> memo = new IdentityHashMap<>(); // for memoSession
   private String memoSession;
+  /** The instant every limiter reads: taken once per operation, under the lock. */
+  private long now;
 
   /** One (session, counter): its limiter and its refunded permits (a credit of one cycle). */
   private static final class Counter {
@@ -54,6 +58,11 @@ public final class SessionLimiters {
   /** The first limit of {@code permits} without room, or null when all have room. */
   public synchronized Quota.Outcome.Exhausted wouldExhaust(String session,
       Map<Limit, Integer> permits) {
+    now = nanoClock.getAsLong();
+    return exhausted(session, permits);
+  }
+
+  private Quota.Outcome.Exhausted exhausted(String session, Map<Limit, Integer> permits) {
     Quota.Outcome.Exhausted worst = null;
     for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
       Limit l = e.getKey();
@@ -87,7 +96,8 @@ public final class SessionLimiters {
    * (nothing taken) the limit {@link #wouldExhaust} names.
    */
   public synchronized Taken take(String session, Map<Limit, Integer> permits) {
-    Quota.Outcome.Exhausted full = wouldExhaust(session, permits);
+    now = nanoClock.getAsLong();
+    Quota.Outcome.Exhausted full = exhausted(session, permits);
     if (full != null) {
       return new Taken(null, full);
     }
@@ -126,6 +136,7 @@ public final class SessionLimiters {
   /** Gives back permits taken in {@code cycles}; those of a cycle that has ended are gone. */
   public synchronized void refund(String session, Map<Limit, Integer> permits,
       Map<Limit, Long> cycles) {
+    now = nanoClock.getAsLong();
     for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
       Counter c = counter(session, e.getKey());
       long cycle = c.limiter.getDetailedMetrics().getCycle();
@@ -143,6 +154,7 @@ public final class SessionLimiters {
 
   /** Permits left now in {@code limit}'s current cycle for {@code session}. */
   public synchronized int available(String session, Limit limit) {
+    now = nanoClock.getAsLong();
     Counter c = counter(session, limit);
     AtomicRateLimiter.AtomicRateLimiterMetrics m = c.limiter.getDetailedMetrics();
     return available(c, m.getCycle(), m.getAvailablePermissions());
@@ -194,7 +206,7 @@ public final class SessionLimiters {
         .limitForPeriod(limit.max())
         .limitRefreshPeriod(limit.window())
         .timeoutDuration(Duration.ZERO)
-        .build(), nanoClock::getAsLong);
+        .build(), () -> now);
     if (rl != null) {
       AtomicRateLimiter.AtomicRateLimiterMetrics m = rl.getDetailedMetrics();
       int used = c.max - Math.max(0, available(c, m.getCycle(), m.getAvailablePermissions()));

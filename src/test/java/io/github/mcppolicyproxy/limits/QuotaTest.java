@@ -332,4 +332,24 @@ class QuotaTest {
     assertThat(take("s", one(v1))).isInstanceOf(Outcome.Exhausted.class);
     assertThat(take("s", one(v2))).isInstanceOf(Outcome.Exhausted.class);
   }
+
+  @Test
+  void everyLimitOfACallIsJudgedAtOneInstant() {
+    // a clock that moves on every reading: the three limits of a call read it once between them
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    SessionLimiters moving = new SessionLimiters(() -> clock.nanos() + reads.incrementAndGet());
+    Limit a = perMinute("a", 5, Scope.SESSION);
+    Limit b = perMinute("b", 5, Scope.SESSION);
+    Limit c = perMinute("c", 5, Scope.SESSION);
+    Map<Limit, Integer> permits = Map.of(a, 1, b, 1, c, 1);
+    moving.take("s", permits); // makes the limiters
+    long before = reads.get();
+
+    SessionLimiters.Taken taken = moving.take("s", permits);
+
+    assertThat(reads.get() - before).isEqualTo(1);
+    assertThat(taken.refused()).isNull();
+    assertThat(taken.cycles()).containsOnlyKeys(a, b, c);
+    assertThat(moving.available("s", a)).isEqualTo(3);
+  }
 }
