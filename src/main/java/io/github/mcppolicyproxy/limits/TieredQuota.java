@@ -79,18 +79,22 @@ public final class TieredQuota implements Quota {
   @Override
   public Outcome reserve(String sessionId, Map<Limit, Integer> permits) {
     Split split = split(permits);
+    if (split.takes.isEmpty()) {
+      // session limits only: checked and taken in one step under the limiters' lock
+      SessionLimiters.Taken taken = session.take(sessionId, split.session);
+      return taken.refused() != null ? taken.refused() : new Outcome.Granted(
+          new Reservation(sessionId, split.session, taken.cycles(), List.of(), false));
+    }
     Outcome.Exhausted full = session.wouldExhaust(sessionId, split.session);
     if (full != null) {
       return full;
     }
-    boolean fallbackUsed = false;
-    if (!split.takes.isEmpty()) {
-      Outcome shared = takeShared(split);
-      if (shared instanceof Outcome.Granted g) {
-        fallbackUsed = g.reservation().fallback();
-      } else {
-        return shared;
-      }
+    boolean fallbackUsed;
+    Outcome shared = takeShared(split);
+    if (shared instanceof Outcome.Granted g) {
+      fallbackUsed = g.reservation().fallback();
+    } else {
+      return shared;
     }
     Map<Limit, Long> cycles = session.tryTake(sessionId, split.session);
     if (cycles == null) {
@@ -208,6 +212,13 @@ public final class TieredQuota implements Quota {
   private record Split(Map<Limit, Integer> session, List<Take> takes, List<Limit> limits) {}
 
   private Split split(Map<Limit, Integer> permits) {
+    boolean sessionOnly = true;
+    for (Limit l : permits.keySet()) {
+      sessionOnly &= l.scope() == Limit.Scope.SESSION;
+    }
+    if (sessionOnly) {
+      return new Split(permits, List.of(), List.of());
+    }
     Map<Limit, Integer> sessionPermits = new HashMap<>();
     Map<String, Take> byKey = new LinkedHashMap<>();
     Map<String, Limit> limitOf = new HashMap<>();

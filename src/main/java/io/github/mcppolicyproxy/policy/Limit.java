@@ -46,6 +46,25 @@ public record Limit(
     }
   }
 
+  // Written out rather than the record's generated ones: those go through method handles, which
+  // cost microseconds per call on C1 (the launcher's compiler), and limits are map keys per call.
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof Limit l && max == l.max && scope == l.scope
+        && counter.equals(l.counter) && pointer.equals(l.pointer) && window.equals(l.window)
+        && Objects.equals(windowText, l.windowText));
+  }
+
+  @Override
+  public int hashCode() {
+    int h = pointer.hashCode();
+    h = 31 * h + counter.hashCode();
+    h = 31 * h + window.hashCode();
+    h = 31 * h + Objects.hashCode(windowText);
+    h = 31 * h + max;
+    return 31 * h + scope.hashCode();
+  }
+
   /** "10 calls per minute", "1 call per 30 seconds". */
   public String describe() {
     return max + (max == 1 ? " call" : " calls") + " per " + windowText;

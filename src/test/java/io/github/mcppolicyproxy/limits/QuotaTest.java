@@ -286,4 +286,70 @@ class QuotaTest {
         Scope.SESSION);
     assertThat(sessions.available("s", v2)).isEqualTo(2);
   }
+
+  @Test
+  void sessionsTakenInTurnKeepTheirOwnCounts() {
+    // the limiters remember a limit's counter for the last session asked: switching sessions
+    // must never let one session's calls count against the other's
+    Limit l = perMinute("rate", 3, Scope.SESSION);
+    for (int i = 0; i < 3; i++) {
+      assertThat(take("alice", one(l))).as("alice %d", i + 1).isInstanceOf(Outcome.Granted.class);
+      assertThat(take("bob", one(l))).as("bob %d", i + 1).isInstanceOf(Outcome.Granted.class);
+    }
+    assertThat(take("alice", one(l))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("bob", one(l))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("carol", one(l))).isInstanceOf(Outcome.Granted.class);
+  }
+
+  @Test
+  void everyCallOfThreeSessionLimitsIsCountedInEachExactly() {
+    Limit minute = perMinute("m", 100, Scope.SESSION);
+    Limit hour = new Limit("/tools/t/limits/1", "h", Duration.ofHours(1), "hour", 150,
+        Scope.SESSION);
+    Limit second = new Limit("/all_tools/limits/0", "all", Duration.ofSeconds(1), "second", 1000,
+        Scope.SESSION);
+    Map<Limit, Integer> permits = Map.of(minute, 1, hour, 1, second, 1);
+    for (int i = 0; i < 100; i++) {
+      assertThat(take("s", permits)).as("call %d", i + 1).isInstanceOf(Outcome.Granted.class);
+    }
+    advance(Duration.ofSeconds(20));
+    assertThat(take("s", permits)).isEqualTo(new Outcome.Exhausted(minute, "session", 40));
+    assertThat(sessions.available("s", minute)).isZero();
+    assertThat(sessions.available("s", hour)).isEqualTo(50);
+    assertThat(sessions.available("s", second)).isEqualTo(1000); // a new second
+  }
+
+  @Test
+  void callsOfTwoPolicyVersionsInTurnShareOneCount() {
+    // two Limit objects of one counter (a reload while calls of the old version are in flight)
+    Limit v1 = perMinute("c", 5, Scope.SESSION);
+    Limit v2 = new Limit("/tools/renamed/limits/0", "c", Duration.ofMinutes(1), "minute", 5,
+        Scope.SESSION);
+    for (int i = 0; i < 5; i++) {
+      assertThat(take("s", one(i % 2 == 0 ? v1 : v2))).as("call %d", i + 1)
+          .isInstanceOf(Outcome.Granted.class);
+    }
+    assertThat(take("s", one(v1))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("s", one(v2))).isInstanceOf(Outcome.Exhausted.class);
+  }
+
+  @Test
+  void everyLimitOfACallIsJudgedAtOneInstant() {
+    // a clock that moves on every reading: the three limits of a call read it once between them
+    java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    SessionLimiters moving = new SessionLimiters(() -> clock.nanos() + reads.incrementAndGet());
+    Limit a = perMinute("a", 5, Scope.SESSION);
+    Limit b = perMinute("b", 5, Scope.SESSION);
+    Limit c = perMinute("c", 5, Scope.SESSION);
+    Map<Limit, Integer> permits = Map.of(a, 1, b, 1, c, 1);
+    moving.take("s", permits); // makes the limiters
+    long before = reads.get();
+
+    SessionLimiters.Taken taken = moving.take("s", permits);
+
+    assertThat(reads.get() - before).isEqualTo(1);
+    assertThat(taken.refused()).isNull();
+    assertThat(taken.cycles()).containsOnlyKeys(a, b, c);
+    assertThat(moving.available("s", a)).isEqualTo(3);
+  }
 }
