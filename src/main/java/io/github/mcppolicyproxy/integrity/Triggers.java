@@ -72,11 +72,46 @@ final class Triggers {
     }
   }
 
+  /**
+   * Ranges of at least this many bytes are looked at by two threads, half each: a large tool
+   * result is held until it has been looked at, so the look is on every caller's path.
+   */
+  static final int SPLIT_BYTES = 1 << 20;
+
   /** True when {@code b[from, to)} may hold something to redact. */
   static boolean in(byte[] b, int from, int to) {
+    if (to - from < SPLIT_BYTES) {
+      return startsIn(b, from, to, to);
+    }
+    int mid = from + (to - from) / 2;
+    java.util.concurrent.FutureTask<Boolean> upper =
+        new java.util.concurrent.FutureTask<>(() -> startsIn(b, mid, to, to));
+    if (!SecondHalf.offer(upper)) {
+      return startsIn(b, from, to, to);
+    }
+    if (startsIn(b, from, mid, to)) {
+      upper.cancel(false);
+      return true;
+    }
+    upper.run(); // not started yet (the other thread is busy): this thread looks itself
+    try {
+      return upper.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true; // fail closed: the frame is then read whole for secrets
+    } catch (java.util.concurrent.ExecutionException e) {
+      return startsIn(b, mid, to, to);
+    }
+  }
+
+  /**
+   * True when something to redact may start at a position of {@code b[from, end)}, reading no
+   * further than {@code to}: a trigger that starts before {@code end} may run on past it.
+   */
+  private static boolean startsIn(byte[] b, int from, int end, int to) {
     int i = from;
     // eight positions a step: the pairs they start are in the word at i and the byte after it
-    for (; i + 9 <= to; i += 8) {
+    for (; i + 8 <= end && i + 9 <= to; i += 8) {
       long w = (long) LONGS.get(b, i);
       int next = b[i + 8] & 0xFF;
       int hits = PAIRS[(int) w & 0xFFFF] | PAIRS[(int) (w >>> 8) & 0xFFFF]
@@ -91,12 +126,31 @@ final class Triggers {
         }
       }
     }
-    for (; i < to; i++) {
+    for (; i < end; i++) {
       if (startsAt(b, i, to)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** The thread that looks at the upper halves, started with the first large range. */
+  private static final class SecondHalf {
+    private static final java.util.concurrent.ExecutorService THREAD =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "secret-scan");
+          t.setDaemon(true);
+          return t;
+        });
+
+    static boolean offer(Runnable task) {
+      try {
+        THREAD.execute(task);
+        return true;
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return false;
+      }
+    }
   }
 
   private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles

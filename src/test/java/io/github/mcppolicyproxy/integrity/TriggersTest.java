@@ -73,4 +73,46 @@ class TriggersTest {
     byte[] key = "{\"AccessKeyId\":\"AKIAIOSFODNN7EXAMPLE\"}".getBytes(StandardCharsets.US_ASCII);
     assertThat(Triggers.in(key, 0, key.length)).isTrue();
   }
+  /**
+   * A range of {@link Triggers#SPLIT_BYTES} or more is looked at in two halves on two threads: a
+   * trigger anywhere, also one that starts just before the middle and runs on past it, is found,
+   * and a range with none is passed.
+   */
+  @Test
+  void aLargeRangeLookedAtInTwoHalvesMissesNoTrigger() {
+    String[] words = {"secret", "s_e-c_r_e_t", "PRIVATE", "AKIAABCD", "\\u0041", "passw"};
+    int len = Triggers.SPLIT_BYTES + 4_099;
+    byte[] b = new byte[len];
+    for (int i = 0; i < len; i++) {
+      b[i] = (byte) ("xyz .,0123456789\"".charAt(i % 17));
+    }
+    int[][] ranges = {{0, len}, {5, len - 3}, {1_000, len}};
+    for (int[] r : ranges) {
+      assertThat(Triggers.in(b, r[0], r[1])).as("no trigger in %s", java.util.Arrays.toString(r))
+          .isFalse();
+    }
+    int checked = 0;
+    for (int[] r : ranges) {
+      int mid = r[0] + (r[1] - r[0]) / 2;
+      for (String word : words) {
+        byte[] w = word.getBytes(StandardCharsets.US_ASCII);
+        int[] places = new int[44];
+        for (int d = 0; d < 40; d++) {
+          places[d] = mid - 20 + d;
+        }
+        places[40] = r[0];
+        places[41] = r[1] - w.length;
+        places[42] = r[0] + 7;
+        places[43] = r[1] - w.length - 9;
+        for (int at : places) {
+          byte[] c = b.clone();
+          System.arraycopy(w, 0, c, at, w.length);
+          assertThat(Triggers.in(c, r[0], r[1])).as("%s at %d of %s", word, at,
+              java.util.Arrays.toString(r)).isTrue();
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isEqualTo(3 * 6 * 44);
+  }
 }
