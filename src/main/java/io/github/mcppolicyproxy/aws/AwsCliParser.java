@@ -49,7 +49,22 @@ public final class AwsCliParser {
   /** A customization's parser: an optional subcommand word. */
   private static final Table SUBCOMMAND = new Table(List.of(new Action(List.of(), "subcommand", "?", false)));
 
+  /** How many command texts the memo keeps; when it is full it is emptied and refilled. */
+  static final int MEMO_ENTRIES = 256;
+  /** Longer texts are parsed each time: with {@link #MEMO_ENTRIES}, the memo holds at most 128 Ki characters of text. */
+  static final int MEMO_TEXT_CHARS = 512;
+
   private final AwsDefaults defaults;
+  /**
+   * The results of recent command texts, by their exact text (agents repeat commands). A parse is a
+   * pure function of the text and of this parser's defaults, which are fixed: the model and the
+   * tables are constants and nothing is read from outside. So a remembered result is the result a
+   * new parse would give, and it is immutable ({@link AwsCommand} copies into unmodifiable
+   * collections), so callers can share it.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, AwsParseResult> memo =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   /** A parser that fills in {@code defaults} where a command names no region or profile. */
   public AwsCliParser(AwsDefaults defaults) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
@@ -63,6 +78,27 @@ public final class AwsCliParser {
     if (cliCommand == null) {
       return new AwsParseResult.Unparseable("cli_command is missing");
     }
+    if (cliCommand.length() > MEMO_TEXT_CHARS) {
+      return parseNew(cliCommand);
+    }
+    AwsParseResult known = memo.get(cliCommand);
+    if (known != null) {
+      return known;
+    }
+    AwsParseResult result = parseNew(cliCommand);
+    if (memo.size() >= MEMO_ENTRIES) {
+      memo.clear();
+    }
+    memo.put(cliCommand, result);
+    return result;
+  }
+
+  /** How many texts the memo holds now; for tests. */
+  int memoSize() {
+    return memo.size();
+  }
+
+  private AwsParseResult parseNew(String cliCommand) {
     try {
       return new AwsParseResult.Parsed(parseOrThrow(cliCommand));
     } catch (UnparseableCommandException e) {
