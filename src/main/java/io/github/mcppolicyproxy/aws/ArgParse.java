@@ -190,7 +190,7 @@ final class ArgParse {
       }
     }
     List<Occurrence> taken = new ArrayList<>();
-    List<String> extras = new ArrayList<>();
+    List<String> extras = new ArrayList<>(n);
     int[] pending = {0}; // the positionals before this index are consumed
     int start = 0;
     int nextOption = 0;
@@ -303,22 +303,23 @@ final class ArgParse {
       return null;
     }
     int eq = arg.indexOf('=');
+    String name = eq >= 0 ? arg.substring(0, eq) : arg;
     if (eq >= 0) {
-      Action a = index.options.get(arg.substring(0, eq));
+      Action a = index.options.get(name);
       if (a != null) {
         refuseDashesValue(arg, eq);
-        return new Tuple(a, arg.substring(0, eq), arg.substring(eq + 1));
+        return new Tuple(a, name, arg.substring(eq + 1));
       }
     }
     List<String> candidates = List.of();
     if (arg.startsWith("--")) {
-      candidates = index.startingWith(eq >= 0 ? arg.substring(0, eq) : arg);
+      candidates = index.startingWith(name);
     }
     if (candidates.size() > 1 && lenient) {
-      return new Tuple(null, arg, null);
+      return UNKNOWN;
     }
     if (candidates.size() > 1) {
-      throw new UnparseableCommandException("option " + (eq >= 0 ? arg.substring(0, eq) : arg) + " is ambiguous" + here()
+      throw new UnparseableCommandException("option " + name + " is ambiguous" + here()
           + ": it could be " + String.join(", ", candidates) + "; write the option in full");
     }
     if (candidates.size() == 1) {
@@ -335,8 +336,11 @@ final class ArgParse {
     if (arg.indexOf(' ') >= 0) {
       return null;
     }
-    return new Tuple(null, arg, null);
+    return UNKNOWN;
   }
+
+  /** An option-like word no action takes: it goes to the extras as it is. */
+  private static final Tuple UNKNOWN = new Tuple(null, null, null);
 
   /** argparse drops a value "--" given with '=' and the option then holds an empty list. */
   private static void refuseDashesValue(String arg, int eq) throws UnparseableCommandException {

@@ -45,11 +45,25 @@ public final class AwsCliParser {
 
 
   /** A service's parser: the operation word. */
-  private static final Table OPERATION = new Table(List.of(new Action(List.of(), "operation", "1", false)));
+  static final Table OPERATION = new Table(List.of(new Action(List.of(), "operation", "1", false)));
   /** A customization's parser: an optional subcommand word. */
   private static final Table SUBCOMMAND = new Table(List.of(new Action(List.of(), "subcommand", "?", false)));
 
+  /** How many command texts the memo keeps; when it is full it is emptied and refilled. */
+  static final int MEMO_ENTRIES = 256;
+  /** Longer texts are parsed each time: with {@link #MEMO_ENTRIES}, the memo holds at most 128 Ki characters of text. */
+  static final int MEMO_TEXT_CHARS = 512;
+
   private final AwsDefaults defaults;
+  /**
+   * The results of recent command texts, by their exact text (agents repeat commands). A parse is a
+   * pure function of the text and of this parser's defaults, which are fixed: the model and the
+   * tables are constants and nothing is read from outside. So a remembered result is the result a
+   * new parse would give, and it is immutable ({@link AwsCommand} copies into unmodifiable
+   * collections), so callers can share it.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, AwsParseResult> memo =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A parser that fills in {@code defaults} where a command names no region or profile. */
   public AwsCliParser(AwsDefaults defaults) {
@@ -64,6 +78,27 @@ public final class AwsCliParser {
     if (cliCommand == null) {
       return new AwsParseResult.Unparseable("cli_command is missing");
     }
+    if (cliCommand.length() > MEMO_TEXT_CHARS) {
+      return parseNew(cliCommand);
+    }
+    AwsParseResult known = memo.get(cliCommand);
+    if (known != null) {
+      return known;
+    }
+    AwsParseResult result = parseNew(cliCommand);
+    if (memo.size() >= MEMO_ENTRIES) {
+      memo.clear();
+    }
+    memo.put(cliCommand, result);
+    return result;
+  }
+
+  /** How many texts the memo holds now; for tests. */
+  int memoSize() {
+    return memo.size();
+  }
+
+  private AwsParseResult parseNew(String cliCommand) {
     try {
       return new AwsParseResult.Parsed(parseOrThrow(cliCommand));
     } catch (UnparseableCommandException e) {
@@ -105,8 +140,11 @@ public final class AwsCliParser {
     if (refusedService.isPresent()) {
       throw new UnparseableCommandException(refusedService.get());
     }
-    Service svc = CliModel.get().service(service).orElseThrow(() -> new UnparseableCommandException(
-        "\"" + service + "\" is not a service of the AWS CLI (names are lowercase and case-sensitive)"));
+    Service svc = CliModel.get().services().get(service);
+    if (svc == null) {
+      throw new UnparseableCommandException(
+          "\"" + service + "\" is not a service of the AWS CLI (names are lowercase and case-sensitive)");
+    }
     boolean apiService = svc.botocoreName().isPresent();
     if (!apiService && !tokens.get(0).equals(service)) {
       throw new UnparseableCommandException("aws " + service + " must come right after \"aws\"; put global options after it");
@@ -138,10 +176,9 @@ public final class AwsCliParser {
 
   private AwsCommand apiOperation(Service svc, Command command, Map<String, List<ArgParse.Occurrence>> globals,
       List<String> remaining) throws UnparseableCommandException {
-    String where = "aws " + svc.cliName() + " " + command.cliName();
-    ArgParse.Result service = ArgParse.parseKnown(OPERATION,
-        remaining, "aws " + svc.cliName());
-    ArgParse.Result args = ArgParse.parseKnownLeniently(command.table(), service.extras(), where);
+    ApiCall call = command.table().apiCall(svc, command);
+    String where = call.where();
+    ArgParse.Result args = ArgParse.parseKnownLeniently(command.table(), afterOperation(remaining), where);
     CliArgs.refuseExtras(CliArgs.serverIgnores(command.table(), args), where);
     Map<String, List<String>> params = new LinkedHashMap<>();
     List<String> positionals = new ArrayList<>();
@@ -150,20 +187,44 @@ public final class AwsCliParser {
     if (params.containsKey("generate-cli-skeleton")) {
       globalNames.add("generate-cli-skeleton");
     }
-    String api = command.apiName().get();
-    String botocore = svc.botocoreName().get();
-    List<AwsOperation> ops = List.of(new AwsOperation(ServiceNames.iamPrefix(svc), api));
     Optional<String> region = CliArgs.explicitRegion(globals);
     if (region.isEmpty()) {
       region = CliArgs.arnRegion(command.table(), params).or(defaults::region);
     }
-    Optional<String> fixed = ServiceNames.fixedRegion(botocore);
-    if (fixed.isPresent()) {
-      region = fixed;
+    if (call.fixedRegion().isPresent()) {
+      region = call.fixedRegion();
     }
     Optional<String> profile = Optional.ofNullable(CliArgs.single(globals.get("profile"))).or(defaults::profile);
-    return new AwsCommand(svc.cliName(), command.cliName(), ops, region, profile, params, positionals,
+    return new AwsCommand(svc.cliName(), command.cliName(), call.operations(), region, profile, params, positionals,
         globalNames, CliArgs.globalValues(globals));
+  }
+
+  /**
+   * What the server's service parser (one positional, the operation) leaves of the words after the
+   * global options: argparse's {@code parse_known_args} gives the operation the first word and
+   * returns the others in order. The first word names an operation of the model, so it is never
+   * read as an option; its pattern {@code -*A-*} also swallows a {@code --} right after it, which
+   * only the full pass reproduces (so that case takes it). {@code AfterOperationTest} holds the
+   * shortcut to the full pass.
+   */
+  static List<String> afterOperation(List<String> remaining) throws UnparseableCommandException {
+    if (remaining.size() < 2 || !remaining.get(1).equals("--")) {
+      return remaining.subList(1, remaining.size());
+    }
+    return ArgParse.parseKnown(OPERATION, remaining, "aws").extras();
+  }
+
+  /**
+   * What an API command's reading needs of its service and operation, the same for every command
+   * text, so made once per operation (kept by its {@link Table}): the parser's name in refusals,
+   * the operation (its checks of the IAM shapes run once) and the region the server pins it to.
+   */
+  record ApiCall(String where, List<AwsOperation> operations, Optional<String> fixedRegion) {
+    static ApiCall of(Service svc, Command command) {
+      return new ApiCall("aws " + svc.cliName() + " " + command.cliName(),
+          List.of(new AwsOperation(ServiceNames.iamPrefix(svc), command.apiName().orElseThrow())),
+          ServiceNames.fixedRegion(svc.botocoreName().orElseThrow()));
+    }
   }
 
   /**

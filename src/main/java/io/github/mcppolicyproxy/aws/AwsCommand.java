@@ -55,8 +55,10 @@ public record AwsCommand(
       throw new IllegalArgumentException("a command performs at least one operation");
     }
     Map<String, List<String>> copy = new LinkedHashMap<>();
-    Objects.requireNonNull(params, "params").forEach((k, v) -> copy.put(
-        Objects.requireNonNull(k, "param name"), List.copyOf(Objects.requireNonNull(v, "param values"))));
+    for (Map.Entry<String, List<String>> e : Objects.requireNonNull(params, "params").entrySet()) {
+      copy.put(Objects.requireNonNull(e.getKey(), "param name"),
+          List.copyOf(Objects.requireNonNull(e.getValue(), "param values")));
+    }
     params = Collections.unmodifiableMap(copy);
     positionals = List.copyOf(Objects.requireNonNull(positionals, "positionals"));
     globalOptions = List.copyOf(Objects.requireNonNull(globalOptions, "globalOptions"));
@@ -66,11 +68,14 @@ public record AwsCommand(
 
   /** The operation keys, e.g. {@code [s3:GetObject]}, in order. */
   public List<String> operationKeys() {
-    List<String> keys = new java.util.ArrayList<>(operations.size());
-    for (AwsOperation o : operations) {
-      keys.add(o.key());
+    if (operations.size() == 1) {
+      return List.of(operations.get(0).key());
     }
-    return Collections.unmodifiableList(keys);
+    String[] keys = new String[operations.size()];
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = operations.get(i).key();
+    }
+    return List.of(keys);
   }
 
   /**

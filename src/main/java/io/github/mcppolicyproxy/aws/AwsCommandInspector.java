@@ -54,10 +54,11 @@ public final class AwsCommandInspector implements CommandInspector {
   @Override
   public Inspection inspect(ToolCall call) {
     JsonNode cli = call.arguments().get("cli_command");
-    List<String> texts = new ArrayList<>();
+    List<String> texts;
     if (cli != null && cli.isTextual()) {
-      texts.add(cli.asText());
+      texts = List.of(cli.asText());
     } else if (cli != null && cli.isArray() && !cli.isEmpty()) {
+      texts = new ArrayList<>(cli.size());
       for (JsonNode c : cli) {
         if (!c.isTextual()) {
           return new Inspection.Unparseable("cli_command must hold only strings, found " + c);
@@ -68,7 +69,7 @@ public final class AwsCommandInspector implements CommandInspector {
       return new Inspection.Unparseable(
           "cli_command must be a string or a non-empty array of strings");
     }
-    List<Command> commands = new ArrayList<>(texts.size());
+    List<Command> commands = new ArrayList<>(texts.size() + 1);
     for (int i = 0; i < texts.size(); i++) {
       String text = texts.get(i);
       String where = texts.size() > 1 ? "command " + (i + 1) + ": " : "";
@@ -112,10 +113,16 @@ public final class AwsCommandInspector implements CommandInspector {
     for (Map.Entry<String, List<String>> e : c.params().entrySet()) {
       params.set(e.getKey(), value(e.getValue()));
     }
-    c.region().ifPresent(r -> facts.put("region", r));
-    c.profile().ifPresent(p -> facts.put("profile", p));
+    if (c.region().isPresent()) {
+      facts.put("region", c.region().get());
+    }
+    if (c.profile().isPresent()) {
+      facts.put("profile", c.profile().get());
+    }
     ArrayNode ops = facts.putArray("operations");
-    operations.forEach(ops::add);
+    for (String op : operations) {
+      ops.add(op);
+    }
     return facts;
   }
 

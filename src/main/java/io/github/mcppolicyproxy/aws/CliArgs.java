@@ -108,11 +108,13 @@ final class CliArgs {
   static void checkWords(List<String> tokens) throws UnparseableCommandException {
     boolean dashes = false;
     for (String word : tokens) {
-      if (word.equalsIgnoreCase("help") || word.equalsIgnoreCase("--help") || word.equals("-h")) {
+      int length = word.length();
+      if ((length == 4 || length == 6 || length == 2)
+          && (word.equalsIgnoreCase("help") || word.equalsIgnoreCase("--help") || word.equals("-h"))) {
         throw new UnparseableCommandException("help commands are not API calls: \"" + word
             + "\" asks the CLI for help, which the proxy does not forward; remove it to run the command");
       }
-      if (!word.isEmpty() && UNICODE_DASHES.indexOf(word.charAt(0)) >= 0) {
+      if (length > 0 && word.charAt(0) >= '\u2010' && UNICODE_DASHES.indexOf(word.charAt(0)) >= 0) {
         throw new UnparseableCommandException(String.format(
             "\"%s\" starts with the Unicode dash U+%04X, not \"--\"; the AWS CLI would not read it as an option",
             word, (int) word.charAt(0)));
@@ -124,8 +126,11 @@ final class CliArgs {
       if (word.equals("--")) {
         dashes = true;
       }
+      if (length < 4 || word.charAt(2) != 'v' || word.charAt(0) != '-') {
+        continue; // a prefix of "--version" of at least 4 characters starts "--v"
+      }
       int eq = word.indexOf('=');
-      int name = eq >= 0 ? eq : word.length(); // the length of the name before any '='
+      int name = eq >= 0 ? eq : length; // the length of the name before any '='
       if (name >= 4 && name <= 9 && "--version".regionMatches(0, word, 0, name)) {
         throw new UnparseableCommandException("--version prints the CLI version and runs no AWS operation");
       }

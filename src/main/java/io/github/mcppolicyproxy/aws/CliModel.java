@@ -55,6 +55,7 @@ final class CliModel {
   static final class Table {
     private final List<Action> actions;
     private volatile ArgParse.Index index;
+    private volatile AwsCliParser.ApiCall apiCall;
 
     Table(List<Action> actions) {
       this.actions = List.copyOf(actions);
@@ -72,6 +73,20 @@ final class CliModel {
         index = i;
       }
       return i;
+    }
+
+    /**
+     * What {@link AwsCliParser} derives once from the API operation {@code command} of
+     * {@code service}, whose table this is (made on first use, then kept; racing first calls may
+     * each make one, all equal).
+     */
+    AwsCliParser.ApiCall apiCall(Service service, Command command) {
+      AwsCliParser.ApiCall c = apiCall;
+      if (c == null) {
+        c = AwsCliParser.ApiCall.of(service, command);
+        apiCall = c;
+      }
+      return c;
     }
 
     @Override

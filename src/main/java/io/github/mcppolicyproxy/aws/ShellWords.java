@@ -48,7 +48,7 @@ final class ShellWords {
    * @throws UnparseableCommandException naming the character (1-based) that cannot be accepted
    */
   static List<String> split(String line) throws UnparseableCommandException {
-    List<String> words = new ArrayList<>();
+    List<String> words = new ArrayList<>(16);
     StringBuilder word = new StringBuilder();
     boolean inWord = false;
     int i = 0;
