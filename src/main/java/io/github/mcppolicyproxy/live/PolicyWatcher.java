@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * symlink target's directory with a {@link WatchService}, and every {@code poll} compares a
  * fingerprint (real path, size, modification time, file key) in case events are missed or
  * unsupported. A change is acted on once the file has been quiet for {@code quiet}, so an editor's
- * burst of writes gives one reload. Runs on its own daemon thread.
+ * burst of writes gives one reload; events of other files in the directory (the fingerprint did
+ * not change) are looked at no more often than every {@code quiet}. Runs on its own daemon thread.
  */
 public final class PolicyWatcher implements AutoCloseable {
   private static final int MAX_QUIET_ROUNDS = 20;
@@ -36,6 +37,7 @@ public final class PolicyWatcher implements AutoCloseable {
   private final PrintStream stderr;
   private final Set<Path> watched = new HashSet<>();
   private volatile boolean closed;
+  private final java.util.concurrent.atomic.AtomicLong looks = new java.util.concurrent.atomic.AtomicLong();
   private WatchService service; // null: polling only
   private Thread thread;
 
@@ -78,7 +80,13 @@ public final class PolicyWatcher implements AutoCloseable {
       try {
         boolean events = awaitEvents(poll);
         Fingerprint now = fingerprint();
-        if (!events && now.equals(seen)) {
+        if (now.equals(seen)) {
+          if (events) {
+            // another file of the directory changed (a log or a database beside the policy,
+            // written on every call): the next look comes no sooner than `quiet` from now, so
+            // such a directory costs this thread a few looks a second, not one per write
+            Thread.sleep(Math.max(1, quiet.toMillis()));
+          }
           continue;
         }
         now = settle(now);
@@ -151,7 +159,13 @@ public final class PolicyWatcher implements AutoCloseable {
     }
   }
 
+  /** How many times the file's fingerprint was taken (each a look at the file system). */
+  long looks() {
+    return looks.get();
+  }
+
   Fingerprint fingerprint() {
+    looks.incrementAndGet();
     try {
       Path real = file.toRealPath();
       BasicFileAttributes a = Files.readAttributes(real, BasicFileAttributes.class);

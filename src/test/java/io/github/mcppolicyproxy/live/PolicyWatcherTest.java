@@ -102,4 +102,32 @@ class PolicyWatcherTest {
     Files.writeString(dir.resolve("unrelated.txt"), "x", UTF_8);
     assertThat(changes.tryAcquire(3, TimeUnit.SECONDS)).isFalse();
   }
+  /**
+   * The policy's directory may hold files written on every call (the default violation log and
+   * state database live beside the default policy): their events cost the watcher a look every
+   * {@code quiet} at most, not one per write, and a change of the policy among them is noticed.
+   */
+  @Test
+  void aDirectoryWrittenOnEveryCallCostsAFewLooksAndAChangeIsStillNoticed() throws Exception {
+    Path file = Files.writeString(dir.resolve("policy.json"), "one", UTF_8);
+    watch(file);
+    Path log = dir.resolve("violations.jsonl");
+    long start = System.nanoTime();
+    long looksBefore = watcher.looks();
+    int writes = 0;
+    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1)) {
+      Files.writeString(log, "{\"call\":" + writes++ + "}\n", UTF_8,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+      Thread.sleep(0, 200_000);
+    }
+    long looks = watcher.looks() - looksBefore;
+    // one second with a quiet of 50 ms: about 20 looks and a few more for timing (the machine is
+    // shared), against one per write before
+    assertThat(writes).as("writes").isGreaterThan(300);
+    assertThat(looks).as("looks for %d writes", writes).isLessThan(60);
+    assertThat(changes.tryAcquire()).as("no reload for another file").isFalse();
+
+    Files.writeString(file, "two, longer", UTF_8);
+    assertThat(noticed()).isTrue();
+  }
 }
