@@ -43,7 +43,18 @@ public final class Cli {
   }
 
   private int run(String[] args, PolicyPreload preload, EarlyUpstream early, boolean proxyStart) {
-    CommandLine cl = new CommandLine(new ProxyCommand(stdin, stdout, stderr, preload, early));
+    ProxyCommand proxy = new ProxyCommand(stdin, stdout, stderr, preload, early);
+    if (proxyStart && QuickParse.fill(proxy, args)) {
+      // Read without picocli's model; its parse runs once the session is under way (ProxyRun).
+      proxy.verify = args.clone();
+      try {
+        return proxy.call();
+      } catch (Exception e) { // as picocli's execute: the trace on stderr, exit code 2
+        e.printStackTrace(stderr);
+        return EXIT_USAGE;
+      }
+    }
+    CommandLine cl = proxyModel(proxy);
     if (!proxyStart) {
       // Subcommands, help and version. The proxy's own start (a pre-scanned one) skips building
       // their models: picocli's reflection is the longest step of the start.
@@ -59,9 +70,7 @@ public final class Cli {
       cl.addSubcommand(new TailCommand());
       cl.addSubcommand(new ScanCommand());
     }
-    cl.setStopAtPositional(true); // the upstream's own options follow its name
     cl.getSubcommands().values().forEach(sub -> sub.setStopAtPositional(false));
-    cl.setUnmatchedOptionsArePositionalParams(false);
     cl.setOut(new PrintWriter(new java.io.OutputStreamWriter(stdout, StandardCharsets.UTF_8), true));
     cl.setErr(new PrintWriter(new java.io.OutputStreamWriter(stderr, StandardCharsets.UTF_8), true));
     cl.setExitCodeExceptionMapper(e -> EXIT_USAGE);
@@ -76,5 +85,13 @@ public final class Cli {
       return EXIT_USAGE;
     }
     return cl.execute(args);
+  }
+
+  /** Picocli's model of the proxy's own command line (subcommands are added by the caller). */
+  static CommandLine proxyModel(ProxyCommand proxy) {
+    CommandLine cl = new CommandLine(proxy);
+    cl.setStopAtPositional(true); // the upstream's own options follow its name
+    cl.setUnmatchedOptionsArePositionalParams(false);
+    return cl;
   }
 }

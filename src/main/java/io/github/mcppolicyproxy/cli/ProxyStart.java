@@ -80,7 +80,10 @@ final class ProxyStart {
       stderr.println("mcp-policy-proxy: telemetry is off: " + e.getMessage());
       telemetry = Optional.empty();
     }
-    ObjectMapper mapper = Wiring.mapper();
+    // a random session id initialises the JDK's security providers (~20 ms): done here, while the
+    // mapper is still being built on its own thread (PolicyPreload)
+    String sessionId = cmd.sessionId == null ? UUID.randomUUID().toString() : cmd.sessionId;
+    ObjectMapper mapper = PolicyPreload.mapper(preload);
     // null: the bundled policy, which cannot change; a file is watched (and SIGHUP reloads it)
     Path policyFile = cmd.policy != null ? cmd.policy
         : DefaultPolicyFile.ensure(DefaultPolicyFile.forThisUser(), stderr);
@@ -108,7 +111,7 @@ final class ProxyStart {
     }
     ProxyConfig config;
     try {
-      config = new ProxyConfig(cmd.sessionId == null ? UUID.randomUUID().toString() : cmd.sessionId,
+      config = new ProxyConfig(sessionId,
           cmd.maxFrameBytes, cmd.maxPending, cmd.maxQueuedBytes, style,
           Duration.ofMillis(Math.max(0, cmd.shutdownGraceMs)), cmd.requireAudit,
           cmd.logArgumentValues, Clock.systemUTC(), stderr, !cmd.noRefund);

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.errors.Failures;
 import java.io.IOException;
 import java.util.HashMap;
@@ -19,6 +20,11 @@ import java.util.Map;
  * Reads a policy file's bytes as JSON, strictly (a duplicate key is an error), and remembers the
  * line and column of every member and array element by JSON Pointer, so that problems found later
  * can say where they are. Thread-safe.
+ *
+ * <p>The tree is built from jackson-core's parser with {@link JsonNodeFactory}, the nodes an
+ * {@code ObjectMapper}'s {@code readTree} makes (held equal to it by PolicyJsonTreeTest), without
+ * an {@code ObjectMapper}: building the first one costs a start ~35 ms of CPU (its date format
+ * reads the locale and time-zone data), on the path to the client's first answer.
  */
 final class PolicyJson {
   /**
@@ -27,20 +33,25 @@ final class PolicyJson {
    */
   record Located(JsonNode root, java.util.function.Supplier<Map<String, int[]>> at) {}
 
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   private final JsonFactory strictFactory;
-  private final ObjectMapper mapper;
 
   PolicyJson() {
     this.strictFactory = JsonFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
         .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION).build();
-    this.mapper = JsonMapper.builder(strictFactory).build();
+  }
+
+  /** The factory whose parser reads policies (a duplicate key is an error). */
+  JsonFactory factory() {
+    return strictFactory;
   }
 
   /** The tree of {@code bytes}; a text that is not JSON is a problem with the parser's position. */
   Located read(String source, byte[] bytes) throws PolicyException {
     JsonNode root;
     try {
-      root = mapper.readTree(bytes);
+      root = tree(bytes);
     } catch (StreamReadException e) {
       JsonLocation at = e.getLocation();
       throw new PolicyException(List.of(new PolicyProblem(source, pointerOf(e),
@@ -57,6 +68,65 @@ final class PolicyJson {
     java.util.concurrent.atomic.AtomicReference<Map<String, int[]>> found =
         new java.util.concurrent.atomic.AtomicReference<>();
     return new Located(root, () -> found.updateAndGet(m -> m != null ? m : locations(bytes)));
+  }
+
+  /**
+   * The first JSON value of {@code bytes} as a tree, or null when there is none: what {@code
+   * readTree} of an {@code ObjectMapper} on this factory returns (null for MissingNode), trailing
+   * text left unread as it leaves it.
+   */
+  JsonNode tree(byte[] bytes) throws IOException {
+    try (JsonParser p = strictFactory.createParser(bytes)) {
+      JsonToken t = p.nextToken();
+      return t == null ? null : value(p, t);
+    }
+  }
+
+  private static JsonNode value(JsonParser p, JsonToken t) throws IOException {
+    if (t == null) { // the parser reports an unfinished value itself; this is a second guard
+      throw new com.fasterxml.jackson.core.io.JsonEOFException(p, null, "unexpected end of input");
+    }
+    switch (t) {
+      case START_OBJECT -> {
+        ObjectNode o = NODES.objectNode();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          o.set(name, value(p, p.nextToken()));
+        }
+        return o;
+      }
+      case START_ARRAY -> {
+        ArrayNode a = NODES.arrayNode();
+        JsonToken e;
+        while ((e = p.nextToken()) != JsonToken.END_ARRAY) {
+          a.add(value(p, e));
+        }
+        return a;
+      }
+      case VALUE_STRING -> {
+        return NODES.textNode(p.getText());
+      }
+      case VALUE_NUMBER_INT -> {
+        return switch (p.getNumberType()) {
+          case INT -> NODES.numberNode(p.getIntValue());
+          case LONG -> NODES.numberNode(p.getLongValue());
+          default -> NODES.numberNode(p.getBigIntegerValue());
+        };
+      }
+      case VALUE_NUMBER_FLOAT -> {
+        return NODES.numberNode(p.getDoubleValue());
+      }
+      case VALUE_TRUE -> {
+        return NODES.booleanNode(true);
+      }
+      case VALUE_FALSE -> {
+        return NODES.booleanNode(false);
+      }
+      case VALUE_NULL -> {
+        return NODES.nullNode();
+      }
+      default -> throw new IllegalStateException("unexpected token " + t); // the parser's own
+    }
   }
 
   /** Where the parser was when it gave up (a duplicate key: the key's pointer), or "" if unknown. */
