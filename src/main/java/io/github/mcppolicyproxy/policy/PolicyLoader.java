@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -62,7 +64,11 @@ public final class PolicyLoader {
   }
 
   static String sha256(byte[] bytes) {
-    return HexFormat.of().formatHex(Sha256.digest(bytes)); // not MessageDigest: see Sha256
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is required by every Java platform", e);
+    }
   }
 
   /** Escapes one reference token of a JSON Pointer (RFC 6901). */
