@@ -42,7 +42,20 @@ public final class PolicyWatcher implements AutoCloseable {
   private Thread thread;
 
   /** A file fingerprint; {@code missing} when nothing readable is at the path. */
-  record Fingerprint(Path real, long size, long modifiedNanos, Object key, boolean missing) {}
+  record Fingerprint(Path real, long size, long modifiedNanos, Object key, boolean missing) {
+    // written out: a record's own equals is bootstrapped through method handles on first use
+    // (about 50 classes spun during the start's first answer) and is slow on C1
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Fingerprint f && size == f.size && modifiedNanos == f.modifiedNanos
+          && missing == f.missing && Objects.equals(real, f.real) && Objects.equals(key, f.key);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(real, size, modifiedNanos, key, missing);
+    }
+  }
 
   public PolicyWatcher(Path file, Runnable onChange, Duration poll, Duration quiet,
       PrintStream stderr) {
