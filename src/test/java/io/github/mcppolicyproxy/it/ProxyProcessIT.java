@@ -95,7 +95,7 @@ class ProxyProcessIT {
   }
 
   @Test
-  void aPolicyThatDoesNotLoadExitsTwoNamingThePointerAndStartsNothing() throws Exception {
+  void aPolicyThatDoesNotLoadExitsTwoNamingThePointerAndRelaysNothing() throws Exception {
     Path record = dir.resolve("never.jsonl");
     String bad = "{\"version\":\"1\",\"default\":\"deny\",\"tools\":{\"x\":{\"limits\":"
         + "[{\"window\":\"fortnight\",\"max\":10}]}}}";
@@ -106,7 +106,11 @@ class ProxyProcessIT {
           .contains("\"fortnight\" is not one of").contains("line 1");
       assertThat(p.stdoutLines()).isEmpty();
     }
-    assertThat(record).doesNotExist();
+    // the upstream may have been spawned before the policy was read (EarlyUpstream; it is stopped
+    // before the proxy exits, EarlyUpstreamIT), but no line ever reached it
+    if (Files.exists(record)) {
+      assertThat(Files.readAllLines(record)).isEmpty();
+    }
   }
 
   @Test
