@@ -42,7 +42,7 @@ if not exist "%JAR%" (
 
 set "CDS="
 if not "%MCP_POLICY_PROXY_CDS%"=="0" if exist "%TOP%\target\mcp-policy-proxy-%JVER%.jsa" set "CDS=-XX:SharedArchiveFile=%TOP%\target\mcp-policy-proxy-%JVER%.jsa"
-"%JAVA_CMD%" -XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m %CDS% %MCP_POLICY_PROXY_JAVA_OPTS% -jar "%JAR%" %*
+"%JAVA_CMD%" -XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn4m %CDS% %MCP_POLICY_PROXY_JAVA_OPTS% -jar "%JAR%" %*
 exit /b %ERRORLEVEL%
 
 :build

@@ -10,6 +10,6 @@ set -f
 java="${MCP_POLICY_PROXY_JAVA:-/opt/java/bin/java}"
 app="${MCP_POLICY_PROXY_APP:-/app}"
 exec "$java" -XX:+DisplayVMOutputToStderr -Xlog:disable -Xlog:all=warning:stderr \
-  -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn8m -XX:SharedArchiveFile="$app/mcp-policy-proxy.jsa" \
+  -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmn4m -XX:SharedArchiveFile="$app/mcp-policy-proxy.jsa" \
   -Dmcp-policy-proxy.protocol-fd=3 ${MCP_POLICY_PROXY_JAVA_OPTS:-} \
   -jar "$app/mcp-policy-proxy.jar" "$@" 3>&1 1>&2

@@ -46,7 +46,7 @@ public final class FrameReader {
   static final int SEGMENT = 64 * 1024;
   /**
    * The largest segment: bounds what the last, partly filled, segment may waste. Larger than the
-   * young generation the launcher gives the JVM ({@code -Xmn8m}), so such a segment is allocated
+   * young generation the launcher gives the JVM ({@code -Xmn4m}), so such a segment is allocated
    * in the old generation at once instead of being copied there by young collections (measured:
    * 64 KiB segments of a 20 MB frame cost three or four young pauses of 5-13 ms each).
    */
