@@ -1,5 +1,7 @@
 package io.github.mcppolicyproxy.integrity;
 
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.LONGS;
+
 /**
  * The cheap first look at a frame or a string: true when it holds anything a secret could be made
  * of (a secret field name, an AWS access key id, a session-token or ECR-token prefix, a PEM private
@@ -152,9 +154,6 @@ final class Triggers {
       }
     }
   }
-
-  private static final java.lang.invoke.VarHandle LONGS = java.lang.invoke.MethodHandles
-      .byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
 
   /** True when something to redact may start at {@code b[i]}, in {@code b[i, to)}. */
   static boolean startsAt(byte[] b, int i, int to) {

@@ -12,8 +12,11 @@ import java.nio.ByteOrder;
 public final class Bytes {
   private Bytes() {}
 
-  /** The array read as little-endian longs: the lowest byte of a word is the first in the array. */
-  static final VarHandle LONGS =
+  /**
+   * The array read as little-endian longs: the lowest byte of a word is the first in the array
+   * (also the secret-trigger scan's, in integrity).
+   */
+  public static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
   static final long ONES = 0x0101010101010101L;
   static final long HIGH_BITS = 0x8080808080808080L;
