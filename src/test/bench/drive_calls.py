@@ -4,6 +4,8 @@ Usage: python3 drive_calls.py CALLS IN_FLIGHT COMMAND [ARGS...]
 COMMAND is the relay with its upstream, e.g. `java -jar target/mcp-policy-proxy.jar --policy allow.json
 -- python3 src/test/bench/fast_server.py`. Measure the relay's own CPU beside it with
 `perf stat -e task-clock -p <java pid>`; see docs/bench/issue14-profile-e4cb667.md.
+On Linux it also prints the relay's own CPU (all its threads, from /proc/<pid>/stat, so COMMAND must
+be the relay itself, not a wrapper) per call over the calls after the first fifth (warm-up).
 """
 import sys, subprocess, json, time, os
 n = int(sys.argv[1]); inflight = int(sys.argv[2]); cmd = sys.argv[3:]
@@ -14,13 +16,27 @@ r = p.stdout.readline()
 send({"jsonrpc":"2.0","method":"notifications/initialized"})
 send({"jsonrpc":"2.0","id":1,"method":"tools/list"}); p.stdout.readline()
 frames = [('{"jsonrpc":"2.0","id":%d,"method":"tools/call","params":{"name":"echo","arguments":{"message":"call %d"}}}\n' % (i+2, i)).encode() for i in range(n)]
+def cpu_ticks():
+    try:
+        with open(f"/proc/{p.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime of the whole process
+    except OSError:
+        return None
+warm = n // 5; t_warm = None; c_warm = None
 t = time.time(); sent = 0; got = 0
 while sent < min(inflight, n): p.stdin.write(frames[sent]); sent += 1
 while got < n:
     l = p.stdout.readline()
     if not l: print("EOF"); break
     got += 1
+    if got == warm: t_warm = time.time(); c_warm = cpu_ticks()
     if sent < n: p.stdin.write(frames[sent]); sent += 1
 el = time.time() - t
+c_end = cpu_ticks() if got == n else None
 p.stdin.close(); p.wait()
 print(f"{n} calls in {el:.2f}s: {n/el:.0f}/s", file=sys.stderr)
+if c_warm is not None and c_end is not None:
+    hz = os.sysconf("SC_CLK_TCK")
+    print(f"relay CPU over the last {n - warm} calls: {(c_end - c_warm) / hz:.2f}s,"
+          f" {(c_end - c_warm) / hz / (n - warm) * 1e6:.1f} us per call", file=sys.stderr)

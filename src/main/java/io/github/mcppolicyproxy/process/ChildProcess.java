@@ -24,13 +24,15 @@ public final class ChildProcess implements Upstream {
   private static final Duration KILL_AFTER = Duration.ofMillis(500);
 
   private final Process process;
+  private final InputStream stdout;
   private final StderrDrain drain;
   private final Set<ProcessHandle> descendants = new LinkedHashSet<>();
   private final ScheduledExecutorService watcher;
   private volatile Integer exitCode;
 
-  private ChildProcess(Process process, PrintStream stderr) {
+  private ChildProcess(Process process, InputStream stdout, PrintStream stderr) {
     this.process = process;
+    this.stdout = stdout;
     this.drain = new StderrDrain(process.getErrorStream(), stderr, "");
     Thread t = new Thread(drain, "upstream-stderr");
     t.setDaemon(true);
@@ -68,15 +70,43 @@ public final class ChildProcess implements Upstream {
     pb.environment().putAll(located.env());
     pb.environment().putAll(extraEnv);
     pb.redirectInput(ProcessBuilder.Redirect.PIPE);
-    pb.redirectOutput(ProcessBuilder.Redirect.PIPE);
     pb.redirectError(ProcessBuilder.Redirect.PIPE);
+    StdoutPipe own = Boolean.getBoolean(JDK_PIPE_PROPERTY) ? null : StdoutPipe.open().orElse(null);
+    pb.redirectOutput(own == null ? ProcessBuilder.Redirect.PIPE
+        : ProcessBuilder.Redirect.to(own.writeEnd()));
+    Process process;
     try {
-      return new ChildProcess(pb.start(), stderr);
+      process = pb.start();
     } catch (IOException e) {
+      if (own != null) {
+        own.close();
+      }
       String msg = String.valueOf(e.getMessage());
       int code = msg.contains("error=13") ? 126 : 127; // EACCES: not executable; else not found
       throw new UpstreamStartException("cannot start upstream " + command.get(0) + ": " + msg, code);
     }
+    InputStream stdout;
+    try {
+      stdout = own == null ? process.getInputStream() : own.started();
+    } catch (IOException e) {
+      own.close();
+      process.destroyForcibly();
+      throw new UpstreamStartException("cannot read the output of upstream " + command.get(0)
+          + ": " + e.getMessage(), 127);
+    }
+    return new ChildProcess(process, stdout, stderr);
+  }
+
+  /**
+   * Set (to {@code true}) to read the child's stdout through the JDK's pipe instead of the proxy's
+   * own (see {@link StdoutPipe}); the JDK's pipe is also what is used where the own one cannot be
+   * made.
+   */
+  public static final String JDK_PIPE_PROPERTY = "mcp-policy-proxy.jdk-stdout-pipe";
+
+  /** True when the child's stdout is the proxy's own pipe, not the JDK's. */
+  public boolean ownStdoutPipe() {
+    return !(stdout == process.getInputStream());
   }
 
   private void rememberDescendants() {
@@ -100,7 +130,7 @@ public final class ChildProcess implements Upstream {
 
   @Override
   public InputStream stdout() {
-    return process.getInputStream();
+    return stdout;
   }
 
   @Override
