@@ -17,8 +17,15 @@ import java.util.Objects;
 public final class FrameReader {
   /** What one call to {@link #next()} found. */
   public sealed interface Read {
-    /** A complete frame, without its line end. */
-    record Frame(byte[] bytes) implements Read {}
+    /**
+     * A complete frame, without its line end; {@code hints} are its long strings validated while
+     * it was read (see {@link FrameReader#FrameReader(InputStream, int, boolean)}), or null.
+     */
+    record Frame(byte[] bytes, LongStrings.Hints hints) implements Read {
+      public Frame(byte[] bytes) {
+        this(bytes, null);
+      }
+    }
 
     /**
      * A line over the size limit, reported once {@code length} (more than the limit) of its bytes
@@ -63,11 +70,23 @@ public final class FrameReader {
   private long segmentBytes; // the bytes in the full segments
   private boolean pendingEnd;
   private boolean skipping; // inside an oversized line already reported
+  private final boolean noteStrings;
+  private LongStrings strings; // of the long line being read, when noted
+  private LongStrings.Hints taken; // of the line takeLine() just returned
 
   /**
    * @param maxFrameBytes the largest frame returned whole; must be positive
    */
   public FrameReader(InputStream in, int maxFrameBytes) {
+    this(in, maxFrameBytes, false);
+  }
+
+  /**
+   * @param noteLongStrings whether a line that leaves the small buffer has its long strings
+   *     validated while it is read ({@link LongStrings}), handed on with the frame
+   */
+  public FrameReader(InputStream in, int maxFrameBytes, boolean noteLongStrings) {
+    this.noteStrings = noteLongStrings;
     this.in = Objects.requireNonNull(in, "in");
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("max frame bytes must be positive: " + maxFrameBytes);
@@ -80,6 +99,11 @@ public final class FrameReader {
     /** A complete frame. */
     void frame(byte[] frame) throws IOException;
 
+    /** A complete frame and its noted long strings (null: none); by default {@link #frame(byte[])}. */
+    default void frame(byte[] frame, LongStrings.Hints hints) throws IOException {
+      frame(frame);
+    }
+
     /** A line over the size limit (its rest is skipped). Ignored unless overridden. */
     default void oversized(Read.Oversized o) throws IOException {}
   }
@@ -90,7 +114,8 @@ public final class FrameReader {
       if (r instanceof Read.Oversized o) {
         handler.oversized(o);
       } else {
-        handler.frame(((Read.Frame) r).bytes());
+        Read.Frame f = (Read.Frame) r;
+        handler.frame(f.bytes(), f.hints());
       }
     }
   }
@@ -142,7 +167,7 @@ public final class FrameReader {
       }
       append(start, len);
       if (nl >= 0) {
-        return new Read.Frame(takeLine());
+        return frame();
       }
     }
   }
@@ -155,7 +180,7 @@ public final class FrameReader {
     }
     if (lineLen > 0 || !segments.isEmpty()) {
       pendingEnd = true;
-      return new Read.Frame(takeLine());
+      return frame();
     }
     boolean partial = pendingEnd;
     pendingEnd = false;
@@ -188,10 +213,13 @@ public final class FrameReader {
         moveToChunk(nl, from + n);
         return oversized(total, prefix, nl < 0);
       }
+      if (strings != null) {
+        strings.feed(line, from, end);
+      }
       if (nl >= 0) {
         lineLen = nl;
         moveToChunk(nl, from + n);
-        return new Read.Frame(takeLine());
+        return frame();
       }
       lineLen = end;
     }
@@ -220,6 +248,7 @@ public final class FrameReader {
     lineLen = 0;
     segments.clear();
     segmentBytes = 0;
+    strings = null;
     skipping = goesOn;
     return new Read.Oversized(total, prefix);
   }
@@ -229,8 +258,16 @@ public final class FrameReader {
     return Bytes.indexOf(b, from, to, (byte) '\n');
   }
 
+  /** The line read so far as a frame, with its noted long strings. */
+  private Read.Frame frame() {
+    byte[] bytes = takeLine();
+    return new Read.Frame(bytes, taken);
+  }
+
   /** The line read so far as one array of its exact length; the reader starts a new line. */
   private byte[] takeLine() {
+    taken = strings == null ? null : strings.done((int) (segmentBytes + lineLen));
+    strings = null;
     if (segments.isEmpty()) {
       byte[] frame = Arrays.copyOf(line, lineLen);
       lineLen = 0;
@@ -270,6 +307,10 @@ public final class FrameReader {
         if (line.length < SEGMENT) {
           line = Arrays.copyOf(line, Math.min(line.length * 2, SEGMENT));
         } else {
+          if (noteStrings && strings == null) {
+            strings = new LongStrings();
+            strings.feed(line, 0, lineLen);
+          }
           segments.add(line);
           segmentBytes += lineLen;
           long room = (long) maxFrameBytes - segmentBytes + 1;
@@ -279,6 +320,9 @@ public final class FrameReader {
       }
       int n = Math.min(len, line.length - lineLen);
       System.arraycopy(chunk, start, line, lineLen, n);
+      if (strings != null) {
+        strings.feed(line, lineLen, lineLen + n);
+      }
       lineLen += n;
       start += n;
       len -= n;

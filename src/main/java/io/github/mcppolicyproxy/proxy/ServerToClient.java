@@ -7,6 +7,7 @@ import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
+import io.github.mcppolicyproxy.jsonrpc.LongStrings;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -67,7 +68,12 @@ public final class ServerToClient implements Runnable {
       in.forEach(new FrameReader.Handler() {
         @Override
         public void frame(byte[] frame) {
-          ServerToClient.this.frame(frame);
+          ServerToClient.this.frame(frame, null);
+        }
+
+        @Override
+        public void frame(byte[] frame, LongStrings.Hints hints) {
+          ServerToClient.this.frame(frame, hints);
         }
 
         @Override
@@ -98,7 +104,12 @@ public final class ServerToClient implements Runnable {
   }
 
   void frame(byte[] frame) {
-    Envelope e = scanner.scan(frame);
+    frame(frame, null);
+  }
+
+  /** A frame from the upstream, its long strings validated while it was read (null: none). */
+  void frame(byte[] frame, LongStrings.Hints hints) {
+    Envelope e = scanner.scan(frame, hints);
     switch (e.kind()) {
       case INVALID, OTHER -> {
         if (FrameReader.isBlank(frame)) {
