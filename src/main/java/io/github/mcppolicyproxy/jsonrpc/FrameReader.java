@@ -18,10 +18,10 @@ public final class FrameReader {
   /** What one call to {@link #next()} found. */
   public sealed interface Read {
     /**
-     * A complete frame, without its line end; {@code hints} are its long strings validated while
-     * it was read (see {@link FrameReader#FrameReader(InputStream, int, boolean)}), or null.
+     * A complete frame, without its line end, and the look at it while it was read (see
+     * {@link FrameReader#FrameReader(InputStream, int, java.util.function.Supplier)}), or null.
      */
-    record Frame(byte[] bytes, LongStrings.Hints hints) implements Read {
+    record Frame(byte[] bytes, LineLook look) implements Read {
       public Frame(byte[] bytes) {
         this(bytes, null);
       }
@@ -70,23 +70,24 @@ public final class FrameReader {
   private long segmentBytes; // the bytes in the full segments
   private boolean pendingEnd;
   private boolean skipping; // inside an oversized line already reported
-  private final boolean noteStrings;
-  private LongStrings strings; // of the long line being read, when noted
-  private LongStrings.Hints taken; // of the line takeLine() just returned
+  private final java.util.function.Supplier<? extends LineLook> looks; // null: none
+  private LineLook look; // at the long line being read
+  private LineLook taken; // at the line takeLine() just returned
 
   /**
    * @param maxFrameBytes the largest frame returned whole; must be positive
    */
   public FrameReader(InputStream in, int maxFrameBytes) {
-    this(in, maxFrameBytes, false);
+    this(in, maxFrameBytes, null);
   }
 
   /**
-   * @param noteLongStrings whether a line that leaves the small buffer has its long strings
-   *     validated while it is read ({@link LongStrings}), handed on with the frame
+   * @param looks makes the look at each line that leaves the small buffer (a large frame), fed
+   *     while the line is read and handed on with the frame; null: none
    */
-  public FrameReader(InputStream in, int maxFrameBytes, boolean noteLongStrings) {
-    this.noteStrings = noteLongStrings;
+  public FrameReader(InputStream in, int maxFrameBytes,
+      java.util.function.Supplier<? extends LineLook> looks) {
+    this.looks = looks;
     this.in = Objects.requireNonNull(in, "in");
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("max frame bytes must be positive: " + maxFrameBytes);
@@ -99,8 +100,8 @@ public final class FrameReader {
     /** A complete frame. */
     void frame(byte[] frame) throws IOException;
 
-    /** A complete frame and its noted long strings (null: none); by default {@link #frame(byte[])}. */
-    default void frame(byte[] frame, LongStrings.Hints hints) throws IOException {
+    /** A complete frame and the look at it (null: none); by default {@link #frame(byte[])}. */
+    default void frame(byte[] frame, LineLook look) throws IOException {
       frame(frame);
     }
 
@@ -115,7 +116,7 @@ public final class FrameReader {
         handler.oversized(o);
       } else {
         Read.Frame f = (Read.Frame) r;
-        handler.frame(f.bytes(), f.hints());
+        handler.frame(f.bytes(), f.look());
       }
     }
   }
@@ -213,8 +214,8 @@ public final class FrameReader {
         moveToChunk(nl, from + n);
         return oversized(total, prefix, nl < 0);
       }
-      if (strings != null) {
-        strings.feed(line, from, end);
+      if (look != null) {
+        look.feed(line, from, end);
       }
       if (nl >= 0) {
         lineLen = nl;
@@ -248,7 +249,7 @@ public final class FrameReader {
     lineLen = 0;
     segments.clear();
     segmentBytes = 0;
-    strings = null;
+    look = null;
     skipping = goesOn;
     return new Read.Oversized(total, prefix);
   }
@@ -258,7 +259,7 @@ public final class FrameReader {
     return Bytes.indexOf(b, from, to, (byte) '\n');
   }
 
-  /** The line read so far as a frame, with its noted long strings. */
+  /** The line read so far as a frame, with the look at it. */
   private Read.Frame frame() {
     byte[] bytes = takeLine();
     return new Read.Frame(bytes, taken);
@@ -266,8 +267,11 @@ public final class FrameReader {
 
   /** The line read so far as one array of its exact length; the reader starts a new line. */
   private byte[] takeLine() {
-    taken = strings == null ? null : strings.done((int) (segmentBytes + lineLen));
-    strings = null;
+    taken = look;
+    if (look != null) {
+      look.ended((int) (segmentBytes + lineLen));
+      look = null;
+    }
     if (segments.isEmpty()) {
       byte[] frame = Arrays.copyOf(line, lineLen);
       lineLen = 0;
@@ -307,9 +311,9 @@ public final class FrameReader {
         if (line.length < SEGMENT) {
           line = Arrays.copyOf(line, Math.min(line.length * 2, SEGMENT));
         } else {
-          if (noteStrings && strings == null) {
-            strings = new LongStrings();
-            strings.feed(line, 0, lineLen);
+          if (looks != null && look == null) {
+            look = looks.get();
+            look.feed(line, 0, lineLen);
           }
           segments.add(line);
           segmentBytes += lineLen;
@@ -320,8 +324,8 @@ public final class FrameReader {
       }
       int n = Math.min(len, line.length - lineLen);
       System.arraycopy(chunk, start, line, lineLen, n);
-      if (strings != null) {
-        strings.feed(line, lineLen, lineLen + n);
+      if (look != null) {
+        look.feed(line, lineLen, lineLen + n);
       }
       lineLen += n;
       start += n;

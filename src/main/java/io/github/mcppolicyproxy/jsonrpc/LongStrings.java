@@ -22,7 +22,7 @@ import java.util.Arrays;
  * <p>An escape or a UTF-8 sequence cut by the end of a piece is kept (at most five bytes) and
  * completed with the next piece's first bytes. Not thread-safe: one per frame being read.
  */
-public final class LongStrings {
+public final class LongStrings implements LineLook {
   /** Shorter strings are left to the scan at the end: noting them would cost more than it saves. */
   public static final int MIN_BYTES = 1024;
 
@@ -64,7 +64,10 @@ public final class LongStrings {
     this.minBytes = minBytes;
   }
 
+  private Hints hints; // once ended
+
   /** Takes the frame's next bytes, {@code b[from, to)}. */
+  @Override
   public void feed(byte[] b, int from, int to) {
     int j = from;
     long base = at - from; // frame offset of b[0], for this piece
@@ -98,6 +101,16 @@ public final class LongStrings {
         return;
       }
     }
+  }
+
+  @Override
+  public void ended(int length) {
+    hints = done(length);
+  }
+
+  /** What was noted, once the line {@linkplain #ended ended}; null: nothing (or not ended). */
+  public Hints hints() {
+    return hints;
   }
 
   /**

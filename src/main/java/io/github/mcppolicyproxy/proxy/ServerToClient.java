@@ -1,13 +1,13 @@
 package io.github.mcppolicyproxy.proxy;
 
 import io.github.mcppolicyproxy.integrity.ToolIntegrity;
-import io.github.mcppolicyproxy.jsonrpc.Bytes;
+import io.github.mcppolicyproxy.integrity.TriggerLook;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
-import io.github.mcppolicyproxy.jsonrpc.LongStrings;
+import io.github.mcppolicyproxy.jsonrpc.LineLook;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -72,8 +72,8 @@ public final class ServerToClient implements Runnable {
         }
 
         @Override
-        public void frame(byte[] frame, LongStrings.Hints hints) {
-          ServerToClient.this.frame(frame, hints);
+        public void frame(byte[] frame, LineLook look) {
+          ServerToClient.this.frame(frame, look instanceof UpstreamLook u ? u : null);
         }
 
         @Override
@@ -107,9 +107,10 @@ public final class ServerToClient implements Runnable {
     frame(frame, null);
   }
 
-  /** A frame from the upstream, its long strings validated while it was read (null: none). */
-  void frame(byte[] frame, LongStrings.Hints hints) {
-    Envelope e = scanner.scan(frame, hints);
+  /** A frame from the upstream and what was looked at while it was read (null: nothing). */
+  void frame(byte[] frame, UpstreamLook look) {
+    Envelope e = scanner.scan(frame, look == null ? null : look.hints());
+    AnswerMarks marks = look != null ? look : AnswerMarks.of(frame);
     switch (e.kind()) {
       case INVALID, OTHER -> {
         if (FrameReader.isBlank(frame)) {
@@ -133,8 +134,12 @@ public final class ServerToClient implements Runnable {
           send(initializeAnswer.apply(frame));
           return;
         }
-        frame = settled(p, frame);
-        if (p != null && p.continuationKey() != null && asksForInput(frame)) {
+        byte[] settled = settled(p, frame, marks, look);
+        if (settled != frame) { // redacted: the marks were of the frame as it came
+          marks = AnswerMarks.of(settled);
+          frame = settled;
+        }
+        if (p != null && p.continuationKey() != null && asksForInput(frame, marks)) {
           inFlight.continuations().open(p.continuationKey());
         }
       }
@@ -183,7 +188,7 @@ public final class ServerToClient implements Runnable {
             kept.add(filtered(el, p));
             changed = true;
           } else {
-            byte[] g = settled(p, el);
+            byte[] g = settled(p, el, AnswerMarks.of(el), null);
             changed |= g != el;
             kept.add(g);
           }
@@ -226,12 +231,13 @@ public final class ServerToClient implements Runnable {
    * back, a task keeps it until the task ends, see {@link TaskTracker}), and a tool result, also
    * one delivered by {@code tasks/get} or {@code tasks/result}, has its secrets redacted.
    */
-  private byte[] settled(InFlight.Pending p, byte[] frame) {
-    if (!inFlight.tasks().answered(p, frame)) {
+  private byte[] settled(InFlight.Pending p, byte[] frame, AnswerMarks marks, UpstreamLook look) {
+    if (!inFlight.tasks().answered(p, frame, marks)) {
       refundIfError(p, frame);
     }
     return p != null && (ClientToServer.TOOLS_CALL.equals(p.method())
-        || p.method() != null && p.method().startsWith("tasks/")) ? guarded(frame, p) : frame;
+        || p.method() != null && p.method().startsWith("tasks/"))
+        ? guarded(frame, p, look == null ? null : look.secrets()) : frame;
   }
 
   /**
@@ -253,12 +259,12 @@ public final class ServerToClient implements Runnable {
   }
 
   /** A tools/call answer with its secrets redacted; an error in its place if it cannot be read. */
-  private byte[] guarded(byte[] frame, InFlight.Pending p) {
+  private byte[] guarded(byte[] frame, InFlight.Pending p, TriggerLook look) {
     if (integrity == null) {
       return frame;
     }
     try {
-      return integrity.result(frame, p.id(), p.tool());
+      return integrity.result(frame, p.id(), p.tool(), look);
     } catch (RuntimeException ex) {
       diag("could not check the upstream's answer to request " + p.id().raw() + " for secrets ("
           + ex.getMessage() + "); answered it with an error instead");
@@ -301,12 +307,9 @@ public final class ServerToClient implements Runnable {
     }
   }
 
-  private static final byte[] INPUT_REQUIRED =
-      "\"input_required\"".getBytes(StandardCharsets.US_ASCII);
-
   /** True for a result whose {@code resultType} is {@code input_required} (2026-07-28). */
-  private boolean asksForInput(byte[] frame) {
-    if (Bytes.indexOf(frame, INPUT_REQUIRED) < 0) {
+  private boolean asksForInput(byte[] frame, AnswerMarks marks) {
+    if (!marks.mayAskForInput()) {
       return false; // the common case costs one pass over the bytes, no parse
     }
     try {

@@ -163,6 +163,38 @@ class IntegrityIT {
     }
   }
 
+  /**
+   * A result larger than the reader's small buffer is looked at while it is read (envelope,
+   * secret triggers, task and error marks): a secret anywhere in it, also where a pipe read may
+   * cut it, is redacted as in a small one, and one with no secret passes whole.
+   */
+  @Test
+  void aLargeResultIsRedactedLikeASmallOne() throws Exception {
+    String token = "IQoJb3JpZ2luX2VjEHcaCXVzLWVhc3QtMSJGMEQCIHF3bG9nZXhhbXBsZXRva2VuZm9ydGVzdHMC";
+    try (ProxyProcess p = start(ALLOW_ALL, List.of(), "--test-tools")) {
+      p.initialize();
+      int id = 1;
+      for (int at : new int[] {10, 65_530, 65_536, 200_000, 299_990}) {
+        String filler = "The quick brown fox jumps over the lazy dog, 200 OK. é 😀 \"x\". ";
+        StringBuilder m = new StringBuilder(filler.repeat(300_000 / filler.length() + 1));
+        m.setLength(300_000);
+        m.insert(at, " session " + token + " ");
+        JsonNode r = p.callTool(id++, "standin_echo", ProxyProcess.JSON.writeValueAsString(
+            java.util.Map.of("m", m.toString())));
+        String text = r.toString();
+        assertThat(text.length()).as("a large result").isGreaterThan(300_000);
+        assertThat(text).as("the token at %d", at).doesNotContain("IQoJb3JpZ2lu")
+            .contains("[REDACTED by mcp-policy-proxy]");
+      }
+      String clean = "nothing secret here, just text. ".repeat(12_000);
+      JsonNode r = p.callTool(id, "standin_echo", ProxyProcess.JSON.writeValueAsString(
+          java.util.Map.of("m", clean)));
+      assertThat(r.toString()).contains(clean.substring(0, 1000)).doesNotContain("REDACTED");
+      assertThat(r.path("result").path("isError").asBoolean()).isFalse();
+    }
+    assertThat(logRecords("redacted")).hasSizeGreaterThanOrEqualTo(5);
+  }
+
   private static List<String> toolNames(JsonNode list) {
     List<String> names = new ArrayList<>();
     list.path("result").path("tools").forEach(t -> names.add(t.path("name").asText()));

@@ -195,6 +195,10 @@ class LongStringsTest {
     }
   }
 
+  private static LongStrings.Hints hints(FrameReader.Read.Frame f) {
+    return ((LongStrings) f.look()).hints();
+  }
+
   @Test
   void theFrameReaderHandsOnTheNotesOfALongLineOnly() throws Exception {
     byte[] big = bigResult(6000); // about 700 KB: several segments
@@ -206,25 +210,25 @@ class LongStringsTest {
     stream[big.length + 1 + small.length] = '\n';
     System.arraycopy(big, 0, stream, big.length + small.length + 2, big.length); // unterminated
     for (long seed = 0; seed < 6; seed++) {
-      FrameReader reader = new FrameReader(new Pieces(stream, seed), 4 << 20, true);
+      FrameReader reader = new FrameReader(new Pieces(stream, seed), 4 << 20, LongStrings::new);
       FrameReader.Read.Frame first = (FrameReader.Read.Frame) reader.next();
       assertThat(Arrays.equals(first.bytes(), big)).isTrue();
-      assertThat(first.hints()).isNotNull();
-      assertThat(first.hints().count()).isEqualTo(1);
-      check(big, first.hints());
-      assertThat(new EnvelopeScanner(4 << 20).scan(big, first.hints()).kind())
+      assertThat(hints(first)).isNotNull();
+      assertThat(hints(first).count()).isEqualTo(1);
+      check(big, hints(first));
+      assertThat(new EnvelopeScanner(4 << 20).scan(big, hints(first)).kind())
           .isEqualTo(Envelope.Kind.RESPONSE);
       FrameReader.Read.Frame second = (FrameReader.Read.Frame) reader.next();
       assertThat(second.bytes()).isEqualTo(small);
-      assertThat(second.hints()).isNull();
+      assertThat(second.look()).isNull();
       FrameReader.Read.Frame third = (FrameReader.Read.Frame) reader.next();
       assertThat(Arrays.equals(third.bytes(), big)).isTrue();
-      check(big, third.hints());
-      assertThat(third.hints().count()).isEqualTo(1);
+      check(big, hints(third));
+      assertThat(hints(third).count()).isEqualTo(1);
       assertThat(reader.next()).isInstanceOf(FrameReader.Read.End.class);
     }
     FrameReader plain = new FrameReader(new Pieces(stream, 7), 4 << 20);
-    assertThat(((FrameReader.Read.Frame) plain.next()).hints()).isNull();
+    assertThat(((FrameReader.Read.Frame) plain.next()).look()).isNull();
   }
 
   @Test
@@ -236,11 +240,11 @@ class LongStringsTest {
     stream[big.length] = '\n';
     System.arraycopy(next, 0, stream, big.length + 1, next.length);
     stream[stream.length - 1] = '\n';
-    FrameReader reader = new FrameReader(new Pieces(stream, 3), 300_000, true);
+    FrameReader reader = new FrameReader(new Pieces(stream, 3), 300_000, LongStrings::new);
     assertThat(reader.next()).isInstanceOf(FrameReader.Read.Oversized.class);
     FrameReader.Read.Frame f = (FrameReader.Read.Frame) reader.next();
     assertThat(Arrays.equals(f.bytes(), next)).isTrue();
-    check(next, f.hints());
-    assertThat(f.hints().count()).isEqualTo(1);
+    check(next, hints(f));
+    assertThat(hints(f).count()).isEqualTo(1);
   }
 }
