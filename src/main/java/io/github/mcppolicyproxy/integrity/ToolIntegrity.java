@@ -78,22 +78,7 @@ public final class ToolIntegrity {
    * @throws IllegalArgumentException when the answer cannot be read: it must not be passed on
    */
   public byte[] result(byte[] frame, JsonId id, String tool) {
-    return result(frame, id, tool, null);
-  }
-
-  /**
-   * {@link #result(byte[], JsonId, String)} for a frame whose trigger look was done while it was
-   * read ({@code look}, null: none): a complete look that found no trigger means the frame holds
-   * nothing to redact, as the redactor's own first look would have said.
-   */
-  public byte[] result(byte[] frame, JsonId id, String tool, TriggerLook look) {
-    if (!redacting.getAsBoolean()) {
-      return frame;
-    }
-    if (look != null && look.known() && !look.mayHoldSecret()) {
-      return frame;
-    }
-    return logged(redactor.redact(frame), id, tool);
+    return redacting.getAsBoolean() ? logged(redactor.redact(frame), id, tool) : frame;
   }
 
   /**

@@ -15,21 +15,6 @@ final class Triggers {
       "authorizationtoken", "passw", "private", "iqojb3jpz2lu", "fwogzxivyxdz", "fqogzxivyxdz",
       "aqodyxdz", "eyjwyxlsb2fkijoi", "qvdtomv5sndzwgxz"};
 
-  /**
-   * How many bytes other than {@code _} and {@code -} after a place a look from it reads at most:
-   * the rest of the longest word (an access key id's four bytes are fewer). A look from a place
-   * with at least this many such bytes after it within {@code to} is decided, whatever follows.
-   */
-  static final int LOOKS_AHEAD;
-
-  static {
-    int longest = 5; // "AKIA" and the byte after it
-    for (String w : WORDS) {
-      longest = Math.max(longest, w.length());
-    }
-    LOOKS_AHEAD = longest - 1;
-  }
-
   /** The words by their first (lower-case ASCII) letter; null for a letter no word starts with. */
   private static final String[][] BY_FIRST = new String[128][];
 
@@ -125,7 +110,7 @@ final class Triggers {
    * True when something to redact may start at a position of {@code b[from, end)}, reading no
    * further than {@code to}: a trigger that starts before {@code end} may run on past it.
    */
-  static boolean startsIn(byte[] b, int from, int end, int to) {
+  private static boolean startsIn(byte[] b, int from, int end, int to) {
     int i = from;
     // eight positions a step: the pairs they start are in the word at i and the byte after it
     for (; i + 8 <= end && i + 9 <= to; i += 8) {

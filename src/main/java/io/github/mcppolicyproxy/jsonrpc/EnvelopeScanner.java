@@ -44,18 +44,6 @@ public final class EnvelopeScanner {
   }
 
   /**
-   * Scans a whole frame whose long strings {@link LongStrings} validated while it was read (null:
-   * none): the same verdict as {@link #scan(byte[])}, without reading those strings again.
-   */
-  public Envelope scan(byte[] frame, LongStrings.Hints hints) {
-    if (hints == null) {
-      return scan(frame);
-    }
-    Envelope quick = QuickEnvelope.scan(frame, hints);
-    return quick != null ? quick : scanWithJackson(frame, 0, frame.length);
-  }
-
-  /**
    * Scans {@code frame[from, to)}: a common frame in one pass of its own ({@link QuickEnvelope}),
    * any other with Jackson's streaming parser.
    */

@@ -17,15 +17,8 @@ import java.util.Objects;
 public final class FrameReader {
   /** What one call to {@link #next()} found. */
   public sealed interface Read {
-    /**
-     * A complete frame, without its line end, and the look at it while it was read (see
-     * {@link FrameReader#FrameReader(InputStream, int, java.util.function.Supplier)}), or null.
-     */
-    record Frame(byte[] bytes, LineLook look) implements Read {
-      public Frame(byte[] bytes) {
-        this(bytes, null);
-      }
-    }
+    /** A complete frame, without its line end. */
+    record Frame(byte[] bytes) implements Read {}
 
     /**
      * A line over the size limit, reported once {@code length} (more than the limit) of its bytes
@@ -70,24 +63,11 @@ public final class FrameReader {
   private long segmentBytes; // the bytes in the full segments
   private boolean pendingEnd;
   private boolean skipping; // inside an oversized line already reported
-  private final java.util.function.Supplier<? extends LineLook> looks; // null: none
-  private LineLook look; // at the long line being read
-  private LineLook taken; // at the line takeLine() just returned
 
   /**
    * @param maxFrameBytes the largest frame returned whole; must be positive
    */
   public FrameReader(InputStream in, int maxFrameBytes) {
-    this(in, maxFrameBytes, null);
-  }
-
-  /**
-   * @param looks makes the look at each line that leaves the small buffer (a large frame), fed
-   *     while the line is read and handed on with the frame; null: none
-   */
-  public FrameReader(InputStream in, int maxFrameBytes,
-      java.util.function.Supplier<? extends LineLook> looks) {
-    this.looks = looks;
     this.in = Objects.requireNonNull(in, "in");
     if (maxFrameBytes <= 0) {
       throw new IllegalArgumentException("max frame bytes must be positive: " + maxFrameBytes);
@@ -100,11 +80,6 @@ public final class FrameReader {
     /** A complete frame. */
     void frame(byte[] frame) throws IOException;
 
-    /** A complete frame and the look at it (null: none); by default {@link #frame(byte[])}. */
-    default void frame(byte[] frame, LineLook look) throws IOException {
-      frame(frame);
-    }
-
     /** A line over the size limit (its rest is skipped). Ignored unless overridden. */
     default void oversized(Read.Oversized o) throws IOException {}
   }
@@ -115,8 +90,7 @@ public final class FrameReader {
       if (r instanceof Read.Oversized o) {
         handler.oversized(o);
       } else {
-        Read.Frame f = (Read.Frame) r;
-        handler.frame(f.bytes(), f.look());
+        handler.frame(((Read.Frame) r).bytes());
       }
     }
   }
@@ -168,7 +142,7 @@ public final class FrameReader {
       }
       append(start, len);
       if (nl >= 0) {
-        return frame();
+        return new Read.Frame(takeLine());
       }
     }
   }
@@ -181,7 +155,7 @@ public final class FrameReader {
     }
     if (lineLen > 0 || !segments.isEmpty()) {
       pendingEnd = true;
-      return frame();
+      return new Read.Frame(takeLine());
     }
     boolean partial = pendingEnd;
     pendingEnd = false;
@@ -214,13 +188,10 @@ public final class FrameReader {
         moveToChunk(nl, from + n);
         return oversized(total, prefix, nl < 0);
       }
-      if (look != null) {
-        look.feed(line, from, end);
-      }
       if (nl >= 0) {
         lineLen = nl;
         moveToChunk(nl, from + n);
-        return frame();
+        return new Read.Frame(takeLine());
       }
       lineLen = end;
     }
@@ -249,7 +220,6 @@ public final class FrameReader {
     lineLen = 0;
     segments.clear();
     segmentBytes = 0;
-    look = null;
     skipping = goesOn;
     return new Read.Oversized(total, prefix);
   }
@@ -259,19 +229,8 @@ public final class FrameReader {
     return Bytes.indexOf(b, from, to, (byte) '\n');
   }
 
-  /** The line read so far as a frame, with the look at it. */
-  private Read.Frame frame() {
-    byte[] bytes = takeLine();
-    return new Read.Frame(bytes, taken);
-  }
-
   /** The line read so far as one array of its exact length; the reader starts a new line. */
   private byte[] takeLine() {
-    taken = look;
-    if (look != null) {
-      look.ended((int) (segmentBytes + lineLen));
-      look = null;
-    }
     if (segments.isEmpty()) {
       byte[] frame = Arrays.copyOf(line, lineLen);
       lineLen = 0;
@@ -311,10 +270,6 @@ public final class FrameReader {
         if (line.length < SEGMENT) {
           line = Arrays.copyOf(line, Math.min(line.length * 2, SEGMENT));
         } else {
-          if (looks != null && look == null) {
-            look = looks.get();
-            look.feed(line, 0, lineLen);
-          }
           segments.add(line);
           segmentBytes += lineLen;
           long room = (long) maxFrameBytes - segmentBytes + 1;
@@ -324,9 +279,6 @@ public final class FrameReader {
       }
       int n = Math.min(len, line.length - lineLen);
       System.arraycopy(chunk, start, line, lineLen, n);
-      if (look != null) {
-        look.feed(line, lineLen, lineLen + n);
-      }
       lineLen += n;
       start += n;
       len -= n;

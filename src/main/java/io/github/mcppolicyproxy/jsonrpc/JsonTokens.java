@@ -13,10 +13,6 @@ abstract class JsonTokens extends JsonCursor {
   private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
   private static final long SPACES = 0x2020202020202020L;
 
-  /** Long strings validated while the frame was read (null: none), see {@link LongStrings}. */
-  LongStrings.Hints hints;
-  private int hint; // the first hint that may still apply: strings are met in order
-
   JsonTokens(byte[] b, int from, int to) {
     super(b, from, to);
   }
@@ -26,9 +22,6 @@ abstract class JsonTokens extends JsonCursor {
    * {@code i} ends after; escapes and UTF-8 validated. False when it is not a valid string.
    */
   final boolean string() {
-    if (hints != null && noted()) {
-      return true;
-    }
     while (true) {
       int e = plainString();
       if (e >= 0) {
@@ -40,26 +33,7 @@ abstract class JsonTokens extends JsonCursor {
     }
   }
 
-  /**
-   * True when the string whose content starts at {@code i} was validated while the frame was read:
-   * {@code i} is then after its closing quote, as {@link #string()} would have left it.
-   */
-  private boolean noted() {
-    LongStrings.Hints h = hints;
-    int k = hint;
-    while (k < h.count && h.starts[k] < i) {
-      k++;
-    }
-    hint = k;
-    if (k < h.count && h.starts[k] == i && h.closes[k] < end) {
-      i = h.closes[k] + 1;
-      return true;
-    }
-    return false;
-  }
-
-  /** An escape at {@code i} (a backslash), which {@code i} ends after; false when invalid. */
-  final boolean escape() {
+  private boolean escape() {
     if (i + 1 >= end) {
       return false;
     }

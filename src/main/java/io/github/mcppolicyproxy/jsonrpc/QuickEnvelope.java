@@ -33,16 +33,6 @@ final class QuickEnvelope extends JsonTokens {
     return new QuickEnvelope(frame, from, to).object();
   }
 
-  /**
-   * The envelope of a whole frame whose long strings were validated while it was read (null
-   * hints: none), or null when Jackson must decide.
-   */
-  static Envelope scan(byte[] frame, LongStrings.Hints hints) {
-    QuickEnvelope q = new QuickEnvelope(frame, 0, frame.length);
-    q.hints = hints;
-    return q.object();
-  }
-
   private Envelope object() {
     if (ws() != '{') {
       return null;

@@ -159,7 +159,7 @@ public final class ProxySession {
         integrity);
     ListChangedCapability declare = new ListChangedCapability();
     ServerToClient s2c = new ServerToClient(new FrameReader(upstream.stdout(),
-        config.maxFrameBytes(), () -> new UpstreamLook(integrity != null)), toClient, scanner, inFlight,
+        config.maxFrameBytes()), toClient, scanner, inFlight,
         new ToolsListFilter(this::hiddenNow, livePolicy), answers.replies(), config.maxFrameBytes(),
         config.stderr(), frame -> {
           warmUpNow.countDown(); // the first answer is on its way: start-up is over

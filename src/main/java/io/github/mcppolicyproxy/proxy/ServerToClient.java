@@ -1,13 +1,12 @@
 package io.github.mcppolicyproxy.proxy;
 
 import io.github.mcppolicyproxy.integrity.ToolIntegrity;
-import io.github.mcppolicyproxy.integrity.TriggerLook;
+import io.github.mcppolicyproxy.jsonrpc.Bytes;
 import io.github.mcppolicyproxy.jsonrpc.Envelope;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
 import io.github.mcppolicyproxy.jsonrpc.JsonId;
-import io.github.mcppolicyproxy.jsonrpc.LineLook;
 import io.github.mcppolicyproxy.jsonrpc.Replies;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,12 +67,7 @@ public final class ServerToClient implements Runnable {
       in.forEach(new FrameReader.Handler() {
         @Override
         public void frame(byte[] frame) {
-          ServerToClient.this.frame(frame, null);
-        }
-
-        @Override
-        public void frame(byte[] frame, LineLook look) {
-          ServerToClient.this.frame(frame, look instanceof UpstreamLook u ? u : null);
+          ServerToClient.this.frame(frame);
         }
 
         @Override
@@ -104,13 +98,7 @@ public final class ServerToClient implements Runnable {
   }
 
   void frame(byte[] frame) {
-    frame(frame, null);
-  }
-
-  /** A frame from the upstream and what was looked at while it was read (null: nothing). */
-  void frame(byte[] frame, UpstreamLook look) {
-    Envelope e = scanner.scan(frame, look == null ? null : look.hints());
-    AnswerMarks marks = look != null ? look : AnswerMarks.of(frame);
+    Envelope e = scanner.scan(frame);
     switch (e.kind()) {
       case INVALID, OTHER -> {
         if (FrameReader.isBlank(frame)) {
@@ -134,12 +122,8 @@ public final class ServerToClient implements Runnable {
           send(initializeAnswer.apply(frame));
           return;
         }
-        byte[] settled = settled(p, frame, marks, look);
-        if (settled != frame) { // redacted: the marks were of the frame as it came
-          marks = AnswerMarks.of(settled);
-          frame = settled;
-        }
-        if (p != null && p.continuationKey() != null && asksForInput(frame, marks)) {
+        frame = settled(p, frame);
+        if (p != null && p.continuationKey() != null && asksForInput(frame)) {
           inFlight.continuations().open(p.continuationKey());
         }
       }
@@ -188,7 +172,7 @@ public final class ServerToClient implements Runnable {
             kept.add(filtered(el, p));
             changed = true;
           } else {
-            byte[] g = settled(p, el, AnswerMarks.of(el), null);
+            byte[] g = settled(p, el);
             changed |= g != el;
             kept.add(g);
           }
@@ -231,13 +215,12 @@ public final class ServerToClient implements Runnable {
    * back, a task keeps it until the task ends, see {@link TaskTracker}), and a tool result, also
    * one delivered by {@code tasks/get} or {@code tasks/result}, has its secrets redacted.
    */
-  private byte[] settled(InFlight.Pending p, byte[] frame, AnswerMarks marks, UpstreamLook look) {
-    if (!inFlight.tasks().answered(p, frame, marks)) {
+  private byte[] settled(InFlight.Pending p, byte[] frame) {
+    if (!inFlight.tasks().answered(p, frame)) {
       refundIfError(p, frame);
     }
     return p != null && (ClientToServer.TOOLS_CALL.equals(p.method())
-        || p.method() != null && p.method().startsWith("tasks/"))
-        ? guarded(frame, p, look == null ? null : look.secrets()) : frame;
+        || p.method() != null && p.method().startsWith("tasks/")) ? guarded(frame, p) : frame;
   }
 
   /**
@@ -259,12 +242,12 @@ public final class ServerToClient implements Runnable {
   }
 
   /** A tools/call answer with its secrets redacted; an error in its place if it cannot be read. */
-  private byte[] guarded(byte[] frame, InFlight.Pending p, TriggerLook look) {
+  private byte[] guarded(byte[] frame, InFlight.Pending p) {
     if (integrity == null) {
       return frame;
     }
     try {
-      return integrity.result(frame, p.id(), p.tool(), look);
+      return integrity.result(frame, p.id(), p.tool());
     } catch (RuntimeException ex) {
       diag("could not check the upstream's answer to request " + p.id().raw() + " for secrets ("
           + ex.getMessage() + "); answered it with an error instead");
@@ -307,9 +290,12 @@ public final class ServerToClient implements Runnable {
     }
   }
 
+  private static final byte[] INPUT_REQUIRED =
+      "\"input_required\"".getBytes(StandardCharsets.US_ASCII);
+
   /** True for a result whose {@code resultType} is {@code input_required} (2026-07-28). */
-  private boolean asksForInput(byte[] frame, AnswerMarks marks) {
-    if (!marks.mayAskForInput()) {
+  private boolean asksForInput(byte[] frame) {
+    if (Bytes.indexOf(frame, INPUT_REQUIRED) < 0) {
       return false; // the common case costs one pass over the bytes, no parse
     }
     try {

@@ -59,8 +59,8 @@ final class TaskFrames {
         .getBytes(java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  static final byte[] TASK = {'t', 'a', 's', 'k', '"'};
-  static final byte[] ERROR = {'e', 'r', 'r', 'o', 'r', '"'};
+  private static final byte[] TASK = {'t', 'a', 's', 'k', '"'};
+  private static final byte[] ERROR = {'e', 'r', 'r', 'o', 'r', '"'};
 
   /**
    * False when {@code frame} cannot be an answer that creates a task: no string in it ends with

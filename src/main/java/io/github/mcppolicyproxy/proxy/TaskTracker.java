@@ -117,11 +117,6 @@ public final class TaskTracker {
    * requests (nothing done).
    */
   public boolean answered(InFlight.Pending p, byte[] frame) {
-    return answered(p, frame, AnswerMarks.of(frame));
-  }
-
-  /** {@link #answered(InFlight.Pending, byte[])} with the frame's byte searches at hand. */
-  boolean answered(InFlight.Pending p, byte[] frame, AnswerMarks marks) {
     if (p == null || p.method() == null) {
       return false;
     }
@@ -129,8 +124,8 @@ public final class TaskTracker {
     if (!call && !p.method().startsWith("tasks/")) {
       return false;
     }
-    if (call && !marks.mayCreateTask()
-        && (p.reservation().isEmpty() || !marks.mayBeError())) {
+    if (call && !TaskFrames.mayCreateTask(frame)
+        && (p.reservation().isEmpty() || !TaskFrames.mayBeError(frame))) {
       return true; // no task, and nothing to give back: not worth a parse (the common case)
     }
     TaskFrames.Read r = TaskFrames.response(frame);

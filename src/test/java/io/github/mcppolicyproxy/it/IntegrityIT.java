@@ -164,9 +164,9 @@ class IntegrityIT {
   }
 
   /**
-   * A result larger than the reader's small buffer is looked at while it is read (envelope,
-   * secret triggers, task and error marks): a secret anywhere in it, also where a pipe read may
-   * cut it, is redacted as in a small one, and one with no secret passes whole.
+   * A result larger than the reader's small buffer (read in segments; over 1 MiB its secret-trigger
+   * look is split over two threads): a secret anywhere in it, also where a pipe read may cut it,
+   * is redacted as in a small one, and one with no secret passes whole.
    */
   @Test
   void aLargeResultIsRedactedLikeASmallOne() throws Exception {
@@ -174,15 +174,15 @@ class IntegrityIT {
     try (ProxyProcess p = start(ALLOW_ALL, List.of(), "--test-tools")) {
       p.initialize();
       int id = 1;
-      for (int at : new int[] {10, 65_530, 65_536, 200_000, 299_990}) {
+      for (int at : new int[] {10, 65_530, 65_536, 600_000, 1_199_990}) {
         String filler = "The quick brown fox jumps over the lazy dog, 200 OK. é 😀 \"x\". ";
-        StringBuilder m = new StringBuilder(filler.repeat(300_000 / filler.length() + 1));
-        m.setLength(300_000);
+        StringBuilder m = new StringBuilder(filler.repeat(1_200_000 / filler.length() + 1));
+        m.setLength(1_200_000);
         m.insert(at, " session " + token + " ");
         JsonNode r = p.callTool(id++, "standin_echo", ProxyProcess.JSON.writeValueAsString(
             java.util.Map.of("m", m.toString())));
         String text = r.toString();
-        assertThat(text.length()).as("a large result").isGreaterThan(300_000);
+        assertThat(text.length()).as("a large result").isGreaterThan(1_200_000);
         assertThat(text).as("the token at %d", at).doesNotContain("IQoJb3JpZ2lu")
             .contains("[REDACTED by mcp-policy-proxy]");
       }
