@@ -53,6 +53,30 @@ public final class Redactor {
   }
 
   /**
+   * {@link #redact(byte[])} for a frame that {@link Triggers} already looked at: {@code triggered}
+   * false means nothing in it can be redacted, and the frame is passed as it is without a look of
+   * its own; true, that it is read as {@code redact} would after its look.
+   */
+  public Outcome redact(byte[] frame, boolean triggered) {
+    return triggered ? read(frame, RESULT) : new Outcome(frame, List.of());
+  }
+
+  /**
+   * Starts the look of {@link Triggers} at a large {@code frame} on a thread of its own, so that it
+   * runs while the caller reads the frame's envelope: its answer is then at hand when the frame
+   * turns out to be a result (see {@link #redact(byte[], boolean)}); cancel it when it is not.
+   * Null for a frame under {@link Triggers#SPLIT_BYTES} (looked at when needed, faster than a hand-off).
+   */
+  public static java.util.concurrent.Future<Boolean> lookAhead(byte[] frame) {
+    if (frame.length < Triggers.SPLIT_BYTES) {
+      return null;
+    }
+    java.util.concurrent.FutureTask<Boolean> look =
+        new java.util.concurrent.FutureTask<>(() -> Triggers.in(frame, 0, frame.length));
+    return Triggers.lookAhead(look) ? look : null;
+  }
+
+  /**
    * The notification {@code frame} with the secrets in its {@code params} replaced: a task status
    * notification of 2026-07-28 ({@code notifications/tasks}) carries the task's result there.
    *
@@ -69,6 +93,11 @@ public final class Redactor {
     if (!Triggers.in(frame, 0, frame.length)) {
       return new Outcome(frame, List.of());
     }
+    return read(frame, members);
+  }
+
+  /** The frame read for secrets in {@code members}, redacted (its trigger look said it may hold one). */
+  private Outcome read(byte[] frame, java.util.Set<String> members) {
     List<Redaction> found = new ArrayList<>();
     try {
       byte[] out = layer(frame, "", 0, members, found);

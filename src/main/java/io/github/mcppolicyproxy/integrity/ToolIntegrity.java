@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
@@ -79,6 +80,40 @@ public final class ToolIntegrity {
    */
   public byte[] result(byte[] frame, JsonId id, String tool) {
     return redacting.getAsBoolean() ? logged(redactor.redact(frame), id, tool) : frame;
+  }
+
+  /**
+   * Starts the secret-trigger look at a large answer {@code frame} before it is known to be a
+   * result (see {@link Redactor#lookAhead}); null when results are not redacted or the frame is
+   * small. Hand it to {@link #result(byte[], JsonId, String, Future)}, or cancel it.
+   */
+  public Future<Boolean> lookAhead(byte[] frame) {
+    return redacting.getAsBoolean() ? Redactor.lookAhead(frame) : null;
+  }
+
+  /**
+   * {@link #result(byte[], JsonId, String)} with the frame's trigger look started ahead (null:
+   * none); a look that failed or was interrupted counts as having found a trigger (fail closed:
+   * the frame is read for secrets).
+   */
+  public byte[] result(byte[] frame, JsonId id, String tool, Future<Boolean> look) {
+    if (look == null) {
+      return result(frame, id, tool);
+    }
+    if (!redacting.getAsBoolean()) {
+      look.cancel(false);
+      return frame;
+    }
+    boolean triggered;
+    try {
+      triggered = look.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      triggered = true;
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.CancellationException e) {
+      triggered = true;
+    }
+    return logged(redactor.redact(frame, triggered), id, tool);
   }
 
   /**

@@ -136,6 +136,33 @@ final class Triggers {
     return false;
   }
 
+  /**
+   * Runs {@code look} (a look at a whole large frame) on a thread of its own; false when it cannot
+   * be started (then the caller looks when it needs to).
+   */
+  static boolean lookAhead(Runnable look) {
+    return Ahead.offer(look);
+  }
+
+  /** The thread that looks at a whole large frame ahead of its need (it splits it with SecondHalf). */
+  private static final class Ahead {
+    private static final java.util.concurrent.ExecutorService THREAD =
+        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+          Thread t = new Thread(r, "secret-look-ahead");
+          t.setDaemon(true);
+          return t;
+        });
+
+    static boolean offer(Runnable task) {
+      try {
+        THREAD.execute(task);
+        return true;
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        return false;
+      }
+    }
+  }
+
   /** The thread that looks at the upper halves, started with the first large range. */
   private static final class SecondHalf {
     private static final java.util.concurrent.ExecutorService THREAD =

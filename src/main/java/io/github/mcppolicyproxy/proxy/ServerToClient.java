@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.Future;
 
 /**
  * The server → client direction: passes the upstream's frames on byte for byte and in order,
@@ -98,6 +99,19 @@ public final class ServerToClient implements Runnable {
   }
 
   void frame(byte[] frame) {
+    // A large frame's secret-trigger look starts now, beside the envelope scan: if the frame is a
+    // result, its answer is at hand when the result is guarded (see ToolIntegrity.lookAhead).
+    Future<Boolean> look = integrity == null ? null : integrity.lookAhead(frame);
+    try {
+      frame(frame, look);
+    } finally {
+      if (look != null) {
+        look.cancel(false); // not a result after all (or already used: then a no-op)
+      }
+    }
+  }
+
+  private void frame(byte[] frame, Future<Boolean> look) {
     Envelope e = scanner.scan(frame);
     switch (e.kind()) {
       case INVALID, OTHER -> {
@@ -122,7 +136,7 @@ public final class ServerToClient implements Runnable {
           send(initializeAnswer.apply(frame));
           return;
         }
-        frame = settled(p, frame);
+        frame = settled(p, frame, look);
         if (p != null && p.continuationKey() != null && asksForInput(frame)) {
           inFlight.continuations().open(p.continuationKey());
         }
@@ -172,7 +186,7 @@ public final class ServerToClient implements Runnable {
             kept.add(filtered(el, p));
             changed = true;
           } else {
-            byte[] g = settled(p, el);
+            byte[] g = settled(p, el, null);
             changed |= g != el;
             kept.add(g);
           }
@@ -215,12 +229,12 @@ public final class ServerToClient implements Runnable {
    * back, a task keeps it until the task ends, see {@link TaskTracker}), and a tool result, also
    * one delivered by {@code tasks/get} or {@code tasks/result}, has its secrets redacted.
    */
-  private byte[] settled(InFlight.Pending p, byte[] frame) {
+  private byte[] settled(InFlight.Pending p, byte[] frame, Future<Boolean> look) {
     if (!inFlight.tasks().answered(p, frame)) {
       refundIfError(p, frame);
     }
     return p != null && (ClientToServer.TOOLS_CALL.equals(p.method())
-        || p.method() != null && p.method().startsWith("tasks/")) ? guarded(frame, p) : frame;
+        || p.method() != null && p.method().startsWith("tasks/")) ? guarded(frame, p, look) : frame;
   }
 
   /**
@@ -241,13 +255,16 @@ public final class ServerToClient implements Runnable {
     }
   }
 
-  /** A tools/call answer with its secrets redacted; an error in its place if it cannot be read. */
-  private byte[] guarded(byte[] frame, InFlight.Pending p) {
+  /**
+   * A tools/call answer with its secrets redacted (its trigger look started ahead, or null); an
+   * error in its place if it cannot be read.
+   */
+  private byte[] guarded(byte[] frame, InFlight.Pending p, Future<Boolean> look) {
     if (integrity == null) {
       return frame;
     }
     try {
-      return integrity.result(frame, p.id(), p.tool());
+      return integrity.result(frame, p.id(), p.tool(), look);
     } catch (RuntimeException ex) {
       diag("could not check the upstream's answer to request " + p.id().raw() + " for secrets ("
           + ex.getMessage() + "); answered it with an error instead");
