@@ -16,12 +16,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The upstream server as a child process: started with our environment (plus any extras), its
- * stderr drained to ours on a thread of its own, its descendants remembered (every second, see
+ * stdout a pipe of the proxy's own where it can be ({@link StdoutPipe}), its stderr drained to ours
+ * on a thread of its own, its descendants remembered (every second, see
  * {@link ProcessTree}) so that stopping it also stops what it started, even after they were
  * re-parented.
  */
 public final class ChildProcess implements Upstream {
   private static final Duration KILL_AFTER = Duration.ofMillis(500);
+
+  /**
+   * Set (to {@code true}) to read the child's stdout through the JDK's pipe instead of the proxy's
+   * own (see {@link StdoutPipe}); the JDK's pipe is also what is used where the own one cannot be
+   * made.
+   */
+  public static final String JDK_PIPE_PROPERTY = "mcp-policy-proxy.jdk-stdout-pipe";
 
   private final Process process;
   private final InputStream stdout;
@@ -97,16 +105,9 @@ public final class ChildProcess implements Upstream {
     return new ChildProcess(process, stdout, stderr);
   }
 
-  /**
-   * Set (to {@code true}) to read the child's stdout through the JDK's pipe instead of the proxy's
-   * own (see {@link StdoutPipe}); the JDK's pipe is also what is used where the own one cannot be
-   * made.
-   */
-  public static final String JDK_PIPE_PROPERTY = "mcp-policy-proxy.jdk-stdout-pipe";
-
   /** True when the child's stdout is the proxy's own pipe, not the JDK's. */
   public boolean ownStdoutPipe() {
-    return !(stdout == process.getInputStream());
+    return stdout != process.getInputStream();
   }
 
   private void rememberDescendants() {

@@ -246,9 +246,10 @@ class LivePolicyIT {
     List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
         dir.resolve("violations.jsonl").toString(), "--"));
     args.addAll(ProxyProcess.standIn("--test-tools"));
-    // the watcher off: only the signal can reload
-    try (ProxyProcess p = ProxyProcess.start(args, Map.of(),
-        List.of("-Dmcp-policy-proxy.policy-poll-ms=0"))) {
+    // the watcher off: only the signal can reload. SIGHUP set back to its default for the proxy:
+    // a build started under nohup would hand it down ignored (see the test below)
+    try (ProxyProcess p = ProxyProcess.command(withSighup("--default-signal=HUP",
+        List.of("-Dmcp-policy-proxy.policy-poll-ms=0"), args), Map.of())) {
       p.initialize();
       // valid, with a reason that is never shown: the reload warns as the start would
       replace(policy, version(1).replace("\"standin_echo\":{}",
@@ -263,6 +264,51 @@ class LivePolicyIT {
           .path("text").asText()).contains("v1");
       p.assertStderrContains("mcp-policy-proxy: warning: " + policy
           + ": /tools/standin_echo/reason: is never shown");
+    }
+  }
+
+  /** True when this machine's env can set a signal's handling for the command it runs. */
+  private static boolean envSetsSignals() {
+    try {
+      return new ProcessBuilder("env", "--default-signal=HUP", "--ignore-signal=HUP", "true")
+          .redirectErrorStream(true).start().waitFor() == 0;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /** {@code env OPTION java JVM-OPTIONS -jar proxy.jar ARGS}. */
+  private static List<String> withSighup(String option, List<String> jvm, List<String> args) {
+    org.junit.jupiter.api.Assumptions.assumeTrue(envSetsSignals(),
+        "needs env --default-signal / --ignore-signal (GNU coreutils 8.31+)");
+    List<String> cmd = new ArrayList<>(List.of("env", option, ProxyProcess.java()));
+    cmd.addAll(jvm);
+    cmd.add("-jar");
+    cmd.add(ProxyProcess.jar().toString());
+    cmd.addAll(args);
+    return cmd;
+  }
+
+  /**
+   * Started with SIGHUP ignored (nohup does that), the JVM cannot catch it: the proxy says so at
+   * start instead of letting kill -HUP do nothing without a word, and a hangup does not stop it.
+   */
+  @Test
+  void startedWithSighupIgnoredItSaysSoAndAHangupDoesNotStopIt() throws Exception {
+    Path policy = ProxyProcess.write(dir, "policy.json", version(0));
+    List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
+        dir.resolve("violations.jsonl").toString(), "--"));
+    args.addAll(ProxyProcess.standIn("--test-tools"));
+    try (ProxyProcess p = ProxyProcess.command(withSighup("--ignore-signal=HUP", List.of(), args),
+        Map.of())) {
+      p.initialize();
+      awaitStderr(p, "SIGHUP is ignored in this process", 1);
+      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start();
+      assertThat(kill.waitFor()).isZero();
+      Thread.sleep(500);
+      assertThat(p.callTool(1, "probe", "{}").path("result").path("content").get(0)
+          .path("text").asText()).as("still running, still v0").contains("v0");
+      assertThat(p.stderr()).doesNotContain("policy reloaded (SIGHUP)");
     }
   }
 
