@@ -88,7 +88,9 @@ public final class ToolIntegrity {
    * small. Hand it to {@link #result(byte[], JsonId, String, Future)}, or cancel it.
    */
   public Future<Boolean> lookAhead(byte[] frame) {
-    return redacting.getAsBoolean() ? Redactor.lookAhead(frame) : null;
+    // every upstream frame comes here: its length first, the policy's setting only for a large one
+    return frame.length >= Triggers.SPLIT_BYTES && redacting.getAsBoolean()
+        ? Redactor.lookAhead(frame) : null;
   }
 
   /**

@@ -88,7 +88,7 @@ final class Triggers {
     int mid = from + (to - from) / 2;
     java.util.concurrent.FutureTask<Boolean> upper =
         new java.util.concurrent.FutureTask<>(() -> startsIn(b, mid, to, to));
-    if (!SecondHalf.offer(upper)) {
+    if (!SECOND_HALF.offer(upper)) {
       return startsIn(b, from, to, to);
     }
     if (startsIn(b, from, mid, to)) {
@@ -141,40 +141,30 @@ final class Triggers {
    * be started (then the caller looks when it needs to).
    */
   static boolean lookAhead(Runnable look) {
-    return Ahead.offer(look);
+    return AHEAD.offer(look);
   }
 
-  /** The thread that looks at a whole large frame ahead of its need (it splits it with SecondHalf). */
-  private static final class Ahead {
-    private static final java.util.concurrent.ExecutorService THREAD =
-        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "secret-look-ahead");
-          t.setDaemon(true);
-          return t;
-        });
+  /** The thread that looks at a whole large frame ahead of its need (it splits it with SECOND_HALF). */
+  private static final Worker AHEAD = new Worker("secret-look-ahead");
+  /** The thread that looks at the upper halves of large ranges. */
+  private static final Worker SECOND_HALF = new Worker("secret-scan");
 
-    static boolean offer(Runnable task) {
-      try {
-        THREAD.execute(task);
-        return true;
-      } catch (java.util.concurrent.RejectedExecutionException e) {
-        return false;
-      }
+  /** One daemon thread, started with its first task. */
+  private static final class Worker {
+    private final java.util.concurrent.ExecutorService thread;
+
+    Worker(String name) {
+      thread = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+      });
     }
-  }
 
-  /** The thread that looks at the upper halves, started with the first large range. */
-  private static final class SecondHalf {
-    private static final java.util.concurrent.ExecutorService THREAD =
-        java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-          Thread t = new Thread(r, "secret-scan");
-          t.setDaemon(true);
-          return t;
-        });
-
-    static boolean offer(Runnable task) {
+    /** Runs {@code task} on the thread; false when it cannot take it. */
+    boolean offer(Runnable task) {
       try {
-        THREAD.execute(task);
+        thread.execute(task);
         return true;
       } catch (java.util.concurrent.RejectedExecutionException e) {
         return false;

@@ -96,14 +96,14 @@ final class StdoutPipe implements AutoCloseable {
     // position, which a pipe has not ("Illegal seek"); InputStream's own does not.
     in = new java.io.FilterInputStream(
         new FileInputStream(new File(FDS.toFile(), Integer.toString(readFd)))) {};
-    closeChannels();
+    closeBoth(pipe);
     return in;
   }
 
   /** Gives the pipe back: after a failed spawn, or to stop reading. */
   @Override
   public void close() {
-    closeChannels();
+    closeBoth(pipe);
     if (in != null) {
       try {
         in.close();
@@ -111,10 +111,6 @@ final class StdoutPipe implements AutoCloseable {
         // already closed
       }
     }
-  }
-
-  private void closeChannels() {
-    closeBoth(pipe);
   }
 
   private static void closeBoth(Pipe pipe) {

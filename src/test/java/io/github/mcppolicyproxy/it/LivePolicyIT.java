@@ -59,10 +59,15 @@ class LivePolicyIT {
   }
 
   private ProxyProcess start(Path policy, Path log, String... standInOptions) throws Exception {
+    return ProxyProcess.start(args(policy, log, standInOptions), Map.of(), FAST_POLL);
+  }
+
+  /** The proxy's arguments: the policy, the log, and a stand-in upstream with these options. */
+  private static List<String> args(Path policy, Path log, String... standInOptions) {
     List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
         log.toString(), "--session-id", "live-it", "--"));
     args.addAll(ProxyProcess.standIn(standInOptions));
-    return ProxyProcess.start(args, Map.of(), FAST_POLL);
+    return args;
   }
 
   private static int count(String text, String needle) {
@@ -243,9 +248,7 @@ class LivePolicyIT {
   @Test
   void sighupReloadsTheFile() throws Exception {
     Path policy = ProxyProcess.write(dir, "policy.json", version(0));
-    List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
-        dir.resolve("violations.jsonl").toString(), "--"));
-    args.addAll(ProxyProcess.standIn("--test-tools"));
+    List<String> args = args(policy, dir.resolve("violations.jsonl"), "--test-tools");
     // the watcher off: only the signal can reload. SIGHUP set back to its default for the proxy:
     // a build started under nohup would hand it down ignored (see the test below)
     try (ProxyProcess p = ProxyProcess.command(withSighup("--default-signal=HUP",
@@ -303,9 +306,7 @@ class LivePolicyIT {
     org.junit.jupiter.api.Assumptions.assumeTrue(envSetsSignals(),
         "needs env --ignore-signal (GNU coreutils 8.31+)");
     Path policy = ProxyProcess.write(dir, "policy.json", version(0));
-    List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
-        dir.resolve("violations.jsonl").toString(), "--"));
-    args.addAll(ProxyProcess.standIn("--test-tools"));
+    List<String> args = args(policy, dir.resolve("violations.jsonl"), "--test-tools");
     // the watcher off and the file changed: a SIGHUP that got through would reload it
     try (ProxyProcess p = ProxyProcess.command(withSighup("--ignore-signal=HUP",
         List.of("-Dmcp-policy-proxy.policy-poll-ms=0"), args), Map.of())) {
