@@ -5,7 +5,8 @@ COMMAND is the relay with its upstream, e.g. `java -jar target/mcp-policy-proxy.
 -- python3 src/test/bench/fast_server.py`. Measure the relay's own CPU beside it with
 `perf stat -e task-clock -p <java pid>`; see docs/bench/issue14-profile-e4cb667.md.
 On Linux it also prints the relay's own CPU (all its threads, from /proc/<pid>/stat, so COMMAND must
-be the relay itself, not a wrapper) per call over the calls after the first fifth (warm-up).
+be the relay itself, not a wrapper) per call over the calls after the first fifth (warm-up), and its
+CPU in all since it started.
 """
 import sys, subprocess, json, time, os
 n = int(sys.argv[1]); inflight = int(sys.argv[2]); cmd = sys.argv[3:]
@@ -34,9 +35,16 @@ while got < n:
     if sent < n: p.stdin.write(frames[sent]); sent += 1
 el = time.time() - t
 c_end = cpu_ticks() if got == n else None
+try:
+    with open(f"/proc/{p.pid}/status") as f:
+        rss = {k: v.strip() for k, v in (l.split(":", 1) for l in f if l.startswith(("VmRSS", "VmHWM")))}
+    print(f"relay RSS at the end {rss.get('VmRSS')}, peak {rss.get('VmHWM')}", file=sys.stderr)
+except OSError:
+    pass
 p.stdin.close(); p.wait()
 print(f"{n} calls in {el:.2f}s: {n/el:.0f}/s", file=sys.stderr)
 if c_warm is not None and c_end is not None:
     hz = os.sysconf("SC_CLK_TCK")
     print(f"relay CPU over the last {n - warm} calls: {(c_end - c_warm) / hz:.2f}s,"
-          f" {(c_end - c_warm) / hz / (n - warm) * 1e6:.1f} us per call", file=sys.stderr)
+          f" {(c_end - c_warm) / hz / (n - warm) * 1e6:.1f} us per call;"
+          f" in all (start-up and warm-up included): {c_end / hz:.2f}s", file=sys.stderr)

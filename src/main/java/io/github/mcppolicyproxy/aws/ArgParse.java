@@ -3,7 +3,6 @@ package io.github.mcppolicyproxy.aws;
 import io.github.mcppolicyproxy.aws.CliModel.Action;
 import io.github.mcppolicyproxy.aws.CliModel.Table;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,84 +45,7 @@ final class ArgParse {
 
   private static final Pattern NEGATIVE_NUMBER = Pattern.compile("-\\p{Nd}+|-\\p{Nd}*\\.\\p{Nd}+");
 
-  /**
-   * What argparse derives from a table before it reads any word: the option strings (a later
-   * action registering the same string takes it over, as in argparse; the order is the first
-   * registration's), the same strings sorted for the prefix search, and the positionals. Built once
-   * per {@link Table} ({@link Table#index()}); immutable.
-   */
-  static final class Index {
-    private final Map<String, Action> options;
-    private final String[] order;
-    private final String[] sorted;
-    /** For each entry of {@code sorted}, its position in {@code order}. */
-    private final int[] rank;
-    private final Action[] positionals;
-
-    Index(List<Action> actions) {
-      Map<String, Action> byString = new HashMap<>();
-      List<String> strings = new ArrayList<>();
-      List<Action> positional = new ArrayList<>();
-      for (Action a : actions) {
-        if (a.positional()) {
-          positional.add(a);
-        } else {
-          for (String o : a.options()) {
-            if (byString.put("--" + o, a) == null) {
-              strings.add("--" + o);
-            }
-          }
-        }
-      }
-      this.options = byString;
-      this.order = strings.toArray(new String[0]);
-      Integer[] byText = new Integer[order.length];
-      for (int i = 0; i < byText.length; i++) {
-        byText[i] = i;
-      }
-      java.util.Arrays.sort(byText, (x, y) -> order[x].compareTo(order[y]));
-      this.sorted = new String[order.length];
-      this.rank = new int[order.length];
-      for (int i = 0; i < byText.length; i++) {
-        sorted[i] = order[byText[i]];
-        rank[i] = byText[i];
-      }
-      this.positionals = positional.toArray(new Action[0]);
-    }
-
-    /** The option strings that start with {@code prefix}, in registration order. */
-    private List<String> startingWith(String prefix) {
-      int lo = 0;
-      int hi = sorted.length;
-      while (lo < hi) {
-        int mid = (lo + hi) >>> 1;
-        if (sorted[mid].compareTo(prefix) < 0) {
-          lo = mid + 1;
-        } else {
-          hi = mid;
-        }
-      }
-      int end = lo;
-      while (end < sorted.length && sorted[end].startsWith(prefix)) {
-        end++;
-      }
-      if (end == lo) {
-        return List.of();
-      }
-      if (end == lo + 1) {
-        return List.of(sorted[lo]);
-      }
-      int[] ranks = java.util.Arrays.copyOfRange(rank, lo, end);
-      java.util.Arrays.sort(ranks);
-      List<String> out = new ArrayList<>(ranks.length);
-      for (int r : ranks) {
-        out.add(order[r]);
-      }
-      return out;
-    }
-  }
-
-  private final Index index;
+  private final OptionIndex index;
   private final String where;
   private final boolean lenient;
 
@@ -246,7 +168,7 @@ final class ArgParse {
   }
 
   private int consumePositionals(List<String> args, char[] p, int start, int[] pending, List<Occurrence> taken) {
-    Action[] positionals = index.positionals;
+    Action[] positionals = index.positionals();
     int[] counts = Nargs.matchPartial(positionals, pending[0], p, start);
     for (int i = 0; i < counts.length; i++) {
       Action a = positionals[pending[0] + i];
@@ -295,7 +217,7 @@ final class ArgParse {
     if (arg.isEmpty() || arg.charAt(0) != '-') {
       return null;
     }
-    Action exact = index.options.get(arg);
+    Action exact = index.action(arg);
     if (exact != null) {
       return new Tuple(exact, arg, null);
     }
@@ -305,7 +227,7 @@ final class ArgParse {
     int eq = arg.indexOf('=');
     String name = eq >= 0 ? arg.substring(0, eq) : arg;
     if (eq >= 0) {
-      Action a = index.options.get(name);
+      Action a = index.action(name);
       if (a != null) {
         refuseDashesValue(arg, eq);
         return new Tuple(a, name, arg.substring(eq + 1));
@@ -327,7 +249,7 @@ final class ArgParse {
         refuseDashesValue(arg, eq);
       }
       String o = candidates.get(0);
-      return new Tuple(index.options.get(o), o, eq >= 0 ? arg.substring(eq + 1) : null);
+      return new Tuple(index.action(o), o, eq >= 0 ? arg.substring(eq + 1) : null);
     }
     // a negative number starts with '-' and a digit or '.': "--x" never is one
     if (arg.charAt(1) != '-' && NEGATIVE_NUMBER.matcher(arg).matches()) {

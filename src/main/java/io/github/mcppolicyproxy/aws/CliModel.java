@@ -54,7 +54,7 @@ final class CliModel {
    */
   static final class Table {
     private final List<Action> actions;
-    private volatile ArgParse.Index index;
+    private volatile OptionIndex index;
     private volatile AwsCliParser.ApiCall apiCall;
 
     Table(List<Action> actions) {
@@ -66,10 +66,10 @@ final class CliModel {
     }
 
     /** The parser's index of this table; racing first calls may each build one, all equal. */
-    ArgParse.Index index() {
-      ArgParse.Index i = index;
+    OptionIndex index() {
+      OptionIndex i = index;
       if (i == null) {
-        i = new ArgParse.Index(actions);
+        i = new OptionIndex(actions);
         index = i;
       }
       return i;
