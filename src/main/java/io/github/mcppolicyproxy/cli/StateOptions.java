@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import picocli.CommandLine.Option;
 
 /**
@@ -149,11 +148,29 @@ final class StateOptions {
   }
 
   static boolean hasSharedLimits(Policy policy) {
-    return Stream.of(policy.allTools().stream(), policy.tools().values().stream(),
-            policy.operations().values().stream())
-        .flatMap(s -> s)
-        .map(Entry::limits)
-        .flatMap(java.util.List::stream)
-        .anyMatch(l -> l.scope() != Limit.Scope.SESSION);
+    // loops, not a stream: with 1,000 entries this runs on the start-up path, mostly interpreted
+    if (policy.allTools().isPresent() && shared(policy.allTools().get())) {
+      return true;
+    }
+    for (Entry e : policy.tools().values()) {
+      if (shared(e)) {
+        return true;
+      }
+    }
+    for (Entry e : policy.operations().values()) {
+      if (shared(e)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static boolean shared(Entry e) {
+    for (Limit l : e.limits()) {
+      if (l.scope() != Limit.Scope.SESSION) {
+        return true;
+      }
+    }
+    return false;
   }
 }

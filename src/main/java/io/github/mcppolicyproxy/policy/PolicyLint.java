@@ -12,8 +12,6 @@ import java.util.regex.Pattern;
  * and the proxy prints them on stderr when it starts. Pure; thread-safe.
  */
 public final class PolicyLint {
-  /** The characters MCP recommends for tool names, plus the glob characters. */
-  private static final Pattern TOOL_CHARS = Pattern.compile("[A-Za-z0-9_.*?-]+");
   private static final Pattern OPERATION_LIKE = Pattern.compile("[a-z0-9-]+:[A-Za-z0-9*?]+");
   private static final Pattern PARAM_NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
 
@@ -45,7 +43,7 @@ public final class PolicyLint {
 
   private static void toolKey(Policy policy, Glob key, List<String> out) {
     String text = key.text();
-    if (TOOL_CHARS.matcher(text).matches()) {
+    if (toolChars(text)) {
       return;
     }
     String hint = OPERATION_LIKE.matcher(text).matches()
@@ -56,8 +54,25 @@ public final class PolicyLint {
         + " names do not use (MCP: letters, digits, _ - .), so it may never match a tool" + hint);
   }
 
+  /**
+   * Whether {@code text} is made only of the characters MCP recommends for tool names, plus the glob
+   * characters ({@code [A-Za-z0-9_.*?-]+}); a loop, since every key of a policy is checked at start.
+   */
+  static boolean toolChars(String text) {
+    if (text.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
+          || c == '.' || c == '*' || c == '?' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   private static void entry(Policy policy, Entry e, List<String> out) {
-    String at = policy.source() + ": " + e.pointer();
     if (e.action() == Action.DENY) {
       List<String> unused = new ArrayList<>();
       if (!e.limits().isEmpty()) {
@@ -73,20 +88,20 @@ public final class PolicyLint {
         unused.add("arguments_schema");
       }
       if (!unused.isEmpty()) {
-        out.add(at + ": " + String.join(", ", unused) + " never " + (unused.size() == 1
+        out.add(policy.source() + ": " + e.pointer() + ": " + String.join(", ", unused) + " never " + (unused.size() == 1
             ? "applies" : "apply") + ": \"action\": \"deny\" refuses every call this entry"
             + " names (to refuse only some, use deny_if on an allowing entry)");
       }
     } else if (e.action() == Action.ALLOW && e.reason().isPresent() && e.require().isEmpty()
         && e.denyIf().isEmpty()) {
-      out.add(at + "/reason: is never shown: this entry refuses no call (a reason is shown"
-          + " when its require or deny_if refuses one, or when \"action\" is \"deny\")");
+      out.add(policy.source() + ": " + e.pointer() + "/reason: is never shown: this entry refuses"
+          + " no call (a reason is shown when its require or deny_if refuses one, or when \"action\" is \"deny\")");
     }
     for (Predicate p : e.require()) {
-      path(at(policy, p), p, out);
+      path(policy, p, out);
     }
     for (Predicate p : e.denyIf()) {
-      path(at(policy, p), p, out);
+      path(policy, p, out);
     }
   }
 
@@ -94,11 +109,11 @@ public final class PolicyLint {
     return policy.source() + ": " + p.pointer() + "/path";
   }
 
-  private static void path(String at, Predicate p, List<String> out) {
+  private static void path(Policy policy, Predicate p, List<String> out) {
     for (String segment : p.path()) {
       if (segment.contains("[") || segment.contains("*")) {
-        out.add(at + ": \"" + p.pathText() + "\": a segment names an object member literally;"
-            + " arrays are searched element by element without an index or wildcard (write"
+        out.add(at(policy, p) + ": \"" + p.pathText() + "\": a segment names an object member"
+            + " literally; arrays are searched element by element without an index or wildcard (write"
             + " \"args.items.name\" for every items[i].name)");
         return;
       }
@@ -106,7 +121,7 @@ public final class PolicyLint {
     if (p.path().size() == 2 && p.path().get(0).equals("params")
         && p.pointer().startsWith("/operations/")
         && !PARAM_NAME.matcher(p.path().get(1)).matches()) {
-      out.add(at + ": \"" + p.pathText() + "\": CLI parameters are lower-case words joined by"
+      out.add(at(policy, p) + ": \"" + p.pathText() + "\": CLI parameters are lower-case words joined by"
           + " '-' (params.role-arn for --role-arn); this name is only seen when given inside"
           + " --cli-input-json");
     }

@@ -55,7 +55,7 @@ final class PredicateReader {
       problems.add(p + "/path", "is required: a dotted path such as " + target.examples());
     } else {
       segments = List.of(path.asText().split("\\.", -1));
-      if (segments.stream().anyMatch(String::isEmpty)) {
+      if (segments.contains("")) {
         problems.add(p + "/path", "\"" + path.asText() + "\" has an empty segment");
       } else {
         String never = Matchability.path(target, segments);

@@ -70,4 +70,21 @@ class GlobTest {
           ignoreCase)).as("%s vs %s (ignoreCase %s)", pat, name, ignoreCase).isEqualTo(expected);
     }
   }
+
+  /** The literal runs a glob needs, against the {@code split("[*?]+")} they were computed with. */
+  @Test
+  void literalRunsAreWhatTheRegexSplitGave() {
+    java.util.Random random = new java.util.Random(14);
+    String alphabet = "ab*?.:_";
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder key = new StringBuilder();
+      for (int len = random.nextInt(9); len > 0; len--) {
+        key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String k = key.toString();
+      String[] bySplit = java.util.Arrays.stream(k.split("[*?]+")).filter(x -> !x.isEmpty())
+          .toArray(String[]::new);
+      assertThat(Glob.literals(k)).as("%s", k).containsExactly(bySplit);
+    }
+  }
 }

@@ -64,4 +64,20 @@ class PolicyLintTest {
       }
     }
   }
+
+  /** The loop that checks a key's characters, against the regex it replaced. */
+  @org.junit.jupiter.api.Test
+  void toolCharactersAreTheRegexCharacters() {
+    java.util.regex.Pattern regex = java.util.regex.Pattern.compile("[A-Za-z0-9_.*?-]+");
+    java.util.Random random = new java.util.Random(23);
+    for (int n = 0; n < 20_000; n++) {
+      StringBuilder key = new StringBuilder();
+      for (int len = random.nextInt(6); len > 0; len--) {
+        key.append((char) (random.nextInt(10) == 0 ? random.nextInt(0x3000) : random.nextInt(0x80)));
+      }
+      String k = key.toString();
+      org.assertj.core.api.Assertions.assertThat(PolicyLint.toolChars(k)).as("%s", k)
+          .isEqualTo(regex.matcher(k).matches());
+    }
+  }
 }
