@@ -95,7 +95,7 @@ public final class AwsCommandInspector implements CommandInspector {
         }
         AwsCommand c = ((AwsParseResult.Parsed) r).command();
         List<String> operations = c.operationKeys();
-        commands.add(new Command(run, operations, facts(c, operations)));
+        commands.add(new Command(run, operations, new Facts(() -> facts(c, operations))));
       }
     }
     return new Inspection.Commands(commands);

@@ -52,13 +52,47 @@ public interface CommandInspector {
    * One command of a call.
    *
    * @param operations the API operations it performs, as {@code service:Operation}
-   * @param facts what operation predicates see: {@code params}, {@code region}, {@code profile}
+   * @param lazyFacts what operation predicates see ({@link #facts()}), made when first asked for:
+   *     most commands match only entries without predicates, and never need them
    */
-  record Command(String text, List<String> operations, JsonNode facts) {
+  record Command(String text, List<String> operations, Facts lazyFacts) {
     public Command {
       Objects.requireNonNull(text, "text");
       operations = List.copyOf(operations);
-      Objects.requireNonNull(facts, "facts");
+      Objects.requireNonNull(lazyFacts, "lazyFacts");
+    }
+
+    /** A command whose facts are already made. */
+    public Command(String text, List<String> operations, JsonNode facts) {
+      this(text, operations, new Facts(() -> Objects.requireNonNull(facts, "facts")));
+    }
+
+    /** What operation predicates see: {@code params}, {@code region}, {@code profile}, {@code operations}. */
+    public JsonNode facts() {
+      return lazyFacts.get();
+    }
+  }
+
+  /**
+   * A command's facts, made on first use and then kept. The maker must be a pure function of the
+   * command (two threads that race may both run it, and either tree is kept), and the tree is not
+   * changed after it is made.
+   */
+  final class Facts {
+    private final java.util.function.Supplier<JsonNode> maker;
+    private volatile JsonNode made;
+
+    public Facts(java.util.function.Supplier<JsonNode> maker) {
+      this.maker = Objects.requireNonNull(maker, "maker");
+    }
+
+    public JsonNode get() {
+      JsonNode f = made;
+      if (f == null) {
+        f = Objects.requireNonNull(maker.get(), "facts");
+        made = f;
+      }
+      return f;
     }
   }
 }
