@@ -7,6 +7,12 @@ import java.util.Objects;
  * A JSON-RPC id as it appeared on the wire ({@code raw}, echoed back unchanged in answers) and a
  * {@code key} under which equal ids compare equal whatever their spelling ({@code 1}, {@code 1.0}
  * and {@code 1e0} are one number; {@code "a"} and {@code "\u0061"} one string).
+ *
+ * <p>Keys of different kinds never meet: a string's is {@code s:} and its value; a number's is
+ * its value as {@code BigDecimal.stripTrailingZeros().toString()} writes it ({@code 1}, {@code -5},
+ * {@code 1.2E+2}, {@code 0.5}: never starting with a letter), so the plain integers most clients
+ * send are their own key and no key is made for them; the null id's is {@code null}; an id that is
+ * neither (only the general scanner reports one) {@code invalid:} and its text.
  */
 public record JsonId(String raw, String key) {
   /** The JSON {@code null} id. */
@@ -25,7 +31,7 @@ public record JsonId(String raw, String key) {
   /** An id that was a JSON number; {@code raw} is its exact source text. */
   public static JsonId ofNumber(String raw) {
     if (isPlainInteger(raw)) {
-      return new JsonId(raw, "n:" + raw); // what the general case gives it, without a BigDecimal
+      return new JsonId(raw, raw); // what the general case gives it, without a BigDecimal
     }
     String integer = integerKey(raw);
     if (integer != null) {
@@ -33,9 +39,9 @@ public record JsonId(String raw, String key) {
     }
     String key;
     try {
-      key = "n:" + new BigDecimal(raw).stripTrailingZeros().toString();
+      key = new BigDecimal(raw).stripTrailingZeros().toString();
     } catch (NumberFormatException e) {
-      key = "n:" + raw;
+      key = "n:" + raw; // an exponent out of BigDecimal's range: kept apart from every other key
     }
     return new JsonId(raw, key);
   }
@@ -62,7 +68,7 @@ public record JsonId(String raw, String key) {
       last--;
     }
     int zeros = raw.length() - 1 - last;
-    StringBuilder k = new StringBuilder(len + 8).append("n:").append(raw, 0, start + 1);
+    StringBuilder k = new StringBuilder(len + 6).append(raw, 0, start + 1);
     if (last > start) {
       k.append('.').append(raw, start + 1, last + 1);
     }

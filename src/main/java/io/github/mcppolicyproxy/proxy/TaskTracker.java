@@ -52,6 +52,8 @@ public final class TaskTracker {
   private final Map<String, String> asked = new LinkedHashMap<>(); // request key → task id; this
   private final Map<String, String> own = new LinkedHashMap<>(); // own request key → task id; this
   private final String ownPrefix = "mcp-policy-proxy/tasks/" + UUID.randomUUID() + "/";
+  /** The key prefix ({@link JsonId#key()}) of the ids above; made once, as every answer is checked. */
+  private final String ownKeyPrefix = "s:" + ownPrefix;
   private final AtomicLong ownIds = new AtomicLong();
   private volatile Predicate<byte[]> upstream = f -> false;
 
@@ -178,7 +180,7 @@ public final class TaskTracker {
    * a terminal status in it ends the task.
    */
   public boolean offer(JsonId id, byte[] frame) {
-    if (id == null || !id.key().startsWith("s:" + ownPrefix)) {
+    if (id == null || !id.key().startsWith(ownKeyPrefix)) {
       return false;
     }
     String taskId;

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class JsonIdTest {
   private static String bigDecimalKey(String raw) {
-    return "n:" + new BigDecimal(raw).stripTrailingZeros().toString();
+    return new BigDecimal(raw).stripTrailingZeros().toString();
   }
 
   @Test
@@ -40,5 +40,29 @@ class JsonIdTest {
     }
     assertThat(JsonId.ofNumber("100").key()).isEqualTo(JsonId.ofNumber("1e2").key());
     assertThat(JsonId.ofNumber("7").key()).isEqualTo(JsonId.ofNumber("7.00").key());
+  }
+
+  /** A number's key is its value alone: no string, null or invalid id can have the same key. */
+  @Test
+  void keysOfNumbersNeverMeetKeysOfOtherKinds() {
+    Random random = new Random(23);
+    java.util.Set<String> others = new java.util.HashSet<>(java.util.List.of(JsonId.NULL.key(),
+        JsonId.ofString("\"1\"", "1").key(), JsonId.ofString("\"null\"", "null").key(),
+        JsonId.ofString("\"1E+2\"", "1E+2").key()));
+    assertThat(others).hasSize(4);
+    for (int n = 0; n < 20_000; n++) {
+      String raw = switch (random.nextInt(4)) {
+        case 0 -> Long.toString(random.nextLong());
+        case 1 -> random.nextInt(1000) + "." + random.nextInt(1000);
+        case 2 -> random.nextInt(100) + "e" + (random.nextInt(40) - 20);
+        default -> Integer.toString(random.nextInt(100) * 1000);
+      };
+      String key = JsonId.ofNumber(raw).key();
+      assertThat(Character.isLetter(key.charAt(0))).as(raw + " -> " + key).isFalse();
+      assertThat(others).as(raw).doesNotContain(key);
+    }
+    assertThat(JsonId.ofNumber("1").key()).isEqualTo(JsonId.ofNumber("1.0").key())
+        .isNotEqualTo(JsonId.ofString("\"1\"", "1").key());
+    assertThat(JsonId.ofNumber("1e99999999999").key()).as("beyond BigDecimal").startsWith("n:");
   }
 }

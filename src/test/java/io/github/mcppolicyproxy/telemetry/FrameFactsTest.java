@@ -36,7 +36,7 @@ class FrameFactsTest {
     FrameFacts ok = of("{\"result\":{\"content\":[],\"isError\":true},\"jsonrpc\":\"2.0\","
         + "\"id\":1.0}").get(0);
     assertThat(ok.answer()).isTrue();
-    assertThat(ok.idKey()).as("1.0 and 1 are one id").isEqualTo("n:1");
+    assertThat(ok.idKey()).as("1.0 and 1 are one id").isEqualTo("1");
     assertThat(ok.toolError()).isTrue();
     FrameFacts err = of("{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32001,"
         + "\"message\":\"denied\",\"data\":{}}}").get(0);
@@ -49,11 +49,11 @@ class FrameFactsTest {
   void aBatchGivesEachMessageAndAFrameCutShortGivesWhatCameBefore() {
     assertThat(of("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":"
         + "\"a\"}},{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}]"))
-        .extracting(FrameFacts::idKey).containsExactly("n:1", "n:2");
+        .extracting(FrameFacts::idKey).containsExactly("1", "2");
     List<FrameFacts> cut = of("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\","
         + "\"params\":{\"name\":\"big\",\"arguments\":{\"x\":\"aaaa");
     assertThat(cut).singleElement().satisfies(f -> {
-      assertThat(f.idKey()).isEqualTo("n:9");
+      assertThat(f.idKey()).isEqualTo("9");
       assertThat(f.tool()).isEqualTo("big");
     });
     assertThat(of("not json")).isEmpty();
