@@ -42,7 +42,7 @@ final class QuickEnvelope extends JsonTokens {
     JsonId id = null;
     boolean hasId = false;
     boolean hasResultOrError = false;
-    int[] names = new int[MAX_NAMES * 2]; // start and length of each top-level name
+    int[] names = new int[8]; // start and length of each top-level name; grown past four names
     int count = 0;
     int c = ws();
     if (c == '}') {
@@ -62,6 +62,9 @@ final class QuickEnvelope extends JsonTokens {
           if (names[2 * k + 1] == len && same(names[2 * k], start, len)) {
             return null; // a repeated name: Jackson's scan names it (and knows which one wins)
           }
+        }
+        if (2 * count == names.length) {
+          names = java.util.Arrays.copyOf(names, MAX_NAMES * 2);
         }
         names[2 * count] = start;
         names[2 * count + 1] = len;

@@ -33,7 +33,8 @@ final class Outbox {
       ProxyConfig config, ReadingBaton baton) {}
 
   final List<Outgoing> forward = new ArrayList<>(1);
-  final List<byte[]> answers = new ArrayList<>(1);
+  /** Usually empty: no array is made for it until an answer is added. */
+  final List<byte[]> answers = new ArrayList<>();
   /** True inside a batch, where a call cannot wait for a person. */
   final boolean batch;
   private final Exits exits;
@@ -66,13 +67,15 @@ final class Outbox {
 
   /** Sends the results of one message, on the reading thread: answers, then the upstream's. */
   void send() throws IOException, InterruptedException {
+    // indexed loops: on C1 (the launcher's compiler) a for-each makes an iterator per frame
     byte[] now = null;
-    for (Outgoing f : forward) {
+    for (int i = 0; i < forward.size(); i++) {
+      Outgoing f = forward.get(i);
       now = forward(f, true) ? f.bytes() : now;
     }
     try {
-      for (byte[] a : answers) {
-        exits.toClient().write(a);
+      for (int i = 0; i < answers.size(); i++) {
+        exits.toClient().write(answers.get(i));
       }
     } finally {
       writeNow(now); // admitted: it must be written (or the queue behind it would wait forever)
