@@ -118,6 +118,35 @@ public final class QuickTree extends JsonCursor {
     }
   }
 
+  /**
+   * The names and values every {@code tools/call} repeats: found in {@link #KNOWN_BYTES}, they are
+   * these strings instead of a new one each (the launcher's C1 makes every object it is asked to).
+   */
+  private static final String[] KNOWN = {"jsonrpc", "2.0", "id", "method", "tools/call", "params",
+      "name", "arguments", "_meta", "progressToken", "task", "ttl"};
+  private static final byte[][] KNOWN_BYTES = new byte[KNOWN.length][];
+
+  static {
+    for (int k = 0; k < KNOWN.length; k++) {
+      KNOWN_BYTES[k] = KNOWN[k].getBytes(StandardCharsets.US_ASCII);
+    }
+  }
+
+  /** The string of {@link #KNOWN} whose bytes are {@code b[start, start + len)}, else null. */
+  static String known(byte[] b, int start, int len) {
+    if (len > 13) {
+      return null;
+    }
+    for (int k = 0; k < KNOWN_BYTES.length; k++) {
+      byte[] w = KNOWN_BYTES[k];
+      if (w.length == len && w[0] == b[start]
+          && java.util.Arrays.equals(w, 0, len, b, start, start + len)) {
+        return KNOWN[k];
+      }
+    }
+    return null;
+  }
+
   /** The string from {@code i} (after its quote) to its closing quote, escapes decoded. */
   private String string() {
     int start = i;
@@ -127,7 +156,8 @@ public final class QuickTree extends JsonCursor {
       int c = b[j];
       if (c == '"') {
         i = j + 1;
-        return new String(b, start, j - start,
+        String k = ascii && j > start ? known(b, start, j - start) : null;
+        return k != null ? k : new String(b, start, j - start,
             ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
       }
       if (c == '\\') {
