@@ -169,6 +169,15 @@ public final class ProxySession {
 
     CompletableFuture<String> clientDone = start(c2s, "client-to-server", "client");
     CompletableFuture<String> serverDone = start(s2c, "server-to-client", "upstream");
+    // read to its end (or failed): the upstream's output is closed, as nothing reads it again (the
+    // proxy's own pipe, process.StdoutPipe, is not closed by the JDK when the child exits)
+    serverDone.whenComplete((label, failure) -> {
+      try {
+        upstream.stdout().close();
+      } catch (IOException | RuntimeException e) {
+        // already closed, or it cannot be: the process ends with the session anyway
+      }
+    });
     String first = (String) CompletableFuture.anyOf(clientDone, serverDone).join();
     try {
       if (first.equals("client") && !serverDone.isDone()) {

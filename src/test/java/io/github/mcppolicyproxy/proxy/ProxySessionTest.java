@@ -43,9 +43,18 @@ class ProxySessionTest {
       };
     }
 
+    final java.util.concurrent.atomic.AtomicBoolean outputClosed =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    private final InputStream output = new ByteArrayInputStream(new byte[0]) {
+      @Override
+      public void close() {
+        outputClosed.set(true);
+      }
+    };
+
     @Override
     public InputStream stdout() {
-      return new ByteArrayInputStream(new byte[0]);
+      return output;
     }
 
     @Override
@@ -64,6 +73,7 @@ class ProxySessionTest {
     }
   }
 
+  private final DeadUpstream upstream = new DeadUpstream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();
   private final PipedOutputStream clientWrites = new PipedOutputStream();
   private final PipedInputStream clientReads = new PipedInputStream(1 << 16);
@@ -85,7 +95,7 @@ class ProxySessionTest {
       }
     };
     ProxySession session = new ProxySession(new PipedInputStream(clientWrites, 1 << 16),
-        toClient, new DeadUpstream(),
+        toClient, upstream,
         new CallJudge(engine, Quota.inMemory(System::nanoTime, java.time.Clock.systemUTC())),
         JsonLinesViolationLog.toStderr(err, JSON, false), config, JSON);
     Thread t = new Thread(() -> {
@@ -132,5 +142,18 @@ class ProxySessionTest {
 
     assertThat(code.get(10, TimeUnit.SECONDS)).isEqualTo(3);
     assertThat(System.nanoTime() - closed).isLessThan(TimeUnit.SECONDS.toNanos(5));
+  }
+
+  @Test
+  void theUpstreamsOutputIsClosedOnceReadToItsEnd() throws Exception {
+    start(); // returns once the session saw the upstream's output end
+
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!upstream.outputClosed.get()) {
+      assertThat(System.nanoTime()).as("the upstream's output closed").isLessThan(end);
+      Thread.sleep(5);
+    }
+    clientWrites.close();
+    assertThat(code.get(10, TimeUnit.SECONDS)).isEqualTo(3);
   }
 }
