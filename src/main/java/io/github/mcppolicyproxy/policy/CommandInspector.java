@@ -64,10 +64,13 @@ public interface CommandInspector {
 
     /** A command whose facts are already made. */
     public Command(String text, List<String> operations, JsonNode facts) {
-      this(text, operations, new Facts(() -> Objects.requireNonNull(facts, "facts")));
+      this(text, operations, Facts.of(facts));
     }
 
-    /** What operation predicates see: {@code params}, {@code region}, {@code profile}, {@code operations}. */
+    /**
+     * What operation predicates see: {@code params}, {@code region}, {@code profile},
+     * {@code operations}.
+     */
     public JsonNode facts() {
       return lazyFacts.get();
     }
@@ -84,6 +87,14 @@ public interface CommandInspector {
 
     public Facts(java.util.function.Supplier<JsonNode> maker) {
       this.maker = Objects.requireNonNull(maker, "maker");
+    }
+
+    /** Facts already made. */
+    public static Facts of(JsonNode facts) {
+      Objects.requireNonNull(facts, "facts");
+      Facts f = new Facts(() -> facts);
+      f.made = facts;
+      return f;
     }
 
     public JsonNode get() {

@@ -55,8 +55,9 @@ public final class PolicyLint {
   }
 
   /**
-   * Whether {@code text} is made only of the characters MCP recommends for tool names, plus the glob
-   * characters ({@code [A-Za-z0-9_.*?-]+}); a loop, since every key of a policy is checked at start.
+   * Whether {@code text} is made only of the characters MCP recommends for tool names, plus the
+   * glob characters ({@code [A-Za-z0-9_.*?-]+}); a loop, as every key of a policy is checked at
+   * start.
    */
   static boolean toolChars(String text) {
     if (text.isEmpty()) {
@@ -88,14 +89,16 @@ public final class PolicyLint {
         unused.add("arguments_schema");
       }
       if (!unused.isEmpty()) {
-        out.add(policy.source() + ": " + e.pointer() + ": " + String.join(", ", unused) + " never " + (unused.size() == 1
-            ? "applies" : "apply") + ": \"action\": \"deny\" refuses every call this entry"
-            + " names (to refuse only some, use deny_if on an allowing entry)");
+        out.add(policy.source() + ": " + e.pointer() + ": " + String.join(", ", unused)
+            + " never " + (unused.size() == 1 ? "applies" : "apply") + ": \"action\": \"deny\""
+            + " refuses every call this entry names (to refuse only some, use deny_if on an"
+            + " allowing entry)");
       }
     } else if (e.action() == Action.ALLOW && e.reason().isPresent() && e.require().isEmpty()
         && e.denyIf().isEmpty()) {
       out.add(policy.source() + ": " + e.pointer() + "/reason: is never shown: this entry refuses"
-          + " no call (a reason is shown when its require or deny_if refuses one, or when \"action\" is \"deny\")");
+          + " no call (a reason is shown when its require or deny_if refuses one, or when"
+          + " \"action\" is \"deny\")");
     }
     for (Predicate p : e.require()) {
       path(policy, p, out);
@@ -113,17 +116,17 @@ public final class PolicyLint {
     for (String segment : p.path()) {
       if (segment.contains("[") || segment.contains("*")) {
         out.add(at(policy, p) + ": \"" + p.pathText() + "\": a segment names an object member"
-            + " literally; arrays are searched element by element without an index or wildcard (write"
-            + " \"args.items.name\" for every items[i].name)");
+            + " literally; arrays are searched element by element without an index or wildcard"
+            + " (write \"args.items.name\" for every items[i].name)");
         return;
       }
     }
     if (p.path().size() == 2 && p.path().get(0).equals("params")
         && p.pointer().startsWith("/operations/")
         && !PARAM_NAME.matcher(p.path().get(1)).matches()) {
-      out.add(at(policy, p) + ": \"" + p.pathText() + "\": CLI parameters are lower-case words joined by"
-          + " '-' (params.role-arn for --role-arn); this name is only seen when given inside"
-          + " --cli-input-json");
+      out.add(at(policy, p) + ": \"" + p.pathText() + "\": CLI parameters are lower-case words"
+          + " joined by '-' (params.role-arn for --role-arn); this name is only seen when given"
+          + " inside --cli-input-json");
     }
   }
 }
