@@ -64,12 +64,33 @@ class QuickTreeDifferentialTest {
     String f = "{\"jsonrpc\":\"2.0\",\"id\":2147483648,\"method\":\"tools/call\",\"params\":{\"name\":"
         + "\"echo\",\"arguments\":{\"message\":\"h\\u00e9llo \\\"x\\\"\\n\\ud83d\\ude00 é\","
         + "\"n\":-7,\"list\":[true,false,null,[],{}]}}}";
-    byte[] b = f.getBytes(StandardCharsets.UTF_8);
-    JsonNode quick = QuickTree.read(b, 0, b.length);
-    assertThat(quick).isEqualTo(strict.readTree(b));
+    JsonNode quick = builtAsJacksonBuildsIt(f);
     assertThat(quick.at("/params/arguments/message").asText()).isEqualTo("héllo \"x\"\n😀 é");
     assertThat(quick.get("id").isLong()).isTrue();
     assertThat(quick.at("/params/arguments/n").isInt()).isTrue();
+  }
+
+  /** The strings every call repeats are shared constants ({@link QuickTree#known}). */
+  @Test
+  void aCallsRepeatedStringsAreSharedConstants() throws IOException {
+    String f = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
+        + "\"echo\",\"arguments\":{\"name\":\"tools/call\",\"t\\u0061sk\":\"2.0\"},"
+        + "\"_meta\":{\"progressToken\":7}}}";
+    JsonNode quick = builtAsJacksonBuildsIt(f);
+    byte[] name = "name".getBytes(StandardCharsets.UTF_8);
+    byte[] call = "tools/call".getBytes(StandardCharsets.UTF_8);
+    assertThat(quick.get("method").textValue()).isSameAs(QuickTree.known(call, 0, call.length));
+    assertThat(quick.get("params").get("arguments").has("task")).as("escaped name decoded").isTrue();
+    assertThat(quick.get("params").fieldNames().next())
+        .isSameAs(QuickTree.known(name, 0, name.length));
+  }
+
+  /** The fast path's tree of {@code f}, checked equal to Jackson's strict one. */
+  private JsonNode builtAsJacksonBuildsIt(String f) throws IOException {
+    byte[] b = f.getBytes(StandardCharsets.UTF_8);
+    JsonNode quick = QuickTree.read(b, 0, b.length);
+    assertThat(quick).as(f).isEqualTo(strict.readTree(b));
+    return quick;
   }
 
   @Test
