@@ -35,6 +35,7 @@ public final class ArchiveTraining {
   private ArchiveTraining() {}
 
   public static void main(String[] args) throws Exception {
+    LocaleData.rootUnlessChosen(); // as Main does: the archive holds the classes a start loads
     PrintStream stderr = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.err),
         true, StandardCharsets.UTF_8);
     PipedOutputStream toProxy = new PipedOutputStream();

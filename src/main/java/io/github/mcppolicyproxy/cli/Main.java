@@ -17,6 +17,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    LocaleData.rootUnlessChosen(); // before anything reads locale data
     PrintStream stderr = new PrintStream(new FileOutputStream(FileDescriptor.err), true,
         StandardCharsets.UTF_8);
     OutputStream protocolOut;

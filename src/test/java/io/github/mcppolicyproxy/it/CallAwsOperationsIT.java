@@ -120,6 +120,37 @@ class CallAwsOperationsIT {
     assertThat(line.path("code").asText()).isEqualTo("rate_limited");
   }
 
+  /**
+   * A refusal's text does not depend on the machine's locale: under {@code ar_EG}, whose JDK (CLDR)
+   * data formats numbers with Arabic-Indic digits, the proxy still writes ASCII digits, since it
+   * runs with the JDK's root locale data; a {@code -Djava.locale.providers} the user passes is kept
+   * (with CLDR's data the same text carries that locale's digits).
+   */
+  @Test
+  void refusalTextsAreTheSameUnderAnyLocale() throws Exception {
+    String escape = ProxyProcess.JSON.writeValueAsString("aws s3 ls s3://b\u001bx");
+    List<String> arabic = List.of("-Duser.language=ar", "-Duser.country=EG");
+    List<String> arabicCldr = List.of("-Duser.language=ar", "-Duser.country=EG",
+        "-Djava.locale.providers=CLDR");
+    String[] texts = new String[2];
+    int i = 0;
+    for (List<String> jvm : List.of(arabic, arabicCldr)) {
+      Path policy = ProxyProcess.write(dir, "policy.json", policy("call_aws"));
+      List<String> args = new ArrayList<>(List.of("--policy", policy.toString(),
+          "--violation-log", dir.resolve("violations.jsonl").toString(), "--"));
+      args.addAll(standIn("call_aws"));
+      try (ProxyProcess p = ProxyProcess.start(args, Map.of("AWS_REGION", "us-east-1"), jvm)) {
+        p.initialize();
+        JsonNode r = callAws(p, "call_aws", 1, escape);
+        assertThat(code(r)).isEqualTo("unparseable_command");
+        texts[i++] = r.path("result").path("content").path(0).path("text").asText();
+      }
+    }
+    assertThat(texts[0]).contains("control character U+001B at character 17")
+        .doesNotContainPattern("[\u0660-\u0669]");
+    assertThat(texts[1]).contains("control character U+001B at character \u0661\u0667");
+  }
+
   @ParameterizedTest
   @MethodSource("cliTools")
   void evasionAttemptsAreRefusedAndNeverReachTheUpstream(String tool) throws Exception {
