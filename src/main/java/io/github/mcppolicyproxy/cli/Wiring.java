@@ -38,7 +38,8 @@ final class Wiring {
 
   /** The judge for one upstream, whose environment gives {@code call_aws} its default region. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv) {
-    // in memory (the demo never touches the user's state), the grant named as the proxy names it
+    // the demo's: in memory (the demo never touches the user's state), the grant named as the
+    // proxy names it
     String grant;
     try {
       String source = policy.source(); // a path, or builtin:NAME for a bundled policy
@@ -47,8 +48,14 @@ final class Wiring {
     } catch (IllegalArgumentException e) { // an odd source name: any grant will do in memory
       grant = "default";
     }
-    return judge(policy, upstreamEnv, Quota.inMemory(System::nanoTime,
-        java.time.Clock.systemUTC(), grant));
+    // the grant's windows are aligned to the clock (a minute's window starts on the minute): here
+    // the clock reads as if the demo started on the minute, so that its scripted calls fall in one
+    // window whenever it runs (started in a minute's last seconds, the eleventh export would
+    // otherwise land in a new window and be allowed)
+    java.time.Clock utc = java.time.Clock.systemUTC();
+    java.time.Clock fromTheMinute = java.time.Clock.offset(utc,
+        java.time.Duration.ofMillis(-(utc.millis() % 60_000)));
+    return judge(policy, upstreamEnv, Quota.inMemory(System::nanoTime, fromTheMinute, grant));
   }
 
   /** A judge for one policy version; every version of a session shares {@code quota}. */
