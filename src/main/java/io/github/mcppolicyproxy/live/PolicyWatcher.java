@@ -38,7 +38,7 @@ public final class PolicyWatcher implements AutoCloseable {
   private final Set<Path> watched = new HashSet<>();
   private volatile boolean closed;
   private final java.util.concurrent.atomic.AtomicLong looks = new java.util.concurrent.atomic.AtomicLong();
-  private WatchService service; // null: polling only
+  private volatile WatchService service; // null: polling only (or not made yet)
   private Thread thread;
 
   /** A file fingerprint; {@code missing} when nothing readable is at the path. */
@@ -69,29 +69,51 @@ public final class PolicyWatcher implements AutoCloseable {
     }
   }
 
-  /** Starts watching; changes from now on are acted on. */
+  /**
+   * Starts watching; changes from now on are acted on. The file events are set up on the watcher's
+   * own thread (a {@link WatchService} costs a session's start ~5 ms on the path to its first
+   * answer): the fingerprint is taken here, and compared once more as soon as the events are set
+   * up, so a change made in between is acted on as promptly as any other.
+   */
   public synchronized PolicyWatcher start() {
     if (thread != null) {
       throw new IllegalStateException("already started");
     }
-    try {
-      service = FileSystems.getDefault().newWatchService();
-    } catch (IOException | UnsupportedOperationException e) {
-      stderr.println("mcp-policy-proxy: cannot watch " + file + " for changes (" + e
-          + "); polling it every " + poll.toMillis() + " ms instead");
-    }
     Fingerprint first = fingerprint();
-    register();
-    thread = new Thread(() -> loop(first), "policy-watcher");
+    thread = new Thread(() -> {
+      if (watchEvents()) {
+        loop(first);
+      }
+    }, "policy-watcher");
     thread.setDaemon(true);
     thread.start();
     return this;
   }
 
+  /** Sets up the file events (or says why there are none); false when closed meanwhile. */
+  private boolean watchEvents() {
+    WatchService made = null;
+    try {
+      made = FileSystems.getDefault().newWatchService();
+    } catch (IOException | UnsupportedOperationException e) {
+      stderr.println("mcp-policy-proxy: cannot watch " + file + " for changes (" + e
+          + "); polling it every " + poll.toMillis() + " ms instead");
+    }
+    service = made;
+    if (closed) { // close() set closed before it looked at service: one of the two closes it
+      closeService();
+      return false;
+    }
+    register();
+    return true;
+  }
+
   private void loop(Fingerprint seen) {
+    boolean lookNow = true; // a change made while the events were being set up
     while (!closed) {
       try {
-        boolean events = awaitEvents(poll);
+        boolean events = !lookNow && awaitEvents(poll);
+        lookNow = false;
         Fingerprint now = fingerprint();
         if (now.equals(seen)) {
           if (events) {
@@ -199,9 +221,14 @@ public final class PolicyWatcher implements AutoCloseable {
     if (t != null) {
       t.interrupt();
     }
-    if (service != null) {
+    closeService();
+  }
+
+  private void closeService() {
+    WatchService s = service;
+    if (s != null) {
       try {
-        service.close();
+        s.close();
       } catch (IOException e) {
         // closing: nothing more to watch
       }

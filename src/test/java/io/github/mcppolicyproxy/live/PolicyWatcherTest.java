@@ -95,6 +95,26 @@ class PolicyWatcherTest {
     assertThat(noticed()).as("the new file").isTrue();
   }
 
+  /**
+   * The file events are set up on the watcher's thread, after start() returns: a change made at
+   * once (maybe before they are) is still acted on within a moment, not at the next poll a minute
+   * later. Twenty starts, each changed the instant it returns.
+   */
+  @Test
+  void aChangeTheInstantTheWatchStartsIsNoticedWithoutWaitingForThePoll() throws Exception {
+    for (int i = 0; i < 20; i++) {
+      Path file = Files.writeString(dir.resolve("policy-" + i + ".json"), "one", UTF_8);
+      PolicyWatcher w = new PolicyWatcher(file, changes::release, Duration.ofMinutes(1),
+          Duration.ofMillis(20), stderr).start();
+      try {
+        Files.writeString(file, "two, longer", UTF_8);
+        assertThat(changes.tryAcquire(10, TimeUnit.SECONDS)).as("start %d", i).isTrue();
+      } finally {
+        w.close();
+      }
+    }
+  }
+
   @Test
   void nothingHappensWhileTheFileDoesNotChange() throws Exception {
     Path file = Files.writeString(dir.resolve("policy.json"), "one", UTF_8);
