@@ -5,7 +5,7 @@ package io.github.mcppolicyproxy.cli;
  * thing in {@code main}, before anything looks up locale data (the JDK reads the choice once).
  *
  * <p>Why: the proxy prints nothing that should depend on the machine's locale, yet the JDK's
- * default (CLDR) data made it do so (under {@code ar_EG}, {@code String.format("%d", 16)} writes
+ * default (CLDR) data made it do so (under {@code ar_EG}, {@code String.format("%d", 17)} writes
  * Arabic-Indic digits, and some refusal texts are formatted), and it was the costliest part of
  * the start: the first {@code ObjectMapper} builds Jackson's date format, whose CLDR calendar data
  * alone took about 30 ms of CPU, on the start's critical path (measured in
