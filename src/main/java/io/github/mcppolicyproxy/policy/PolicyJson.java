@@ -11,6 +11,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.mcppolicyproxy.errors.Failures;
+import io.github.mcppolicyproxy.jsonrpc.QuickTree;
+import io.github.mcppolicyproxy.jsonrpc.Utf8;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -24,7 +26,12 @@ import java.util.Map;
  * <p>The tree is built from jackson-core's parser with {@link JsonNodeFactory}, the nodes an
  * {@code ObjectMapper}'s {@code readTree} makes (held equal to it by PolicyJsonTreeTest), without
  * an {@code ObjectMapper}: building the first one costs a start ~35 ms of CPU (its date format
- * reads the locale and time-zone data), on the path to the client's first answer.
+ * reads the locale and time-zone data), on the path to the client's first answer. A well-formed
+ * file is read by {@link QuickTree} first, the strict reader the proxy judges {@code tools/call}
+ * frames by, which makes the same nodes three to four times faster in a start's cold JVM (a
+ * 1,000-rule policy of 192 KB: ~20 against ~60-90 ms); whatever it leaves (malformed UTF-8 or
+ * JSON, a repeated key, a fraction, deep nesting) is read by jackson-core as before, which words
+ * the problem.
  */
 final class PolicyJson {
   /**
@@ -76,6 +83,12 @@ final class PolicyJson {
    * text left unread as it leaves it.
    */
   JsonNode tree(byte[] bytes) throws IOException {
+    if (Utf8.firstInvalid(bytes, 0, bytes.length) == -1) { // QuickTree decodes without checking
+      JsonNode quick = QuickTree.read(bytes, 0, bytes.length);
+      if (quick != null) {
+        return quick;
+      }
+    }
     try (JsonParser p = strictFactory.createParser(bytes)) {
       JsonToken t = p.nextToken();
       return t == null ? null : value(p, t);

@@ -29,6 +29,22 @@ class PolicyJsonTreeTest {
   private final PolicyJson json = new PolicyJson();
   private final ObjectMapper mapper = JsonMapper.builder(json.factory()).build();
 
+  /** The yardstick's 1,000-rule policy's shape (limits, globs, predicates) takes the fast path. */
+  @Test
+  void aLargePolicyIsReadByTheFastPathAsTheMapperReadsIt() throws IOException {
+    StringBuilder b = new StringBuilder("{\"version\":\"1\",\"default\":\"deny\",\"tools\":{");
+    for (int i = 0; i < 1000; i++) {
+      b.append(i == 0 ? "" : ",").append("\"svc_write_").append(i).append("\":{\"limits\":[{")
+          .append("\"counter\":\"rate_").append(i).append("\",\"window\":\"minute\",\"max\":")
+          .append(10 + i).append("}],\"deny_if\":[{\"path\":\"args.path\",\"op\":\"regex\",")
+          .append("\"value\":\"^/(etc|root)/.*").append(i).append("$\"},{\"path\":\"args.n\",")
+          .append("\"op\":\"gt\",\"value\":").append(1000L * i * i).append("}]}");
+    }
+    byte[] text = b.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+    assertThat(io.github.mcppolicyproxy.jsonrpc.QuickTree.read(text, 0, text.length)).isNotNull();
+    assertThat(sameAsMapper(text)).isTrue();
+  }
+
   @Test
   void theBundledPoliciesGiveTheMappersTree() throws IOException {
     int files = 0;
@@ -48,6 +64,7 @@ class PolicyJsonTreeTest {
     Random r = new Random(Long.getLong("policyjson.seed", 20261202L));
     int trees = 0;
     int errors = 0;
+    int quick = 0;
     for (int n = 0; n < CASES; n++) {
       StringBuilder b = new StringBuilder();
       value(b, r, 0);
@@ -63,8 +80,13 @@ class PolicyJsonTreeTest {
       } else {
         errors++;
       }
+      if (io.github.mcppolicyproxy.jsonrpc.Utf8.firstInvalid(text, 0, text.length) == -1
+          && io.github.mcppolicyproxy.jsonrpc.QuickTree.read(text, 0, text.length) != null) {
+        quick++; // read by the fast path (the rest by jackson-core)
+      }
     }
     assertThat(trees).as("texts read").isGreaterThan(CASES / 2);
+    assertThat(quick).as("texts read by QuickTree").isGreaterThan(CASES / 5);
     assertThat(errors).as("texts refused").isGreaterThan(CASES / 20);
   }
 
