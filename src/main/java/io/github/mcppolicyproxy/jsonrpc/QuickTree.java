@@ -127,16 +127,21 @@ public final class QuickTree extends JsonCursor {
   private static final String[] KNOWN = {"jsonrpc", "2.0", "id", "method", "tools/call", "params",
       "name", "arguments", "_meta", "progressToken", "task", "ttl"};
   private static final byte[][] KNOWN_BYTES = new byte[KNOWN.length][];
+  /** The longest of {@link #KNOWN}: a longer string is none of them. */
+  private static final int KNOWN_MAX;
 
   static {
+    int max = 0;
     for (int k = 0; k < KNOWN.length; k++) {
       KNOWN_BYTES[k] = KNOWN[k].getBytes(StandardCharsets.US_ASCII);
+      max = Math.max(max, KNOWN_BYTES[k].length);
     }
+    KNOWN_MAX = max;
   }
 
   /** The string of {@link #KNOWN} whose bytes are {@code b[start, start + len)}, else null. */
   static String known(byte[] b, int start, int len) {
-    if (len > 13) {
+    if (len > KNOWN_MAX) {
       return null;
     }
     for (int k = 0; k < KNOWN_BYTES.length; k++) {

@@ -89,14 +89,14 @@ public final class PolicyLint {
         unused.add("arguments_schema");
       }
       if (!unused.isEmpty()) {
-        out.add(policy.source() + ": " + e.pointer() + ": " + String.join(", ", unused)
+        out.add(at(policy, e) + ": " + String.join(", ", unused)
             + " never " + (unused.size() == 1 ? "applies" : "apply") + ": \"action\": \"deny\""
             + " refuses every call this entry names (to refuse only some, use deny_if on an"
             + " allowing entry)");
       }
     } else if (e.action() == Action.ALLOW && e.reason().isPresent() && e.require().isEmpty()
         && e.denyIf().isEmpty()) {
-      out.add(policy.source() + ": " + e.pointer() + "/reason: is never shown: this entry refuses"
+      out.add(at(policy, e) + "/reason: is never shown: this entry refuses"
           + " no call (a reason is shown when its require or deny_if refuses one, or when"
           + " \"action\" is \"deny\")");
     }
@@ -106,6 +106,11 @@ public final class PolicyLint {
     for (Predicate p : e.denyIf()) {
       path(policy, p, out);
     }
+  }
+
+  /** Where an entry is, made only for a warning (every entry is linted at start). */
+  private static String at(Policy policy, Entry e) {
+    return policy.source() + ": " + e.pointer();
   }
 
   private static String at(Policy policy, Predicate p) {

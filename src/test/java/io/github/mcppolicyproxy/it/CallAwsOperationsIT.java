@@ -66,11 +66,16 @@ class CallAwsOperationsIT {
   }
 
   private ProxyProcess start(String tool, Path record) throws Exception {
+    return start(tool, record, List.of());
+  }
+
+  /** The proxy in front of the recording stand-in, its JVM started with {@code jvmOptions}. */
+  private ProxyProcess start(String tool, Path record, List<String> jvmOptions) throws Exception {
     Path policy = ProxyProcess.write(dir, "policy.json", policy(tool));
     List<String> args = new ArrayList<>(List.of("--policy", policy.toString(), "--violation-log",
         dir.resolve("violations.jsonl").toString(), "--"));
     args.addAll(standIn(tool, "--record", record.toString()));
-    return ProxyProcess.start(args, Map.of("AWS_REGION", "us-east-1"), List.of());
+    return ProxyProcess.start(args, Map.of("AWS_REGION", "us-east-1"), jvmOptions);
   }
 
   private static String export(int i, String destination) {
@@ -135,11 +140,7 @@ class CallAwsOperationsIT {
     String[] texts = new String[2];
     int i = 0;
     for (List<String> jvm : List.of(arabic, arabicCldr)) {
-      Path policy = ProxyProcess.write(dir, "policy.json", policy("call_aws"));
-      List<String> args = new ArrayList<>(List.of("--policy", policy.toString(),
-          "--violation-log", dir.resolve("violations.jsonl").toString(), "--"));
-      args.addAll(standIn("call_aws"));
-      try (ProxyProcess p = ProxyProcess.start(args, Map.of("AWS_REGION", "us-east-1"), jvm)) {
+      try (ProxyProcess p = start("call_aws", dir.resolve("received-" + i + ".jsonl"), jvm)) {
         p.initialize();
         JsonNode r = callAws(p, "call_aws", 1, escape);
         assertThat(code(r)).isEqualTo("unparseable_command");
