@@ -39,11 +39,23 @@ public final class SessionLimiters {
     AtomicRateLimiter limiter;
     int max;
     Duration window;
+    /** The limiter's own zero: the clock's reading when it was made (see {@link #cycle}). */
+    long origin;
+    long periodNanos;
     long creditCycle;
     long credit; // 0: none
 
     boolean fits(Limit l) {
       return max == l.max() && window.equals(l.window());
+    }
+
+    /**
+     * The limiter's cycle at {@code now}, computed as the limiter computes it (its clock's reading
+     * less the one it was made at, divided by the window), without asking it: each question to
+     * it costs a state, a metrics object and a boxed clock reading.
+     */
+    long cycle(long now) {
+      return (now - origin) / periodNanos;
     }
   }
 
@@ -72,7 +84,7 @@ public final class SessionLimiters {
       }
       Counter c = counter(session, l);
       AtomicRateLimiter.AtomicRateLimiterMetrics m = c.limiter.getDetailedMetrics();
-      if (available(c, m.getCycle(), m.getAvailablePermissions()) < need) {
+      if (available(c, c.cycle(now), m.getAvailablePermissions()) < need) {
         long wait = m.getNanosToWait();
         long seconds = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
         if (worst == null || seconds > worst.retryAfterSeconds()) {
@@ -97,39 +109,61 @@ public final class SessionLimiters {
    */
   public synchronized Taken take(String session, Map<Limit, Integer> permits) {
     now = nanoClock.getAsLong();
-    Quota.Outcome.Exhausted full = exhausted(session, permits);
-    if (full != null) {
-      return new Taken(null, full);
-    }
     if (permits.size() == 1) {
       Map.Entry<Limit, Integer> e = permits.entrySet().iterator().next();
-      return new Taken(Map.of(e.getKey(), takeOne(session, e.getKey(), e.getValue())), null);
+      long cycle = takeOne(session, e.getKey(), e.getValue());
+      return cycle == NO_ROOM ? new Taken(null, refused(session, permits, e.getKey()))
+          : new Taken(Map.of(e.getKey(), cycle), null);
     }
     @SuppressWarnings("unchecked")
     Map.Entry<Limit, Long>[] cycles = new Map.Entry[permits.size()];
     int i = 0;
     for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
-      cycles[i++] = Map.entry(e.getKey(), takeOne(session, e.getKey(), e.getValue()));
+      long cycle = takeOne(session, e.getKey(), e.getValue());
+      if (cycle == NO_ROOM) {
+        for (int k = 0; k < i; k++) { // all or nothing: what this call took goes back
+          giveBack(counter(session, cycles[k].getKey()), cycles[k].getKey(),
+              permits.get(cycles[k].getKey()), cycles[k].getValue());
+        }
+        return new Taken(null, refused(session, permits, e.getKey()));
+      }
+      cycles[i++] = Map.entry(e.getKey(), cycle);
     }
     // immutable already, so the Reservation keeps it as it is (Map.copyOf copies no such map)
     return new Taken(Map.ofEntries(cycles), null);
   }
 
-  /** Takes {@code need} permits known to be there; returns the cycle they were taken in. */
+  /** What a call refused for want of room in {@code full} is told (nothing of it was taken). */
+  private Quota.Outcome.Exhausted refused(String session, Map<Limit, Integer> permits,
+      Limit full) {
+    Quota.Outcome.Exhausted worst = exhausted(session, permits);
+    if (worst != null) {
+      return worst;
+    }
+    // each limit alone has room but together they do not (cannot happen while every counter is
+    // charged once per call, see policy.Verdicts#charge): the one that ran out, until it refills
+    return new Quota.Outcome.Exhausted(full, "session", full.window().toSeconds());
+  }
+
+  /** Returned by {@link #takeOne} when the limit has no room (nothing was taken). */
+  private static final long NO_ROOM = Long.MIN_VALUE;
+
+  /**
+   * Takes {@code need} permits of {@code l} if it has room (its credit first, then the limiter):
+   * the cycle they were taken in, or {@link #NO_ROOM} with nothing taken. One question to the
+   * limiter when the credit does not cover it: a non-blocking acquire takes all or nothing.
+   */
   private long takeOne(String session, Limit l, int need) {
+    if (need > l.max()) {
+      return NO_ROOM;
+    }
     Counter c = counter(session, l);
-    AtomicRateLimiter rl = c.limiter;
-    long cycle = rl.getDetailedMetrics().getCycle();
-    if (c.creditCycle == cycle && c.credit > 0) {
-      long used = Math.min(c.credit, need);
-      c.credit -= used;
-      need -= (int) used;
+    long cycle = c.cycle(now);
+    long fromCredit = c.creditCycle == cycle ? Math.min(c.credit, need) : 0;
+    if (need > fromCredit && !c.limiter.acquirePermission(need - (int) fromCredit)) {
+      return NO_ROOM;
     }
-    if (need > 0 && !rl.acquirePermission(need)) {
-      // Cannot happen under this lock with a monotonic clock; fail closed if it ever does.
-      throw new IllegalStateException("limiter " + rl.getName()
-          + " refused a permit it had just reported available");
-    }
+    c.credit -= fromCredit;
     return cycle;
   }
 
@@ -138,18 +172,24 @@ public final class SessionLimiters {
       Map<Limit, Long> cycles) {
     now = nanoClock.getAsLong();
     for (Map.Entry<Limit, Integer> e : permits.entrySet()) {
-      Counter c = counter(session, e.getKey());
-      long cycle = c.limiter.getDetailedMetrics().getCycle();
       Long taken = cycles.get(e.getKey());
-      if (taken == null || taken != cycle) {
-        continue;
+      if (taken != null) {
+        giveBack(counter(session, e.getKey()), e.getKey(), e.getValue(), taken);
       }
-      if (c.creditCycle != cycle) {
-        c.creditCycle = cycle;
-        c.credit = 0;
-      }
-      c.credit = Math.min(e.getKey().max(), c.credit + e.getValue());
     }
+  }
+
+  /** Credits {@code permits} taken in {@code cycle} back to {@code c}, if that cycle is now. */
+  private void giveBack(Counter c, Limit l, int permits, long cycle) {
+    long current = c.cycle(now);
+    if (cycle != current) {
+      return; // the window it was taken in has ended: nothing to give back
+    }
+    if (c.creditCycle != current) {
+      c.creditCycle = current;
+      c.credit = 0;
+    }
+    c.credit = Math.min(l.max(), c.credit + permits);
   }
 
   /** Permits left now in {@code limit}'s current cycle for {@code session}. */
@@ -157,7 +197,7 @@ public final class SessionLimiters {
     now = nanoClock.getAsLong();
     Counter c = counter(session, limit);
     AtomicRateLimiter.AtomicRateLimiterMetrics m = c.limiter.getDetailedMetrics();
-    return available(c, m.getCycle(), m.getAvailablePermissions());
+    return available(c, c.cycle(now), m.getAvailablePermissions());
   }
 
   private static int available(Counter c, long cycle, int permissions) {
@@ -209,7 +249,7 @@ public final class SessionLimiters {
         .build(), () -> now);
     if (rl != null) {
       AtomicRateLimiter.AtomicRateLimiterMetrics m = rl.getDetailedMetrics();
-      int used = c.max - Math.max(0, available(c, m.getCycle(), m.getAvailablePermissions()));
+      int used = c.max - Math.max(0, available(c, c.cycle(now), m.getAvailablePermissions()));
       c.creditCycle = 0; // credits belong to the old limiter's cycles
       c.credit = 0;
       if (used > 0) {
@@ -219,5 +259,7 @@ public final class SessionLimiters {
     c.limiter = fresh;
     c.max = limit.max();
     c.window = limit.window();
+    c.origin = now; // what the new limiter read from its clock when it was made
+    c.periodNanos = limit.window().toNanos();
   }
 }

@@ -137,6 +137,38 @@ class QuotaTest {
   }
 
   @Test
+  void aCallRefusedByItsLastSessionLimitGivesBackWhatItsFirstOnesTook() {
+    Limit roomy = perMinute("roomy", 3, Scope.SESSION);
+    Limit credited = perMinute("credited", 2, Scope.SESSION);
+    Limit full = perMinute("full", 1, Scope.SESSION);
+    take("s", one(full));
+    // a refund leaves a credit in `credited`'s window: the refused calls below take it first
+    quota.refund(((Outcome.Granted) take("s", one(credited))).reservation());
+    Map<Limit, Integer> all = new LinkedHashMap<>(); // `full` is asked last
+    all.put(roomy, 1);
+    all.put(credited, 1);
+    all.put(full, 1);
+
+    for (int i = 0; i < 5; i++) {
+      Outcome o = take("s", all);
+      assertThat(o).as("call %d", i + 1).isInstanceOf(Outcome.Exhausted.class);
+      assertThat(((Outcome.Exhausted) o).limit()).isEqualTo(full);
+    }
+
+    assertThat(sessions.available("s", roomy)).isEqualTo(3);
+    assertThat(sessions.available("s", credited)).isEqualTo(2);
+    for (int i = 0; i < 3; i++) {
+      assertThat(take("s", one(roomy))).as("roomy %d", i + 1).isInstanceOf(Outcome.Granted.class);
+    }
+    assertThat(take("s", one(roomy))).isInstanceOf(Outcome.Exhausted.class);
+    assertThat(take("s", Map.of(credited, 2))).isInstanceOf(Outcome.Granted.class);
+    assertThat(take("s", one(credited))).isInstanceOf(Outcome.Exhausted.class);
+    advance(Duration.ofMinutes(1));
+    assertThat(sessions.available("s", roomy)).isEqualTo(3);
+    assertThat(sessions.available("s", credited)).as("no credit outlives its window").isEqualTo(2);
+  }
+
+  @Test
   void aFullSessionLimitLeavesTheSharedCountersAlone() {
     Limit shared = perMinute("shared", 2, Scope.GRANT);
     Limit session = perMinute("mine", 1, Scope.SESSION);
