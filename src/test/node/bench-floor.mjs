@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fetchBig } from './lib/big-frames.mjs';
 import { parseOptions } from './lib/lines.mjs';
-import { policy1000 } from './lib/policy-1000.mjs';
+import { limitsOf1000, policy1000 } from './lib/policy-1000.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const TOP = join(HERE, '..', '..', '..');
@@ -29,7 +29,7 @@ const BIG_BYTES = 20_000_000;
 const USAGE = `node bench.mjs --suite floor [--rounds 5] [--quick] [--long] [--json FILE] [--md FILE]
   [--calls 2000] [--concurrent-calls 4000] [--in-flight 8] [--warmup 500] [--startups 3]
   [--mib-echoes 5] [--big-results 3] [--rss-calls 200000] [--futex-calls 5000 (0: none)]
-  [--variants direct,floor,node,allow,rules1000] [--baseline-jar JAR[=LABEL]]
+  [--variants direct,floor,node,allow,rules1000,limits3] [--baseline-jar JAR[=LABEL]]
   node bench.mjs --suite floor --from-json FILE [--md FILE]   (the table of a saved run again)
 Needs: mvn -q package -DskipTests (the jar, its start-up archive, target/test-classes) and npm ci here.`;
 
@@ -183,6 +183,7 @@ function makeVariants(keys, tmp, baselineJar) {
   const flags = launcherJvmFlags();
   writeFileSync(join(tmp, 'allow.json'), '{"version":"1","default":"allow"}\n');
   writeFileSync(join(tmp, 'rules1000.json'), JSON.stringify(policy1000(), null, 1) + '\n');
+  writeFileSync(join(tmp, 'limits3.json'), JSON.stringify(limitsOf1000(), null, 1) + '\n');
   const proxy = (policy) => [LAUNCHER, '--policy', join(tmp, `${policy}.json`), '--violation-log', join(tmp, `${policy}.violations.jsonl`), '--state', 'memory', '--'];
   const all = {
     direct: { label: 'direct', prefix: [] },
@@ -190,6 +191,7 @@ function makeVariants(keys, tmp, baselineJar) {
     node: { label: 'Node pass-through', prefix: ['node', join(HERE, 'passthrough.mjs'), '--'] },
     allow: { label: 'proxy, launcher, allow-all', prefix: proxy('allow') },
     rules1000: { label: 'proxy, 1,000-rule policy', prefix: proxy('rules1000') },
+    limits3: { label: "proxy, the 1,000-rule policy's 3 limits alone", prefix: proxy('limits3') },
   };
   if (baselineJar) {
     const eq = baselineJar.indexOf('=');
@@ -433,6 +435,10 @@ function goals(sum) {
   }
   if (sum.addedP50Ms.allow !== undefined && sum.addedP50Ms.rules1000 !== undefined) {
     out.push(`1,000 rules against allow-all: added p50 ${(sum.addedP50Ms.rules1000 / sum.addedP50Ms.allow).toFixed(2)}x, CPU per call ${(sum.cpuSPer10k.rules1000 / sum.cpuSPer10k.allow).toFixed(2)}x (goal: within noise).`);
+  }
+  if (sum.addedP50Ms.limits3 !== undefined && sum.addedP50Ms.rules1000 !== undefined) {
+    out.push(`1,000 rules against their 3 limits alone: added p50 ${(sum.addedP50Ms.rules1000 / sum.addedP50Ms.limits3).toFixed(2)}x, CPU per call ${(sum.cpuSPer10k.rules1000 / sum.cpuSPer10k.limits3).toFixed(2)}x (the rules' own cost)`
+      + (sum.addedP50Ms.allow !== undefined ? `; the 3 limits against allow-all: added p50 ${(sum.addedP50Ms.limits3 / sum.addedP50Ms.allow).toFixed(2)}x, CPU per call ${(sum.cpuSPer10k.limits3 / sum.cpuSPer10k.allow).toFixed(2)}x.` : '.'));
   }
   return out;
 }

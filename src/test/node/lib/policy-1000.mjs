@@ -58,3 +58,13 @@ export function policy1000() {
     tools,
   };
 }
+
+/**
+ * The 1,000-rule policy's limits alone: its `all_tools` limit and the two limits of `echo`, with
+ * `echo` and `big` allowed and nothing else. Beside the 1,000-rule policy it tells the cost of the
+ * rules apart from the cost of the limits every `echo` call passes through.
+ */
+export function limitsOf1000() {
+  const full = policy1000();
+  return { version: '1', default: 'deny', all_tools: full.all_tools, tools: { echo: full.tools.echo, big: full.tools.big } };
+}

@@ -1,5 +1,9 @@
 package io.github.mcppolicyproxy.jsonrpc;
 
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.HIGH_BITS;
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.LONGS;
+import static io.github.mcppolicyproxy.jsonrpc.Bytes.ONES;
+
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -55,6 +59,40 @@ abstract class JsonCursor {
     }
     byte c = b[i];
     return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+
+  private static final long QUOTES = 0x2222222222222222L;
+  private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
+  private static final long SPACES = 0x2020202020202020L;
+
+  /**
+   * The index of the first byte of {@code a[j, to)} that ends a plain stretch of a JSON string, or
+   * {@code to}: a quote, a backslash, a control character (below 0x20), and, when
+   * {@code stopAtNonAscii}, a byte of 0x80 or above (one of a multi-byte UTF-8 sequence). Eight
+   * bytes at a time: a word read little-endian, and the classic "has a zero byte" and "has a byte
+   * less than" tests, whose lowest marked byte is always a real one (the borrows that can mark
+   * bytes wrongly only run upwards from a real one).
+   */
+  static int plainUntil(byte[] a, int j, int to, boolean stopAtNonAscii) {
+    long nonAscii = stopAtNonAscii ? -1L : 0L; // keep (or drop) the bytes of 0x80 and above
+    while (j + 8 <= to) {
+      long w = (long) LONGS.get(a, j);
+      long q = w ^ QUOTES;
+      long s = w ^ BACKSLASHES;
+      long special = (((q - ONES) & ~q) | ((s - ONES) & ~s) | ((w - SPACES) & ~w) | (w & nonAscii))
+          & HIGH_BITS;
+      if (special != 0) {
+        return j + (Long.numberOfTrailingZeros(special) >>> 3);
+      }
+      j += 8;
+    }
+    for (; j < to; j++) {
+      int c = a[j];
+      if (c == '"' || c == '\\' || (c >= 0 && c < 0x20) || (c < 0 && stopAtNonAscii)) {
+        return j;
+      }
+    }
+    return to;
   }
 
   static byte[] ascii(String s) {

@@ -1,18 +1,10 @@
 package io.github.mcppolicyproxy.jsonrpc;
 
-import static io.github.mcppolicyproxy.jsonrpc.Bytes.HIGH_BITS;
-import static io.github.mcppolicyproxy.jsonrpc.Bytes.LONGS;
-import static io.github.mcppolicyproxy.jsonrpc.Bytes.ONES;
-
 /**
  * The strict steps over JSON's strings (escapes and UTF-8 validated, eight bytes at a time) and
  * numbers (JSON's grammar) that {@link QuickEnvelope} validates a frame with.
  */
 abstract class JsonTokens extends JsonCursor {
-  private static final long QUOTES = 0x2222222222222222L;
-  private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
-  private static final long SPACES = 0x2020202020202020L;
-
   JsonTokens(byte[] b, int from, int to) {
     super(b, from, to);
   }
@@ -72,17 +64,7 @@ abstract class JsonTokens extends JsonCursor {
     int j = i;
     int to = end;
     while (true) {
-      while (j + 8 <= to) {
-        long w = (long) LONGS.get(a, j);
-        long q = w ^ QUOTES;
-        long s = w ^ BACKSLASHES;
-        long special = (((q - ONES) & ~q) | ((s - ONES) & ~s) | (w - SPACES) | w) & HIGH_BITS;
-        if (special != 0) {
-          j += Long.numberOfTrailingZeros(special) >>> 3;
-          break;
-        }
-        j += 8;
-      }
+      j = plainUntil(a, j, to, true);
       if (j >= to) {
         i = j;
         return -1;
@@ -92,20 +74,16 @@ abstract class JsonTokens extends JsonCursor {
         i = j + 1;
         return j;
       }
-      if (c == '\\' || (c >= 0 && c < 0x20)) {
+      if (c >= 0) { // a backslash or a control character
         i = j;
         return -1;
       }
-      if (c < 0) {
-        int next = Utf8.afterSequence(a, j, to);
-        if (next < 0) {
-          i = j;
-          return -1;
-        }
-        j = next;
-      } else {
-        j++; // a plain byte of the last, shorter-than-a-word stretch
+      int next = Utf8.afterSequence(a, j, to);
+      if (next < 0) {
+        i = j;
+        return -1;
       }
+      j = next;
     }
   }
 

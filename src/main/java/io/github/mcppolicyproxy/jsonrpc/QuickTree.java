@@ -159,7 +159,11 @@ public final class QuickTree extends JsonCursor {
     int start = i;
     boolean ascii = true;
     int j = i;
-    while (j < end) {
+    while (true) {
+      j = plainUntil(b, j, end, ascii); // once a byte is not ASCII, only the stops matter
+      if (j >= end) {
+        return null;
+      }
       int c = b[j];
       if (c == '"') {
         i = j + 1;
@@ -170,13 +174,12 @@ public final class QuickTree extends JsonCursor {
       if (c == '\\') {
         return escaped(start);
       }
-      if (c >= 0 && c < 0x20) {
-        return null;
+      if (c >= 0) {
+        return null; // a control character: Jackson words it
       }
-      ascii &= c >= 0;
+      ascii = false;
       j++;
     }
-    return null;
   }
 
   /** A string with escapes, decoded as Jackson decodes it (a lone surrogate stays one char). */

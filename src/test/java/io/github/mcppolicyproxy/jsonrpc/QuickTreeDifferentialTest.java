@@ -93,6 +93,50 @@ class QuickTreeDifferentialTest {
     return quick;
   }
 
+  /**
+   * Strings are scanned eight bytes at a time: each byte that ends or interrupts a plain stretch
+   * (a quote, an escape, a control character, DEL, the bytes of a multi-byte character), at every
+   * position of the first three words, after ASCII or after a character that is not, read by the
+   * fast paths as Jackson reads it, or left to Jackson when Jackson refuses it.
+   */
+  @Test
+  void everyStopOfTheWordScanAtEveryPositionIsReadAsJacksonReadsIt() {
+    String[] stops = {"\"", "\\n", "\\\"", "\\u00e9", "\u0001", "\u001f", "\t", " ", "\u007f", "é",
+        "€", "😀", "~", "!"};
+    int built = 0;
+    for (String before : new String[] {"", "ü"}) {
+      for (int at = 0; at < 24; at++) {
+        for (String stop : stops) {
+          String text = before + "abcdefghijklmnopqrstuvwxyz".repeat(2).substring(0, at) + stop
+              + "tail of the string";
+          String f = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"" + text + "\",\"params\":{\"a\":\""
+              + text + "\"}}";
+          byte[] b = f.getBytes(StandardCharsets.UTF_8);
+          JsonNode jackson;
+          try {
+            jackson = strict.readTree(b);
+          } catch (IOException e) {
+            jackson = null;
+          }
+          Envelope e = scanner.scan(b);
+          assertThat(e.kind()).as(f).isEqualTo(jackson == null ? Envelope.Kind.INVALID
+              : Envelope.Kind.REQUEST);
+          JsonNode quick = QuickTree.read(b, 0, b.length);
+          if (jackson == null) {
+            assertThat(quick).as(f).isNull();
+            continue;
+          }
+          assertThat(e.method()).as(f).isEqualTo(jackson.get("method").textValue());
+          if (quick != null) {
+            built++;
+            assertThat(quick).as(f).isEqualTo(jackson);
+          }
+        }
+      }
+    }
+    assertThat(built).as("every readable case takes the fast path").isEqualTo(2 * 24 * 10);
+  }
+
   @Test
   void whatItDoesNotBuildIsLeftToJackson() {
     for (String f : new String[] {"{\"a\":1.5}", "{\"a\":1e3}", "{\"a\":1234567890123456789}",
