@@ -79,22 +79,30 @@ final class ReadingBaton {
 
   private void take(Step step) {
     Thread me = Thread.currentThread();
-    while (true) {
-      if (!standBy(me)) {
-        return;
-      }
-      boolean more;
-      try {
-        more = step.next();
-      } catch (RuntimeException | Error e) {
-        end(e);
-        return;
-      }
-      if (!more) {
-        end(null);
-        return;
-      }
+    // The loop only calls: a method that runs once is compiled only after ~60,000 turns of its
+    // loop (C1's back-edge threshold), so its body would be interpreted for that many frames.
+    while (turn(me, step)) {
+      // the turn did the work
     }
+  }
+
+  /** One frame's turn of {@code me}: false when reading has ended (for {@code me} too). */
+  private boolean turn(Thread me, Step step) {
+    if (!standBy(me)) {
+      return false;
+    }
+    boolean more;
+    try {
+      more = step.next();
+    } catch (RuntimeException | Error e) {
+      end(e);
+      return false;
+    }
+    if (!more) {
+      end(null);
+      return false;
+    }
+    return true;
   }
 
   private void end(Throwable e) {
