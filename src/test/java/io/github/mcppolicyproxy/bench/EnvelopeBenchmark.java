@@ -19,7 +19,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The envelope scan of every frame, on the compiler the launcher runs (C1 only): a {@code tools/call}
  * of the yardstick's {@code echo} and its answer, through the scanner (its fast path) and through
- * Jackson's streaming scan alone, side by side in one run.
+ * Jackson's streaming scan alone, side by side in one run; and the strict tree a {@code tools/call}
+ * is judged by ({@code QuickTree}), also of a 1 MiB call ({@code largeCall}).
  *
  * <p>Run: {@code mvn -q test-compile exec:exec@bench -Dbench=EnvelopeBenchmark}
  */
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn4m"})
 public class EnvelopeBenchmark {
-  @Param({"call", "answer", "large"})
+  @Param({"call", "answer", "large", "largeCall"})
   public String frame;
 
   private byte[] bytes;
@@ -40,7 +41,8 @@ public class EnvelopeBenchmark {
   @Setup
   public void setUp() throws Exception {
     scanner = new EnvelopeScanner(64 << 20);
-    String text = frame.equals("large") ? largeAnswer() : frame.equals("call")
+    String text = frame.equals("large") ? largeAnswer() : frame.equals("largeCall") ? largeCall()
+        : frame.equals("call")
         ? "{\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":"
             + "\"hello from the yardstick 1234\"},\"_meta\":{\"progressToken\":17}},"
             + "\"jsonrpc\":\"2.0\",\"id\":17}"
@@ -50,6 +52,9 @@ public class EnvelopeBenchmark {
     jackson = EnvelopeScanner.class.getDeclaredMethod("scanWithJackson", byte[].class, int.class,
         int.class);
     jackson.setAccessible(true);
+    if (tree() == null || scan().kind() == Envelope.Kind.INVALID) {
+      throw new IllegalStateException("the " + frame + " frame must be one the fast paths read");
+    }
   }
 
   /**
@@ -64,6 +69,19 @@ public class EnvelopeBenchmark {
       text.append(line);
     }
     return text.append("\"}]},\"jsonrpc\":\"2.0\",\"id\":17}").toString();
+  }
+
+  /** A 1 MiB {@code tools/call} of {@code echo} whose message is the large result's text. */
+  private static String largeCall() {
+    String answer = largeAnswer();
+    String message = answer.substring(answer.indexOf("\"text\":\"") + 8, answer.lastIndexOf("\"}]}"));
+    return "{\"jsonrpc\":\"2.0\",\"id\":17,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\","
+        + "\"arguments\":{\"message\":\"" + message + "\"}}}";
+  }
+
+  @Benchmark
+  public Object tree() {
+    return io.github.mcppolicyproxy.jsonrpc.QuickTree.read(bytes, 0, bytes.length);
   }
 
   @Benchmark
