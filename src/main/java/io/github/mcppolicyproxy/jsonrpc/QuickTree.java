@@ -24,9 +24,7 @@ public final class QuickTree extends JsonCursor {
   static final int MAX_DEPTH = 64;
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-  private StringBuilder text;
-  /** The unescaped bytes of the last string with escapes (kept for the next one of this tree). */
-  private byte[] unescaped;
+  private final Unescaper unescaper = new Unescaper();
 
   private QuickTree(byte[] b, int from, int to) {
     super(b, from, to);
@@ -174,7 +172,11 @@ public final class QuickTree extends JsonCursor {
             ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
       }
       if (c == '\\') {
-        return escaped(start);
+        String s = unescaper.string(b, start, end);
+        if (s != null) {
+          i = unescaper.after();
+        }
+        return s;
       }
       if (c >= 0) {
         return null; // a control character: Jackson words it
@@ -182,148 +184,6 @@ public final class QuickTree extends JsonCursor {
       ascii = false;
       j++;
     }
-  }
-
-  /**
-   * A string with escapes, decoded as Jackson decodes it: its bytes unescaped into one array (each
-   * plain stretch copied whole, found eight bytes at a time), then decoded once. An escaped
-   * surrogate, whose lone half Jackson keeps as one char that no UTF-8 can carry, takes
-   * {@link #escapedByChars}.
-   */
-  private String escaped(int start) {
-    byte[] out = unescaped != null ? unescaped : new byte[Math.min(256, end - start + 4)];
-    int n = 0;
-    boolean ascii = true;
-    int j = start;
-    while (true) {
-      int stop = plainUntil(b, j, end, ascii);
-      if (stop >= end) {
-        return null;
-      }
-      int len = stop - j;
-      if (n + len + 3 > out.length) { // room for the stretch and an escape's bytes (three at most)
-        out = java.util.Arrays.copyOf(out, Math.max(2 * out.length, n + len + 3));
-      }
-      System.arraycopy(b, j, out, n, len);
-      n += len;
-      j = stop;
-      int c = b[j];
-      if (c == '"') {
-        i = j + 1;
-        unescaped = out;
-        return new String(out, 0, n, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
-      }
-      if (c < 0) {
-        ascii = false; // a multi-byte character: the next stretch carries it on
-        continue;
-      }
-      if (c != '\\' || j + 1 >= end) {
-        return null; // a control character, or the frame ends
-      }
-      int ch;
-      switch (b[j + 1]) {
-        case '"' -> ch = '"';
-        case '\\' -> ch = '\\';
-        case '/' -> ch = '/';
-        case 'b' -> ch = '\b';
-        case 'f' -> ch = '\f';
-        case 'n' -> ch = '\n';
-        case 'r' -> ch = '\r';
-        case 't' -> ch = '\t';
-        case 'u' -> {
-          ch = hex4(j + 2);
-          if (ch < 0) {
-            return null;
-          }
-          if (Character.isSurrogate((char) ch)) {
-            return escapedByChars(start);
-          }
-          j += 4;
-        }
-        default -> {
-          return null;
-        }
-      }
-      j += 2;
-      if (ch < 0x80) {
-        out[n++] = (byte) ch;
-      } else if (ch < 0x800) {
-        ascii = false;
-        out[n++] = (byte) (0xC0 | ch >> 6);
-        out[n++] = (byte) (0x80 | ch & 0x3F);
-      } else {
-        ascii = false;
-        out[n++] = (byte) (0xE0 | ch >> 12);
-        out[n++] = (byte) (0x80 | ch >> 6 & 0x3F);
-        out[n++] = (byte) (0x80 | ch & 0x3F);
-      }
-    }
-  }
-
-  /** The four hex digits of a {@code \\u} escape at {@code b[at]}, or -1. */
-  private int hex4(int at) {
-    if (at + 4 > end) {
-      return -1;
-    }
-    int cp = 0;
-    for (int k = at; k < at + 4; k++) {
-      int h = Character.digit(b[k], 16);
-      if (h < 0) {
-        return -1;
-      }
-      cp = cp << 4 | h;
-    }
-    return cp;
-  }
-
-  /** {@link #escaped}, one char at a time: a lone escaped surrogate stays one char, as in Jackson. */
-  private String escapedByChars(int start) {
-    StringBuilder s = text == null ? (text = new StringBuilder()) : text;
-    s.setLength(0);
-    int run = start;
-    int j = start;
-    while (j < end) {
-      int c = b[j];
-      if (c == '"') {
-        s.append(new String(b, run, j - run, StandardCharsets.UTF_8));
-        i = j + 1;
-        return s.toString();
-      }
-      if (c >= 0 && c < 0x20) {
-        return null;
-      }
-      if (c != '\\') {
-        j++;
-        continue;
-      }
-      s.append(new String(b, run, j - run, StandardCharsets.UTF_8));
-      if (j + 1 >= end) {
-        return null;
-      }
-      int e = b[j + 1];
-      switch (e) {
-        case '"', '\\', '/' -> s.append((char) e);
-        case 'b' -> s.append('\b');
-        case 'f' -> s.append('\f');
-        case 'n' -> s.append('\n');
-        case 'r' -> s.append('\r');
-        case 't' -> s.append('\t');
-        case 'u' -> {
-          int cp = hex4(j + 2);
-          if (cp < 0) {
-            return null;
-          }
-          s.append((char) cp);
-          j += 4;
-        }
-        default -> {
-          return null;
-        }
-      }
-      j += 2;
-      run = j;
-    }
-    return null;
   }
 
   /** An integer that fits a long of 18 digits; null for anything else (Jackson reads those). */

@@ -28,6 +28,15 @@ class QuotaTest {
     clock.advance(d);
   }
 
+  /** One permit of each limit, asked in the order given. */
+  private static Map<Limit, Integer> onePermitEach(Limit... limits) {
+    Map<Limit, Integer> permits = new LinkedHashMap<>();
+    for (Limit l : limits) {
+      permits.put(l, 1);
+    }
+    return permits;
+  }
+
   private static Map<Limit, Integer> one(Limit l) {
     return Map.of(l, 1);
   }
@@ -121,10 +130,7 @@ class QuotaTest {
     Limit roomy = perMinute("roomy", 5, Scope.GRANT);
     Limit session = perMinute("roomy-session", 5, Scope.SESSION);
     take("s", one(full));
-    Map<Limit, Integer> all = new LinkedHashMap<>();
-    all.put(roomy, 1);
-    all.put(session, 1);
-    all.put(full, 1);
+    Map<Limit, Integer> all = onePermitEach(roomy, session, full);
 
     Outcome o = take("s", all);
 
@@ -144,10 +150,7 @@ class QuotaTest {
     take("s", one(full));
     // a refund leaves a credit in `credited`'s window: the refused calls below take it first
     quota.refund(((Outcome.Granted) take("s", one(credited))).reservation());
-    Map<Limit, Integer> all = new LinkedHashMap<>(); // `full` is asked last
-    all.put(roomy, 1);
-    all.put(credited, 1);
-    all.put(full, 1);
+    Map<Limit, Integer> all = onePermitEach(roomy, credited, full); // `full` is asked last
 
     for (int i = 0; i < 5; i++) {
       Outcome o = take("s", all);
