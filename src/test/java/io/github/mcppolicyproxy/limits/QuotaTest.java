@@ -171,6 +171,28 @@ class QuotaTest {
     assertThat(sessions.available("s", credited)).as("no credit outlives its window").isEqualTo(2);
   }
 
+  /**
+   * A session limit's windows are its limiter's, counted from the instant the limiter was made;
+   * the windows its refunds and credits count in must be the same ones, not the clock's minutes.
+   */
+  @Test
+  void aRefundCountsInTheWindowsOfTheLimiterItWasTakenFrom() {
+    advance(Duration.ofMillis(17_300)); // the limiter is made off the minute: its windows start here
+    Limit l = perMinute("rate", 2, Scope.SESSION);
+    take("s", one(l)); // its first window: [17.3 s, 77.3 s)
+    advance(Duration.ofMillis(59_900)); // 77.2 s, past the clock's minute, still the first window
+    Outcome.Granted late = (Outcome.Granted) take("s", one(l));
+    assertThat(sessions.available("s", l)).isZero();
+
+    quota.refund(late.reservation());
+    assertThat(sessions.available("s", l)).as("given back in its own window").isEqualTo(1);
+    Outcome.Granted again = (Outcome.Granted) take("s", one(l));
+    advance(Duration.ofMillis(200)); // 77.4 s: the limiter's second window, full again
+    quota.refund(again.reservation());
+
+    assertThat(sessions.available("s", l)).as("nothing carried into the next window").isEqualTo(2);
+  }
+
   @Test
   void aFullSessionLimitLeavesTheSharedCountersAlone() {
     Limit shared = perMinute("shared", 2, Scope.GRANT);
