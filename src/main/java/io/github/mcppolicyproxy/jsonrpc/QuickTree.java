@@ -172,7 +172,7 @@ public final class QuickTree extends JsonCursor {
             ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
       }
       if (c == '\\') {
-        String s = unescaper.string(b, start, end);
+        String s = unescaper.string(b, start, j, ascii, end);
         if (s != null) {
           i = unescaper.after();
         }

@@ -20,11 +20,13 @@ final class Unescaper {
   /**
    * The string that starts at {@code b[start]} (after its opening quote) and ends before
    * {@code end} at the latest, or null; {@link #after} is then the index after its closing quote.
+   * Its first backslash is at {@code escape}: the plain bytes before it, already scanned by the
+   * caller (all ASCII when {@code ascii}), are copied without another look.
    */
-  String string(byte[] b, int start, int end) {
+  String string(byte[] b, int start, int escape, boolean ascii, int end) {
     this.b = b;
     this.end = end;
-    return escaped(start);
+    return escaped(start, escape, ascii);
   }
 
   /** The index after the closing quote of the last string read. */
@@ -36,15 +38,16 @@ final class Unescaper {
    * A string with escapes, decoded as Jackson decodes it: its bytes unescaped into one array (each
    * plain stretch copied whole, found eight bytes at a time), then decoded once. An escaped
    * surrogate, whose lone half Jackson keeps as one char that no UTF-8 can carry, takes
-   * {@link #escapedByChars}.
+   * {@link #escapedByChars}. The first stretch ends at {@code escape}, all ASCII when
+   * {@code plainAscii}.
    */
-  private String escaped(int start) {
+  private String escaped(int start, int escape, boolean plainAscii) {
     byte[] out = unescaped != null ? unescaped : new byte[Math.min(256, end - start + 4)];
     int n = 0;
-    boolean ascii = true;
+    boolean ascii = plainAscii;
     int j = start;
+    int stop = escape; // the first stretch is known: it ends at the first backslash
     while (true) {
-      int stop = plainUntil(b, j, end, ascii);
       if (stop >= end) {
         return null;
       }
@@ -63,34 +66,24 @@ final class Unescaper {
       }
       if (c < 0) {
         ascii = false; // a multi-byte character: the next stretch carries it on
+        stop = plainUntil(b, j, end, false);
         continue;
       }
       if (c != '\\' || j + 1 >= end) {
         return null; // a control character, or the frame ends
       }
       int ch;
-      switch (b[j + 1]) {
-        case '"' -> ch = '"';
-        case '\\' -> ch = '\\';
-        case '/' -> ch = '/';
-        case 'b' -> ch = '\b';
-        case 'f' -> ch = '\f';
-        case 'n' -> ch = '\n';
-        case 'r' -> ch = '\r';
-        case 't' -> ch = '\t';
-        case 'u' -> {
-          ch = hex4(j + 2);
-          if (ch < 0) {
-            return null;
-          }
-          if (Character.isSurrogate((char) ch)) {
-            return escapedByChars(start);
-          }
-          j += 4;
+      if (b[j + 1] == 'u') {
+        ch = hex4(j + 2);
+        if (ch >= 0 && Character.isSurrogate((char) ch)) {
+          return escapedByChars(start);
         }
-        default -> {
-          return null;
-        }
+        j += 4;
+      } else {
+        ch = shortEscape(b[j + 1]);
+      }
+      if (ch < 0) {
+        return null;
       }
       j += 2;
       if (ch < 0x80) {
@@ -105,7 +98,21 @@ final class Unescaper {
         out[n++] = (byte) (0x80 | ch >> 6 & 0x3F);
         out[n++] = (byte) (0x80 | ch & 0x3F);
       }
+      stop = plainUntil(b, j, end, ascii);
     }
+  }
+
+  /** The char a two-character escape {@code \\e} stands for, or -1 when it is not one. */
+  private static int shortEscape(int e) {
+    return switch (e) {
+      case '"', '\\', '/' -> e;
+      case 'b' -> '\b';
+      case 'f' -> '\f';
+      case 'n' -> '\n';
+      case 'r' -> '\r';
+      case 't' -> '\t';
+      default -> -1;
+    };
   }
 
   /** The four hex digits of a {@code \\u} escape at {@code b[at]}, or -1. */
@@ -148,26 +155,17 @@ final class Unescaper {
       if (j + 1 >= end) {
         return null;
       }
-      int e = b[j + 1];
-      switch (e) {
-        case '"', '\\', '/' -> s.append((char) e);
-        case 'b' -> s.append('\b');
-        case 'f' -> s.append('\f');
-        case 'n' -> s.append('\n');
-        case 'r' -> s.append('\r');
-        case 't' -> s.append('\t');
-        case 'u' -> {
-          int cp = hex4(j + 2);
-          if (cp < 0) {
-            return null;
-          }
-          s.append((char) cp);
-          j += 4;
-        }
-        default -> {
-          return null;
-        }
+      int ch;
+      if (b[j + 1] == 'u') {
+        ch = hex4(j + 2);
+        j += 4;
+      } else {
+        ch = shortEscape(b[j + 1]);
       }
+      if (ch < 0) {
+        return null;
+      }
+      s.append((char) ch);
       j += 2;
       run = j;
     }
