@@ -45,8 +45,8 @@ public final class ArchiveTraining {
     CompletableFuture<Void> client = CompletableFuture.runAsync(() -> talk(toProxy, fromProxy));
     int code = new Cli(proxyIn, proxyOut, stderr).run(args);
     client.get(30, TimeUnit.SECONDS);
-    // picocli's check of a quickly read command line runs a second into a session: its classes
-    // (and those of the subcommands' parse) belong in the archive too
+    // picocli reads every command line QuickParse leaves to it, at the start: its classes belong
+    // in the archive too
     Commands.ProxyCommand quick = new Commands.ProxyCommand(null, null, null, null);
     if (QuickParse.fill(quick, args)) {
       QuickParse.verify(args, quick).ifPresent(why -> stderr.println("training: " + why));

@@ -161,8 +161,6 @@ final class Commands {
 
     private final PolicyPreload preload;
     private final EarlyUpstream early;
-    /** The arguments {@link QuickParse} read, for picocli to check during the session; or null. */
-    String[] verify;
 
     ProxyCommand(InputStream stdin, OutputStream stdout, PrintStream stderr, PolicyPreload preload) {
       this(stdin, stdout, stderr, preload, null);

@@ -29,9 +29,6 @@ record ProxyRun(ProxyCommand cmd, ProxyConfig config, ObjectMapper mapper, Viola
     Quota quota, LivePolicy live, ToolIntegrity integrity, UnaryOperator<ApprovalChannel> route,
     Path policyFile, Optional<TelemetrySettings> telemetrySettings, ChildProcess child,
     EarlyUpstream early) {
-  /** When picocli checks a command line {@link QuickParse} read: after the first frames. */
-  static final java.time.Duration VERIFY_AFTER = java.time.Duration.ofSeconds(1);
-
   int run() throws InterruptedException {
     Telemetry telemetry = telemetrySettings.map(t -> Telemetry.start(t, config.sessionId(),
         config.clock(), config.stderr())).orElse(Telemetry.OFF);
@@ -59,13 +56,6 @@ record ProxyRun(ProxyCommand cmd, ProxyConfig config, ObjectMapper mapper, Viola
         telemetry.toClient(cmd.stdout()), telemetry.upstream(child), live, policyFile != null, telemetry.log(log), config, mapper, stats, route, integrity);
     PolicyWatcher watcher = policyFile == null ? null
         : LiveReload.start(policyFile, live, session, stats, log, config, System.getenv(), quota);
-    if (cmd.verify != null) {
-      // read without picocli: its parse checks that reading once the first frames have passed
-      QuickParse.verifyLater(cmd.verify, cmd, VERIFY_AFTER, why -> {
-        config.stderr().println("mcp-policy-proxy: " + why + "; stopping the proxy and its upstream");
-        Runtime.getRuntime().exit(Cli.EXIT_USAGE); // the hook above stops the upstream
-      });
-    }
     int code;
     try {
       code = session.run();

@@ -122,24 +122,4 @@ class QuickParseTest {
         .asString().contains("picocli refuses");
     assertThat(new CommandLine(new ProxyCommand(null, null, null, null))).isNotNull();
   }
-
-  @Test
-  void theLaterCheckReportsADifferenceAndOnlyADifference() throws Exception {
-    String[] a = {"--policy", "p.json", "--", "python3"};
-    ProxyCommand same = new ProxyCommand(null, null, null, null);
-    assertThat(QuickParse.fill(same, a)).isTrue();
-    java.util.concurrent.CompletableFuture<String> heard =
-        new java.util.concurrent.CompletableFuture<>();
-    Thread agreeing = QuickParse.verifyLater(a, same, java.time.Duration.ZERO, heard::complete);
-    agreeing.join(30_000);
-    assertThat(agreeing.isAlive()).isFalse();
-    assertThat(heard).isNotDone();
-
-    ProxyCommand differing = new ProxyCommand(null, null, null, null);
-    assertThat(QuickParse.fill(differing, a)).isTrue();
-    differing.policy = Path.of("other.json");
-    QuickParse.verifyLater(a, differing, java.time.Duration.ofMillis(10), heard::complete);
-    assertThat(heard.get(30, java.util.concurrent.TimeUnit.SECONDS))
-        .contains("policy: other.json / p.json");
-  }
 }
