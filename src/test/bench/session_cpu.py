@@ -1,0 +1,112 @@
+"""The process CPU of whole proxy sessions, several variants side by side (issue 14): each session
+starts the proxy with the launcher's JVM flags, answers `initialize`, relays CALLS `echo` calls
+(IN_FLIGHT at a time) to a trivial upstream, stays idle IDLE seconds, and is closed; its CPU is the
+user + system time of the Java process (all its threads, ended ones included, from /proc/PID/stat).
+Variants run in turn, ROUNDS times; prints medians and each round's value.
+
+Usage (from the repository root, after `mvn -q package -DskipTests`):
+  python3 src/test/bench/session_cpu.py [--calls N] [--in-flight N] [--idle S] [--rounds N]
+      [--policy FILE] VARIANT...
+A VARIANT is LABEL=JAR[,JVM-FLAG...]: the jar (its class-data archive beside it, as `mvn package`
+makes it, is used when present) and extra JVM flags, e.g.
+  main=target/mcp-policy-proxy.jar  old=/tmp/old/target/mcp-policy-proxy.jar
+  sampler=target/mcp-policy-proxy.jar,-XX:PerfDataSamplingInterval=1000
+The CPU of an idle proxy per second: `--calls 0 --idle 20` against `--idle 0`.
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVER = ["python3", os.path.join(HERE, "fast_server.py")]
+# the launcher's flags (bin/mcp-policy-proxy), without its archive, chosen per jar below
+FLAGS = ["-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
+         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn4m"]
+INIT = (b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
+        b'"capabilities":{},"clientInfo":{"name":"session-cpu","version":"1"}}}\n')
+
+
+def java_version():
+    out = subprocess.run(["java", "-XshowSettings:properties", "-version"], capture_output=True, text=True).stderr
+    return next(l.split("=", 1)[1].strip() for l in out.splitlines() if "java.version =" in l)
+
+
+def command(jar, flags, policy, log):
+    archive = jar[:-len(".jar")] + "-" + java_version() + ".jsa"
+    cds = ["-XX:SharedArchiveFile=" + archive] if os.path.exists(archive) else []
+    return (["java"] + FLAGS + cds + flags + ["-jar", jar, "--policy", policy, "--violation-log", log,
+                                              "--state", "memory", "--"] + SERVER)
+
+
+def ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def session(cmd, calls, in_flight, idle):
+    p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
+    p.stdin.write(INIT)
+    if not p.stdout.readline():
+        raise SystemExit("no initialize answer from: " + " ".join(cmd))
+    p.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
+
+    def frame(i):
+        return (json.dumps({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call",
+                            "params": {"name": "echo", "arguments": {"message": f"call {i}"}}}) + "\n").encode()
+    sent = got = 0
+    while sent < min(in_flight, calls):
+        p.stdin.write(frame(sent))
+        sent += 1
+    while got < calls:
+        if not p.stdout.readline():
+            raise SystemExit("the proxy closed its output after %d answers" % got)
+        got += 1
+        if sent < calls:
+            p.stdin.write(frame(sent))
+            sent += 1
+    time.sleep(idle)
+    cpu = ticks(p.pid) / os.sysconf("SC_CLK_TCK")
+    p.stdin.close()
+    p.wait()
+    return cpu
+
+
+def main():
+    a = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    a.add_argument("--calls", type=int, default=100)
+    a.add_argument("--in-flight", type=int, default=1)
+    a.add_argument("--idle", type=float, default=1.5)
+    a.add_argument("--rounds", type=int, default=9)
+    a.add_argument("--policy")
+    a.add_argument("variants", nargs="+")
+    o = a.parse_args()
+    tmp = tempfile.mkdtemp(prefix="session-cpu-")
+    policy = o.policy or os.path.join(tmp, "allow.json")
+    if not o.policy:
+        with open(policy, "w") as f:
+            f.write('{"version":"1","default":"allow"}\n')
+    variants = {}
+    for v in o.variants:
+        label, spec = v.split("=", 1)
+        jar, *flags = spec.split(",")
+        variants[label] = command(os.path.abspath(jar), flags, policy, os.path.join(tmp, label + ".jsonl"))
+    cpu = {k: [] for k in variants}
+    load = os.getloadavg()
+    for _ in range(o.rounds):
+        for k, cmd in variants.items():
+            cpu[k].append(session(cmd, o.calls, o.in_flight, o.idle))
+    print("load average before/after: %s / %s" % (" ".join("%.2f" % x for x in load),
+                                                  " ".join("%.2f" % x for x in os.getloadavg())))
+    print(f"sessions of {o.calls} calls ({o.in_flight} in flight) and {o.idle} s idle, {o.rounds} rounds:")
+    for k, xs in cpu.items():
+        print(f"  {k:12s} process CPU median {statistics.median(xs):.3f} s  ({' '.join('%.2f' % x for x in xs)})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
