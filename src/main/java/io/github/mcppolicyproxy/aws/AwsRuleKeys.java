@@ -2,8 +2,11 @@ package io.github.mcppolicyproxy.aws;
 
 import io.github.mcppolicyproxy.policy.Entry;
 import io.github.mcppolicyproxy.policy.Glob;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -27,6 +30,7 @@ public final class AwsRuleKeys {
    */
   public static Map<Glob, Entry> withIamPrefixes(Map<Glob, Entry> rules) {
     Map<Glob, Entry> out = new LinkedHashMap<>();
+    Map<String, Set<String>> prefixes = new HashMap<>(); // a policy names few services, often
     for (Map.Entry<Glob, Entry> e : rules.entrySet()) {
       out.put(e.getKey(), e.getValue());
       String text = e.getKey().text();
@@ -36,7 +40,7 @@ public final class AwsRuleKeys {
       }
       String servicePart = text.substring(0, colon);
       String rest = text.substring(colon);
-      for (String prefix : iamPrefixesFor(servicePart)) {
+      for (String prefix : prefixes.computeIfAbsent(servicePart, AwsRuleKeys::iamPrefixesFor)) {
         Glob extra = Glob.ofOperation(prefix + rest, e.getKey().pointer());
         if (!extra.text().equalsIgnoreCase(text)) {
           out.putIfAbsent(extra, e.getValue());
@@ -52,12 +56,10 @@ public final class AwsRuleKeys {
     if (pattern.matches("rds-db")) {
       return true;
     }
-    for (CliModel.Service s : CliModel.get().services().values()) {
-      if (s.botocoreName().isPresent()) {
-        for (String alias : ServiceNames.aliases(s)) {
-          if (pattern.matches(alias)) {
-            return true;
-          }
+    for (Names n : Names.API) {
+      for (String alias : n.aliases()) {
+        if (pattern.matches(alias)) {
+          return true;
         }
       }
     }
@@ -68,21 +70,36 @@ public final class AwsRuleKeys {
   private static Set<String> iamPrefixesFor(String servicePart) {
     Glob pattern = Glob.ofOperation(servicePart, "");
     Set<String> out = new LinkedHashSet<>();
-    for (CliModel.Service s : CliModel.get().services().values()) {
-      if (s.botocoreName().isEmpty()) {
+    for (Names n : Names.API) {
+      if (pattern.matches(n.iam())) {
         continue;
       }
-      String iam = ServiceNames.iamPrefix(s);
-      if (pattern.matches(iam)) {
-        continue;
-      }
-      for (String alias : ServiceNames.aliases(s)) {
+      for (String alias : n.aliases()) {
         if (pattern.matches(alias)) {
-          out.add(iam.toLowerCase(Locale.ROOT));
+          out.add(n.iam().toLowerCase(Locale.ROOT));
           break;
         }
       }
     }
     return out;
+  }
+
+  /**
+   * An API service's IAM prefix and all its names ({@link ServiceNames#aliases}, the prefix
+   * first), made once from the model: a policy's keys are each tested against every service, and
+   * making the names anew for each cost the AWS policies' warm-up ~35 ms of C1's CPU.
+   */
+  private record Names(String iam, List<String> aliases) {
+    static final List<Names> API = all();
+
+    private static List<Names> all() {
+      List<Names> out = new ArrayList<>();
+      for (CliModel.Service s : CliModel.get().services().values()) {
+        if (s.botocoreName().isPresent()) {
+          out.add(new Names(ServiceNames.iamPrefix(s), List.copyOf(ServiceNames.aliases(s))));
+        }
+      }
+      return List.copyOf(out);
+    }
   }
 }
