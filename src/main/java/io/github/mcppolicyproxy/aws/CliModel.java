@@ -1,9 +1,8 @@
 package io.github.mcppolicyproxy.aws;
 
-import java.io.BufferedReader;
+import io.github.mcppolicyproxy.jsonrpc.Bytes;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -111,11 +110,11 @@ final class CliModel {
     private final Optional<String> botocoreName;
     private final Optional<String> signingName;
     private final Optional<String> endpointPrefix;
-    private List<String> lines; // the model's lines of its commands, until they are read
+    private Lines lines; // where the model's lines of its commands are, until they are read
     private Map<String, Command> commands;
 
     Service(String cliName, Optional<String> botocoreName, Optional<String> signingName,
-        Optional<String> endpointPrefix, List<String> lines) {
+        Optional<String> endpointPrefix, Lines lines) {
       this.cliName = cliName;
       this.botocoreName = botocoreName;
       this.signingName = signingName;
@@ -142,7 +141,7 @@ final class CliModel {
     /** Its commands by CLI name, in the model's order. */
     synchronized Map<String, Command> commands() {
       if (commands == null) {
-        commands = readCommands(lines);
+        commands = readCommands(lines.decode());
         lines = null;
       }
       return commands;
@@ -193,42 +192,85 @@ final class CliModel {
     return regions;
   }
 
+  /**
+   * Reads the model's top lines (versions, global options, regions, one per service) and, for each
+   * service, where its command lines are: the decompressed bytes are scanned for line ends, and a
+   * service's lines are decoded only when it is first used ({@link Service#commands}). Decoding all
+   * 19,000 lines into strings up front cost each process that judges AWS commands ~40 ms of CPU.
+   */
   private static CliModel load() {
+    byte[] all;
     try (InputStream raw = CliModel.class.getResourceAsStream(RESOURCE)) {
       if (raw == null) {
         throw new IllegalStateException("the AWS CLI model " + RESOURCE + " is missing from the jar");
       }
-      BufferedReader in = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw), StandardCharsets.UTF_8));
-      String versions = "";
-      Table globals = new Table(List.of());
-      Map<String, Service> services = new LinkedHashMap<>();
-      List<String> regions = new ArrayList<>();
-      List<String> commandLines = null;
-      String line;
-      while ((line = in.readLine()) != null) {
-        char kind = line.isEmpty() ? '?' : line.charAt(0);
-        if (kind == 'O' || kind == 'C' || kind == 'U') {
-          if (commandLines == null) {
-            throw new IllegalStateException("a command before any service in " + RESOURCE);
-          }
-          commandLines.add(line);
-          continue;
+      try (InputStream in = new GZIPInputStream(raw)) {
+        all = in.readAllBytes();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+    }
+    String versions = "";
+    Table globals = new Table(List.of());
+    Map<String, Service> services = new LinkedHashMap<>();
+    List<String> regions = new ArrayList<>();
+    Lines commandLines = null;
+    for (int i = 0; i < all.length; ) {
+      int end = Bytes.indexOf(all, i, all.length, (byte) '\n');
+      int next = end < 0 ? all.length : end + 1;
+      end = end < 0 ? all.length : end;
+      if (end > i && all[end - 1] == '\r') {
+        end--; // as BufferedReader.readLine: "\r\n" ends a line too (the model has none)
+      }
+      byte kind = end > i ? all[i] : (byte) '?';
+      if (kind == 'O' || kind == 'C' || kind == 'U') {
+        if (commandLines == null) {
+          throw new IllegalStateException("a command before any service in " + RESOURCE);
         }
+        commandLines.add(i, end);
+      } else {
+        String line = new String(all, i, end - i, StandardCharsets.UTF_8);
         String[] f = line.split("\t", -1);
         switch (f[0]) {
           case "V" -> versions = "awscli " + f[1] + ", botocore " + f[2];
           case "G" -> globals = table(f[3]);
           case "R" -> regions.addAll(List.of(f[1].split(" ")));
           case "S" -> {
-            commandLines = new ArrayList<>();
+            commandLines = new Lines(all);
             services.put(f[1], new Service(f[1], opt(f[2]), opt(f[3]), opt(f[4]), commandLines));
           }
           default -> throw new IllegalStateException("bad line in " + RESOURCE + ": " + line);
         }
       }
-      return new CliModel(versions, globals, services, regions);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + RESOURCE, e);
+      i = next;
+    }
+    return new CliModel(versions, globals, services, regions);
+  }
+
+  /** Where one service's command lines are in the model's bytes, decoded on first use. */
+  static final class Lines {
+    private final byte[] all;
+    private int[] bounds = new int[16]; // start and end of each line, in pairs
+    private int count; // ints used in bounds
+
+    Lines(byte[] all) {
+      this.all = all;
+    }
+
+    void add(int start, int end) {
+      if (count == bounds.length) {
+        bounds = java.util.Arrays.copyOf(bounds, count * 2);
+      }
+      bounds[count++] = start;
+      bounds[count++] = end;
+    }
+
+    List<String> decode() {
+      List<String> out = new ArrayList<>(count / 2);
+      for (int k = 0; k < count; k += 2) {
+        out.add(new String(all, bounds[k], bounds[k + 1] - bounds[k], StandardCharsets.UTF_8));
+      }
+      return out;
     }
   }
 
