@@ -204,8 +204,18 @@ final class CliModel {
       if (raw == null) {
         throw new IllegalStateException("the AWS CLI model " + RESOURCE + " is missing from the jar");
       }
-      try (InputStream in = new GZIPInputStream(raw)) {
-        all = in.readAllBytes();
+      // inflated into one array of the size the gzip trailer gives (ISIZE, the last four bytes,
+      // little-endian): readAllBytes would grow and copy its buffers up to the model's 3 MB
+      byte[] gz = raw.readAllBytes();
+      int n = gz.length;
+      int size = n < 4 ? 0 : (gz[n - 4] & 0xFF) | (gz[n - 3] & 0xFF) << 8 | (gz[n - 2] & 0xFF) << 16
+          | (gz[n - 1] & 0xFF) << 24;
+      try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+        all = new byte[Math.max(0, size)];
+        if (size <= 0 || in.readNBytes(all, 0, size) != size || in.read() != -1) {
+          throw new IllegalStateException("the AWS CLI model " + RESOURCE + " is not "
+              + size + " bytes long as its gzip trailer says");
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + RESOURCE, e);
