@@ -6,7 +6,7 @@ Variants run in turn, ROUNDS times; prints medians and each round's value.
 
 Usage (from the repository root, after `mvn -q package -DskipTests`):
   python3 src/test/bench/session_cpu.py [--calls N] [--in-flight N] [--idle S] [--rounds N]
-      [--policy FILE] VARIANT...
+      [--policy FILE] [--through-exit] VARIANT...
 A VARIANT is LABEL=JAR[,JVM-FLAG...]: the jar (its class-data archive beside it, as `mvn package`
 makes it, is used when present) and extra JVM flags, e.g.
   main=target/mcp-policy-proxy.jar  old=/tmp/old/target/mcp-policy-proxy.jar
@@ -49,7 +49,7 @@ def ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def session(cmd, calls, in_flight, idle):
+def session(cmd, calls, in_flight, idle, through_exit):
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
     p.stdin.write(INIT)
     if not p.stdout.readline():
@@ -73,8 +73,14 @@ def session(cmd, calls, in_flight, idle):
     time.sleep(idle)
     cpu = ticks(p.pid) / os.sysconf("SC_CLK_TCK")
     p.stdin.close()
-    p.wait()
-    return cpu
+    if not through_exit:
+        p.wait()
+        return cpu
+    # the JVM's own rusage at its exit: what it did after its stdin closed (the session's summary,
+    # the log's close) counts too, and so does the upstream it reaped (the same in every variant)
+    _, _, usage = os.wait4(p.pid, 0)
+    p.returncode = 0
+    return usage.ru_utime + usage.ru_stime
 
 
 def main():
@@ -84,6 +90,8 @@ def main():
     a.add_argument("--idle", type=float, default=1.5)
     a.add_argument("--rounds", type=int, default=9)
     a.add_argument("--policy")
+    a.add_argument("--through-exit", action="store_true",
+                   help="measure until the JVM has exited (its rusage, which includes the upstream it reaped)")
     a.add_argument("variants", nargs="+")
     o = a.parse_args()
     tmp = tempfile.mkdtemp(prefix="session-cpu-")
@@ -100,7 +108,7 @@ def main():
     load = os.getloadavg()
     for _ in range(o.rounds):
         for k, cmd in variants.items():
-            cpu[k].append(session(cmd, o.calls, o.in_flight, o.idle))
+            cpu[k].append(session(cmd, o.calls, o.in_flight, o.idle, o.through_exit))
     print("load average before/after: %s / %s" % (" ".join("%.2f" % x for x in load),
                                                   " ".join("%.2f" % x for x in os.getloadavg())))
     print(f"sessions of {o.calls} calls ({o.in_flight} in flight) and {o.idle} s idle, {o.rounds} rounds:")

@@ -281,7 +281,7 @@ public final class JsonLinesViolationLog implements ViolationLog {
       o.put("tool", e.tool());
     }
     o.put("event", e.event());
-    e.details().forEach((k, v) -> o.set(k, mapper.valueToTree(v)));
+    e.details().forEach((k, v) -> o.set(k, DetailNodes.node(mapper, v)));
     if (e.policySource() != null || e.policySha256() != null) {
       o.put("policy", e.policySource());
       o.put("policy_sha256", e.policySha256());
