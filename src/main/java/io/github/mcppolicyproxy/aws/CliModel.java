@@ -1,17 +1,11 @@
 package io.github.mcppolicyproxy.aws;
 
-import io.github.mcppolicyproxy.jsonrpc.Bytes;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.zip.GZIPInputStream;
 
 /**
  * The AWS CLI's command model as the upstream's awscli 1.x and botocore define it: every service
@@ -110,11 +104,11 @@ final class CliModel {
     private final Optional<String> botocoreName;
     private final Optional<String> signingName;
     private final Optional<String> endpointPrefix;
-    private Lines lines; // where the model's lines of its commands are, until they are read
+    private CliModelFile.Lines lines; // where the model's lines of its commands are, until read
     private Map<String, Command> commands;
 
     Service(String cliName, Optional<String> botocoreName, Optional<String> signingName,
-        Optional<String> endpointPrefix, Lines lines) {
+        Optional<String> endpointPrefix, CliModelFile.Lines lines) {
       this.cliName = cliName;
       this.botocoreName = botocoreName;
       this.signingName = signingName;
@@ -153,7 +147,7 @@ final class CliModel {
   private final Map<String, Service> services;
   private final List<String> regions;
 
-  private CliModel(String versions, Table globals, Map<String, Service> services, List<String> regions) {
+  CliModel(String versions, Table globals, Map<String, Service> services, List<String> regions) {
     this.versions = versions;
     this.globals = globals;
     this.services = Collections.unmodifiableMap(services);
@@ -161,7 +155,7 @@ final class CliModel {
   }
 
   private static final class Holder {
-    static final CliModel MODEL = load();
+    static final CliModel MODEL = CliModelFile.read();
   }
 
   /** The model bundled with the proxy. */
@@ -192,98 +186,6 @@ final class CliModel {
     return regions;
   }
 
-  /**
-   * Reads the model's top lines (versions, global options, regions, one per service) and, for each
-   * service, where its command lines are: the decompressed bytes are scanned for line ends, and a
-   * service's lines are decoded only when it is first used ({@link Service#commands}). Decoding all
-   * 19,000 lines into strings up front cost each process that judges AWS commands ~40 ms of CPU.
-   */
-  private static CliModel load() {
-    byte[] all;
-    try (InputStream raw = CliModel.class.getResourceAsStream(RESOURCE)) {
-      if (raw == null) {
-        throw new IllegalStateException("the AWS CLI model " + RESOURCE + " is missing from the jar");
-      }
-      // inflated into one array of the size the gzip trailer gives (ISIZE, the last four bytes,
-      // little-endian): readAllBytes would grow and copy its buffers up to the model's 3 MB
-      byte[] gz = raw.readAllBytes();
-      int n = gz.length;
-      int size = n < 4 ? 0 : (gz[n - 4] & 0xFF) | (gz[n - 3] & 0xFF) << 8 | (gz[n - 2] & 0xFF) << 16
-          | (gz[n - 1] & 0xFF) << 24;
-      try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
-        all = new byte[Math.max(0, size)];
-        if (size <= 0 || in.readNBytes(all, 0, size) != size || in.read() != -1) {
-          throw new IllegalStateException("the AWS CLI model " + RESOURCE + " is not "
-              + size + " bytes long as its gzip trailer says");
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + RESOURCE, e);
-    }
-    String versions = "";
-    Table globals = new Table(List.of());
-    Map<String, Service> services = new LinkedHashMap<>();
-    List<String> regions = new ArrayList<>();
-    Lines commandLines = null;
-    for (int i = 0; i < all.length; ) {
-      int end = Bytes.indexOf(all, i, all.length, (byte) '\n');
-      int next = end < 0 ? all.length : end + 1;
-      end = end < 0 ? all.length : end;
-      if (end > i && all[end - 1] == '\r') {
-        end--; // as BufferedReader.readLine: "\r\n" ends a line too (the model has none)
-      }
-      byte kind = end > i ? all[i] : (byte) '?';
-      if (kind == 'O' || kind == 'C' || kind == 'U') {
-        if (commandLines == null) {
-          throw new IllegalStateException("a command before any service in " + RESOURCE);
-        }
-        commandLines.add(i, end);
-      } else {
-        String line = new String(all, i, end - i, StandardCharsets.UTF_8);
-        String[] f = line.split("\t", -1);
-        switch (f[0]) {
-          case "V" -> versions = "awscli " + f[1] + ", botocore " + f[2];
-          case "G" -> globals = table(f[3]);
-          case "R" -> regions.addAll(List.of(f[1].split(" ")));
-          case "S" -> {
-            commandLines = new Lines(all);
-            services.put(f[1], new Service(f[1], opt(f[2]), opt(f[3]), opt(f[4]), commandLines));
-          }
-          default -> throw new IllegalStateException("bad line in " + RESOURCE + ": " + line);
-        }
-      }
-      i = next;
-    }
-    return new CliModel(versions, globals, services, regions);
-  }
-
-  /** Where one service's command lines are in the model's bytes, decoded on first use. */
-  static final class Lines {
-    private final byte[] all;
-    private int[] bounds = new int[16]; // start and end of each line, in pairs
-    private int count; // ints used in bounds
-
-    Lines(byte[] all) {
-      this.all = all;
-    }
-
-    void add(int start, int end) {
-      if (count == bounds.length) {
-        bounds = java.util.Arrays.copyOf(bounds, count * 2);
-      }
-      bounds[count++] = start;
-      bounds[count++] = end;
-    }
-
-    List<String> decode() {
-      List<String> out = new ArrayList<>(count / 2);
-      for (int k = 0; k < count; k += 2) {
-        out.add(new String(all, bounds[k], bounds[k + 1] - bounds[k], StandardCharsets.UTF_8));
-      }
-      return out;
-    }
-  }
-
   /** The commands of one service from its {@code O}, {@code C} and {@code U} lines. */
   private static Map<String, Command> readCommands(List<String> lines) {
     Map<String, Command> commands = new LinkedHashMap<>();
@@ -309,7 +211,7 @@ final class CliModel {
     return Collections.unmodifiableMap(commands);
   }
 
-  private static Optional<String> opt(String field) {
+  static Optional<String> opt(String field) {
     return field.equals("-") ? Optional.empty() : Optional.of(field);
   }
 
