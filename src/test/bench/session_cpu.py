@@ -16,6 +16,7 @@ The CPU of an idle proxy per second: `--calls 0 --idle 20` against `--idle 0`.
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -24,9 +25,20 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SERVER = ["python3", os.path.join(HERE, "fast_server.py")]
-# the launcher's flags (bin/mcp-policy-proxy), without its archive, chosen per jar below
-FLAGS = ["-XX:+DisplayVMOutputToStderr", "-Xlog:disable", "-Xlog:all=warning:stderr",
-         "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmn4m"]
+LAUNCHER = os.path.join(HERE, "..", "..", "..", "bin", "mcp-policy-proxy")
+
+
+def launcher_flags():
+    """The launcher's JVM flags, from its jvm="..." line, as the yardstick takes them
+    (src/test/node/bench-floor.mjs, launcherJvmFlags); its archive is chosen per jar below."""
+    with open(LAUNCHER) as f:
+        m = re.search(r'^jvm="([^"$]+)"$', f.read(), re.M)
+    if not m:
+        raise SystemExit(LAUNCHER + ': no jvm="..." line without variables to take the JVM flags from')
+    return m.group(1).split()
+
+
+FLAGS = launcher_flags()
 INIT = (b'{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",'
         b'"capabilities":{},"clientInfo":{"name":"session-cpu","version":"1"}}}\n')
 
