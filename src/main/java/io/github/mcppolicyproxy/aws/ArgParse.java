@@ -31,9 +31,19 @@ final class ArgParse {
     Map<String, List<Occurrence>> byDest() {
       Map<String, List<Occurrence>> out = new LinkedHashMap<>();
       for (Occurrence o : occurrences) {
-        List<Occurrence> list = out.computeIfAbsent(o.action().dest(), k -> new ArrayList<>());
+        String dest = o.action().dest();
         if (!o.action().appends()) {
-          list.clear();
+          out.put(dest, List.of(o)); // the last one decides; the dest keeps its first place
+          continue;
+        }
+        List<Occurrence> list = out.get(dest);
+        if (list == null || !(list instanceof ArrayList)) {
+          List<Occurrence> appended = new ArrayList<>(4);
+          if (list != null) {
+            appended.addAll(list);
+          }
+          out.put(dest, appended);
+          list = appended;
         }
         list.add(o);
       }
@@ -169,7 +179,7 @@ final class ArgParse {
 
   private int consumePositionals(List<String> args, char[] p, int start, int[] pending, List<Occurrence> taken) {
     Action[] positionals = index.positionals();
-    int[] counts = Nargs.matchPartial(positionals, pending[0], p, start);
+    int[] counts = Nargs.matchPartial(index.joinedPositionals(), pending[0], p, start);
     for (int i = 0; i < counts.length; i++) {
       Action a = positionals[pending[0] + i];
       taken.add(new Occurrence(a, null, words(args, start, start + counts[i], !a.kind().equals("R"))));

@@ -45,7 +45,9 @@ final class CliArgs {
       Action last = occurrences.get(occurrences.size() - 1).action();
       if (last.positional()) {
         if (!last.dest().equals("subcommand")) {
-          occurrences.forEach(o -> positionals.addAll(o.values()));
+          for (ArgParse.Occurrence o : occurrences) {
+            positionals.addAll(o.values());
+          }
         } else if (occurrences.stream().anyMatch(o -> !o.values().isEmpty())) {
           throw new UnparseableCommandException("\"" + occurrences.get(0).values().get(0)
               + "\" would be read as a subcommand; this command is not run with subcommands by the server");
@@ -63,7 +65,9 @@ final class CliArgs {
       removeTwins(table, last, params);
       if (last.appends()) {
         // include and exclude share one dest: each keeps its own values, in order
-        occurrences.forEach(o -> params.computeIfAbsent(o.action().name(), k -> new ArrayList<>()).addAll(o.values()));
+        for (ArgParse.Occurrence o : occurrences) {
+          params.computeIfAbsent(o.action().name(), k -> new ArrayList<>()).addAll(o.values());
+        }
         continue;
       }
       params.put(last.name(), occurrences.get(occurrences.size() - 1).values()); // immutable

@@ -62,33 +62,65 @@ final class Nargs {
   }
 
   /**
+   * The joined patterns of positionals {@code actions[first..first+count)} as atoms: constants of
+   * a table, so {@link OptionIndex} makes them once ({@link #joinAll}).
+   */
+  record Joined(int[] set, int[] min, int[] max, int[] group) {}
+
+  /**
    * argparse's {@code _match_arguments_partial}: the word counts of the longest prefix of
    * {@code actions[first..]} whose joined patterns match at {@code start}; empty when none does.
    */
   static int[] matchPartial(Action[] actions, int first, char[] p, int start) {
-    for (int count = actions.length - first; count > 0; count--) {
-      int atoms = 0;
-      for (int i = first; i < first + count; i++) {
-        atoms += atomCount(actions[i].kind());
-      }
-      int[] set = new int[atoms];
-      int[] min = new int[atoms];
-      int[] max = new int[atoms];
-      int[] group = new int[atoms];
-      int k = 0;
-      for (int i = 0; i < count; i++) {
-        k = atoms(actions[first + i].kind(), i, k, set, min, max, group);
-      }
-      int[] len = new int[atoms];
-      if (match(0, start, set, min, max, p, len)) {
+    return matchPartial(joinAll(actions), first, p, start);
+  }
+
+  /** As above, with the patterns joined beforehand: {@code joined[first][count - 1]}. */
+  static int[] matchPartial(Joined[][] joined, int first, char[] p, int start) {
+    if (first >= joined.length) {
+      return NONE;
+    }
+    Joined[] fromFirst = joined[first];
+    for (int count = fromFirst.length; count > 0; count--) {
+      Joined j = fromFirst[count - 1];
+      int[] len = new int[j.set().length];
+      if (match(0, start, j.set(), j.min(), j.max(), p, len)) {
         int[] counts = new int[count];
-        for (int a = 0; a < atoms; a++) {
-          counts[group[a]] += len[a];
+        for (int a = 0; a < len.length; a++) {
+          counts[j.group()[a]] += len[a];
         }
         return counts;
       }
     }
     return NONE;
+  }
+
+  /** Every joined pattern of {@code actions}: {@code [first][count - 1]}. */
+  static Joined[][] joinAll(Action[] actions) {
+    Joined[][] all = new Joined[actions.length][];
+    for (int first = 0; first < actions.length; first++) {
+      all[first] = new Joined[actions.length - first];
+      for (int count = 1; count <= actions.length - first; count++) {
+        all[first][count - 1] = join(actions, first, count);
+      }
+    }
+    return all;
+  }
+
+  private static Joined join(Action[] actions, int first, int count) {
+    int atoms = 0;
+    for (int i = first; i < first + count; i++) {
+      atoms += atomCount(actions[i].kind());
+    }
+    int[] set = new int[atoms];
+    int[] min = new int[atoms];
+    int[] max = new int[atoms];
+    int[] group = new int[atoms];
+    int k = 0;
+    for (int i = 0; i < count; i++) {
+      k = atoms(actions[first + i].kind(), i, k, set, min, max, group);
+    }
+    return new Joined(set, min, max, group);
   }
 
   private static int atomCount(String kind) {

@@ -20,6 +20,8 @@ final class OptionIndex {
   /** For each entry of {@code sorted}, its position in {@code order}. */
   private final int[] rank;
   private final Action[] positionals;
+  /** The positionals' patterns, joined for argparse's partial match ({@link Nargs#joinAll}). */
+  private final Nargs.Joined[][] joined;
 
   OptionIndex(List<Action> actions) {
     Map<String, Action> byString = new HashMap<>();
@@ -50,6 +52,7 @@ final class OptionIndex {
       rank[i] = byText[i];
     }
     this.positionals = positional.toArray(new Action[0]);
+    this.joined = Nargs.joinAll(positionals);
   }
 
   /** The action an exact option string ({@code --name}) belongs to, or null. */
@@ -60,6 +63,11 @@ final class OptionIndex {
   /** The positional actions, in registration order (the array is not copied: do not change it). */
   Action[] positionals() {
     return positionals;
+  }
+
+  /** The positionals' joined patterns, {@code [first][count - 1]} (not copied: do not change them). */
+  Nargs.Joined[][] joinedPositionals() {
+    return joined;
   }
 
   /** The option strings that start with {@code prefix}, in registration order. */

@@ -158,7 +158,7 @@ public final class PolicyEngine {
       root.set("args", call.arguments());
       List<String> commandOps = command.operations();
       for (Entry e : perCommand) {
-        Refusal r = Verdicts.predicates(e, root, () -> String.join(", ", commandOps), operations);
+        Refusal r = Verdicts.predicates(e, root, commandOps, operations);
         if (r != null) {
           return new Verdict.Refuse(r);
         }

@@ -63,8 +63,27 @@ public final class Predicates {
   }
 
   static List<JsonNode> resolve(Predicate p, JsonNode root) {
-    List<JsonNode> current = List.of(root);
-    for (String segment : p.path()) {
+    // the usual case first: objects all the way down, one value found; no list is made until an
+    // array is met (then the walk below goes on from there, into every element)
+    List<String> path = p.path();
+    JsonNode one = root;
+    int step = 0;
+    while (step < path.size() && one.isObject()) {
+      one = one.get(path.get(step));
+      if (one == null) {
+        return List.of();
+      }
+      step++;
+    }
+    if (step == path.size() && !(one.isArray() && p.op() != Predicate.Op.CONTAINS
+        && p.op() != Predicate.Op.EXISTS)) {
+      return List.of(one);
+    }
+    if (step < path.size() && !one.isArray()) {
+      return List.of(); // a value that is neither object nor array has no children
+    }
+    List<JsonNode> current = List.of(one);
+    for (String segment : path.subList(step, path.size())) {
       List<JsonNode> next = new ArrayList<>();
       for (JsonNode n : current) {
         collect(n, segment, next);

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /** The pieces of {@link PolicyEngine}'s verdicts: argument checks, permits, refusals. */
 final class Verdicts {
@@ -82,21 +81,37 @@ final class Verdicts {
   }
 
   static Refusal predicates(Entry e, JsonNode root, String what, List<String> ops) {
-    return predicates(e, root, () -> what, ops);
+    return predicates(e, root, new Subject(what, List.of()), ops);
   }
 
-  /** As above, with the subject of the refusal's message made only when there is a refusal. */
-  static Refusal predicates(Entry e, JsonNode root, Supplier<String> subject, List<String> ops) {
+  /**
+   * As above for one AWS command, whose operations, joined, are the subject of a refusal's
+   * message (joined only when there is one; no lambda per command, which under the launcher's C1
+   * costs a trip through the method-handle runtime).
+   */
+  static Refusal predicates(Entry e, JsonNode root, List<String> commandOps, List<String> ops) {
+    return predicates(e, root, new Subject(null, commandOps), ops);
+  }
+
+  /** A refusal's subject: {@code fixed}, else the command's operations joined. */
+  private record Subject(String fixed, List<String> commandOps) {
+    String text() {
+      return fixed != null ? fixed : String.join(", ", commandOps);
+    }
+  }
+
+  /** The entry's predicates against {@code root}, the subject of a refusal's message made only when there is a refusal. */
+  private static Refusal predicates(Entry e, JsonNode root, Subject subject, List<String> ops) {
     for (Predicate p : e.denyIf()) {
       if (Predicates.denyMatches(p, root)) {
-        String what = subject.get();
+        String what = subject.text();
         return new Refusal(Code.DENIED, p.pointer(), what + " is denied" + because(e)
             + " (deny_if " + p.describe() + ")", java.util.OptionalLong.empty(), ops);
       }
     }
     for (Predicate p : e.require()) {
       if (!Predicates.requireHolds(p, root)) {
-        String what = subject.get();
+        String what = subject.text();
         return new Refusal(Code.INVALID_ARGUMENTS, p.pointer(), what + " requires "
             + p.describe() + e.reason().map(r -> ": " + r).orElse(""),
             java.util.OptionalLong.empty(), ops);
