@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -31,16 +30,11 @@ public final class AwsCommandInspector implements CommandInspector {
   private static final String LIST_REGIONS = "account:ListRegions";
   private final AwsCliParser parser;
   private final AwsDefaults defaults;
-  private final Set<String> predicateParams;
 
-  /**
-   * @param defaults the upstream's region and profile, for commands that do not say
-   * @param predicateParams the names after {@code params.} in the policy's predicates
-   */
-  public AwsCommandInspector(AwsDefaults defaults, Set<String> predicateParams) {
+  /** @param defaults the upstream's region and profile, for commands that do not say */
+  public AwsCommandInspector(AwsDefaults defaults) {
     this.defaults = Objects.requireNonNull(defaults, "defaults");
     this.parser = new AwsCliParser(defaults);
-    this.predicateParams = Set.copyOf(predicateParams);
   }
 
   /** Reads the AWS CLI model (100-300 ms) and judges one command, so the first call need not. */

@@ -25,13 +25,15 @@ final class CliModel {
    * whether occurrences add up (append and custom actions) instead of the last one winning.
    */
   record Action(List<String> options, String dest, String kind, boolean appends) {
+    private static final String FLAG_KINDS = "TFKV";
+
     boolean positional() {
       return options.isEmpty();
     }
 
     /** Whether the action takes no value ({@code store_true}, {@code store_false}, {@code store_const}). */
     boolean flag() {
-      return kind.equals("T") || kind.equals("F") || kind.equals("K") || kind.equals("V");
+      return kind.length() == 1 && FLAG_KINDS.indexOf(kind.charAt(0)) >= 0;
     }
 
     /** The option string as the CLI documents it (the first one), or the dest of a positional. */

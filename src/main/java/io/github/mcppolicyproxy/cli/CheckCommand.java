@@ -62,7 +62,7 @@ final class CheckCommand implements Callable<Integer> {
       return Cli.EXIT_USAGE;
     }
     List<String> warnings = new ArrayList<>(PolicyLint.warnings(policy));
-    PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, Map.of()));
+    PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(Map.of()));
     List<String> cliTools = AwsCliTools.wellKnown(policy.awsCliTools());
     boolean monitor = policy.mode() == Policy.Mode.MONITOR;
     if (policy.hasOperations() && !monitor && cliTools.stream().allMatch(engine::alwaysRefused)) {

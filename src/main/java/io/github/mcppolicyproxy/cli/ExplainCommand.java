@@ -76,7 +76,7 @@ final class ExplainCommand implements Callable<Integer> {
       return Cli.EXIT_USAGE;
     }
     Map<String, String> upstreamEnv = env.isEmpty() ? System.getenv() : env;
-    PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(policy, upstreamEnv));
+    PolicyEngine engine = new PolicyEngine(policy, Wiring.inspector(upstreamEnv));
     ToolCall call = new ToolCall(tool, arguments);
     Inspection inspection = policy.carriesAwsCli(tool)
         ? engine.inspector().inspect(call) : new Inspection.None();

@@ -60,7 +60,7 @@ final class Wiring {
 
   /** A judge for one policy version; every version of a session shares {@code quota}. */
   static CallJudge judge(Policy policy, Map<String, String> upstreamEnv, Quota quota) {
-    return new CallJudge(new PolicyEngine(policy, inspector(policy, upstreamEnv)), quota);
+    return new CallJudge(new PolicyEngine(policy, inspector(upstreamEnv)), quota);
   }
 
   /** Prints every problem of a policy that did not load, one a line, after {@code prefix}. */
@@ -91,14 +91,8 @@ final class Wiring {
   }
 
   /** Reads call_aws commands, with the upstream's region and profile as defaults. */
-  static CommandInspector inspector(Policy policy, Map<String, String> upstreamEnv) {
-    java.util.Set<String> params = new java.util.HashSet<>();
-    for (io.github.mcppolicyproxy.policy.Entry e : policy.operations().values()) {
-      java.util.stream.Stream.concat(e.require().stream(), e.denyIf().stream())
-          .filter(p -> p.path().size() >= 2 && p.path().get(0).equals("params"))
-          .forEach(p -> params.add(p.path().get(1)));
-    }
-    return new AwsCommandInspector(AwsDefaults.fromEnvironment(upstreamEnv), params);
+  static CommandInspector inspector(Map<String, String> upstreamEnv) {
+    return new AwsCommandInspector(AwsDefaults.fromEnvironment(upstreamEnv));
   }
 
   /** Opens the violation log: {@code -} is stderr, anything else a file appended to. */

@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -134,7 +133,7 @@ class AwsServerPipelineTest {
 
   @Test
   void regionWildcardIsListRegionsAndTheCommandInEveryRegionEachWithItsOwnPermit(@TempDir Path dir) throws Exception {
-    AwsCommandInspector inspector = new AwsCommandInspector(SERVER, Set.of());
+    AwsCommandInspector inspector = new AwsCommandInspector(SERVER);
     Inspection found = inspector.inspect(call("aws omics start-read-set-export-job --sequence-store-id 1 --sources x"
         + " --role-arn r --destination 's3://lab-share/--region *' --region *"));
     List<Command> commands = ((Inspection.Commands) found).commands();
@@ -178,7 +177,7 @@ class AwsServerPipelineTest {
         {"version": "1", "default": "deny", "tools": {"call_aws": {}}, "operations": {
           "accessanalyzer:List*": {}, "location:*": {"action": "deny"}, "geo:ListMaps": {}}}
         """);
-    PolicyEngine engine = new PolicyEngine(new PolicyLoader().load(policy), new AwsCommandInspector(SERVER, Set.of()));
+    PolicyEngine engine = new PolicyEngine(new PolicyLoader().load(policy), new AwsCommandInspector(SERVER));
     assertThat(engine.decide(call("aws accessanalyzer list-analyzers"))).isInstanceOf(Verdict.Allow.class);
     assertThat(engine.decide(call("aws location list-maps"))).isInstanceOf(Verdict.Refuse.class);
     assertThat(AwsRuleKeys.isKnownService("keyspaces")).isTrue();

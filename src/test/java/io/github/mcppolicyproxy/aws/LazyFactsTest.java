@@ -14,7 +14,6 @@ import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -36,7 +35,7 @@ class LazyFactsTest {
   private final AtomicInteger made = new AtomicInteger();
 
   private final CommandInspector aws =
-      new AwsCommandInspector(AwsDefaults.none(), Set.of("destination"));
+      new AwsCommandInspector(AwsDefaults.none());
 
   /** The AWS inspector, each command's facts counted when they are made. */
   private final CommandInspector counting = call -> {

@@ -145,7 +145,7 @@ class ShippedPolicyAuditTest {
 
   private static PolicyEngine engine(Path policyFile) throws Exception {
     return new PolicyEngine(new PolicyLoader().load(policyFile),
-        new AwsCommandInspector(new AwsDefaults(Optional.of("us-east-1"), Optional.empty()), Set.of()));
+        new AwsCommandInspector(new AwsDefaults(Optional.of("us-east-1"), Optional.empty())));
   }
 
   /** The tool through which the policy lets AWS CLI commands run (the server's or its successor's). */

@@ -12,7 +12,6 @@ import io.github.mcppolicyproxy.policy.ToolCall;
 import io.github.mcppolicyproxy.policy.Verdict;
 import io.github.mcppolicyproxy.proxy.CallJudge;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -79,7 +78,7 @@ public class DecisionBenchmark {
     p.append("}}");
     Policy policy = new PolicyLoader().parse("bench", p.toString().getBytes(StandardCharsets.UTF_8));
     engine = new PolicyEngine(policy,
-        new AwsCommandInspector(AwsDefaults.none(), Set.of("destination")));
+        new AwsCommandInspector(AwsDefaults.none()));
     judge = new CallJudge(engine, Quota.inMemory(System::nanoTime, java.time.Clock.systemUTC()));
     plainTool = new ToolCall("tool_217", json.readTree("{\"a\":1,\"b\":\"x\"}"));
     globTool = new ToolCall("family42_read", json.readTree("{}"));

@@ -80,7 +80,6 @@ final class Comparison {
     } else {
       texts.add(cliCommand);
     }
-    Set<String> argNames = new LinkedHashSet<>();
     boolean inconclusive = !items.isArray() || items.size() != texts.size();
     boolean serverRan = false;
     boolean serverFailed = false;
@@ -89,7 +88,6 @@ final class Comparison {
         serverRan = true;
       }
       for (JsonNode run : item.path("runs")) {
-        run.path("argNames").forEach(n -> argNames.add(n.asText()));
         String status = run.path("status").asText();
         if (status.equals("timeout") || status.equals("oracle-error")) {
           inconclusive = true;
@@ -101,7 +99,7 @@ final class Comparison {
         }
       }
     }
-    AwsCommandInspector inspector = new AwsCommandInspector(defaults, argNames);
+    AwsCommandInspector inspector = new AwsCommandInspector(defaults);
     Inspection whole = inspector.inspect(call(cliCommand));
     JsonNode proxyView = view(whole);
     if (inconclusive) {
