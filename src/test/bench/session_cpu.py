@@ -12,6 +12,10 @@ makes it, is used when present) and extra JVM flags, e.g.
   main=target/mcp-policy-proxy.jar  old=/tmp/old/target/mcp-policy-proxy.jar
   sampler=target/mcp-policy-proxy.jar,-XX:PerfDataSamplingInterval=1000
 The CPU of an idle proxy per second: `--calls 0 --idle 20` against `--idle 0`.
+`--aws` sends `call_aws` calls instead (four services in turn, a new command text each call; use it
+with `--policy config/aws-api-mcp-server.policy.json`, which allows them: at most 60 a minute), after
+`--pause` seconds (the agent's first call comes after its `tools/list`; the proxy's warm-up runs in
+that time), and also prints the latency of each service's first call (medians over the rounds).
 """
 import argparse
 import json
@@ -61,7 +65,16 @@ def ticks(pid):
     return int(fields[11]) + int(fields[12])
 
 
-def session(cmd, calls, in_flight, idle, through_exit):
+AWS_COMMANDS = [
+    "aws ec2 describe-instances --instance-ids i-{n} --region us-west-2",
+    "aws s3api list-objects-v2 --bucket b{n} --prefix logs/ --max-items 10",
+    "aws omics start-read-set-export-job --sequence-store-id {n} --destination s3://genomics-exports/run/"
+    " --role-arn arn:aws:iam::1:role/r --sources readSetId=rs-1 --region us-east-1",
+    "aws logs describe-log-groups --log-group-name-prefix g{n} --region eu-west-1",
+]
+
+
+def session(cmd, calls, in_flight, idle, through_exit, aws=False, pause=0.0, firsts=None):
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, bufsize=0)
     p.stdin.write(INIT)
     if not p.stdout.readline():
@@ -69,17 +82,27 @@ def session(cmd, calls, in_flight, idle, through_exit):
     p.stdin.write(b'{"jsonrpc":"2.0","method":"notifications/initialized"}\n')
 
     def frame(i):
-        return (json.dumps({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call",
-                            "params": {"name": "echo", "arguments": {"message": f"call {i}"}}}) + "\n").encode()
+        if aws:
+            params = {"name": "call_aws",
+                      "arguments": {"cli_command": AWS_COMMANDS[i % len(AWS_COMMANDS)].format(n=i)}}
+        else:
+            params = {"name": "echo", "arguments": {"message": f"call {i}"}}
+        return (json.dumps({"jsonrpc": "2.0", "id": i + 1, "method": "tools/call", "params": params}) + "\n").encode()
+    time.sleep(pause)
     sent = got = 0
+    started = {}
     while sent < min(in_flight, calls):
+        started[sent] = time.perf_counter()
         p.stdin.write(frame(sent))
         sent += 1
     while got < calls:
         if not p.stdout.readline():
             raise SystemExit("the proxy closed its output after %d answers" % got)
+        if firsts is not None and got < len(AWS_COMMANDS):  # sequential (in flight 1): answer `got`
+            firsts.setdefault(got, []).append((time.perf_counter() - started[got]) * 1000)
         got += 1
         if sent < calls:
+            started[sent] = time.perf_counter()
             p.stdin.write(frame(sent))
             sent += 1
     time.sleep(idle)
@@ -102,6 +125,8 @@ def main():
     a.add_argument("--idle", type=float, default=1.5)
     a.add_argument("--rounds", type=int, default=9)
     a.add_argument("--policy")
+    a.add_argument("--aws", action="store_true", help="call_aws calls (see above) instead of echo")
+    a.add_argument("--pause", type=float, default=0.0, help="seconds between initialize and the first call")
     a.add_argument("--through-exit", action="store_true",
                    help="measure until the JVM has exited (its rusage, which includes the upstream it reaped)")
     a.add_argument("variants", nargs="+")
@@ -117,15 +142,20 @@ def main():
         jar, *flags = spec.split(",")
         variants[label] = command(os.path.abspath(jar), flags, policy, os.path.join(tmp, label + ".jsonl"))
     cpu = {k: [] for k in variants}
+    firsts = {k: {} for k in variants}
     load = os.getloadavg()
     for _ in range(o.rounds):
         for k, cmd in variants.items():
-            cpu[k].append(session(cmd, o.calls, o.in_flight, o.idle, o.through_exit))
+            cpu[k].append(session(cmd, o.calls, o.in_flight, o.idle, o.through_exit, o.aws, o.pause,
+                                  firsts[k] if o.aws and o.in_flight == 1 else None))
     print("load average before/after: %s / %s" % (" ".join("%.2f" % x for x in load),
                                                   " ".join("%.2f" % x for x in os.getloadavg())))
     print(f"sessions of {o.calls} calls ({o.in_flight} in flight) and {o.idle} s idle, {o.rounds} rounds:")
     for k, xs in cpu.items():
         print(f"  {k:12s} process CPU median {statistics.median(xs):.3f} s  ({' '.join('%.2f' % x for x in xs)})")
+        if firsts[k]:
+            print(f"  {'':12s} first call of each service, ms (median): " + ", ".join(
+                "%s %.1f" % (AWS_COMMANDS[i].split()[1], statistics.median(ms)) for i, ms in sorted(firsts[k].items())))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,12 @@ public interface Quota extends AutoCloseable {
   /** What {@link #reserve} would answer now, taking nothing. */
   Outcome peek(String session, Map<Limit, Integer> permits);
 
+  /**
+   * Loads and links what the first limited call needs, counting nothing: for a background thread
+   * at start-up, so that the agent's first such call does not pay it.
+   */
+  default void warmUp() {}
+
   /** Releases the store (waits briefly for refunds still on their way). */
   @Override
   default void close() {}

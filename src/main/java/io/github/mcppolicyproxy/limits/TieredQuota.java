@@ -77,6 +77,11 @@ public final class TieredQuota implements Quota {
   }
 
   @Override
+  public void warmUp() {
+    session.warmUp();
+  }
+
+  @Override
   public Outcome reserve(String sessionId, Map<Limit, Integer> permits) {
     Split split = split(permits);
     if (split.takes.isEmpty()) {

@@ -34,6 +34,30 @@ public record Entry(
     Objects.requireNonNull(argumentsSchema, "argumentsSchema");
   }
 
+  // Written out rather than the record's generated ones, as in Limit: those go through method
+  // handles, and the engine looks entries up in its lists on every call_aws decision. The first
+  // generated equals of a session cost ~25 ms of linking (async-profiler, the launcher's flags),
+  // paid by the agent's first call whose operation more than one rule names.
+  @Override
+  public boolean equals(Object o) {
+    return this == o || (o instanceof Entry e && pointer.equals(e.pointer) && action == e.action
+        && reason.equals(e.reason) && limits.equals(e.limits) && require.equals(e.require)
+        && denyIf.equals(e.denyIf) && approvalTimeoutSeconds.equals(e.approvalTimeoutSeconds)
+        && argumentsSchema.equals(e.argumentsSchema));
+  }
+
+  @Override
+  public int hashCode() {
+    int h = pointer.hashCode();
+    h = 31 * h + action.hashCode();
+    h = 31 * h + reason.hashCode();
+    h = 31 * h + limits.hashCode();
+    h = 31 * h + require.hashCode();
+    h = 31 * h + denyIf.hashCode();
+    h = 31 * h + approvalTimeoutSeconds.hashCode();
+    return 31 * h + argumentsSchema.hashCode();
+  }
+
   /** True when the entry's outcome depends on the call's arguments. */
   public boolean dependsOnArguments() {
     return !require.isEmpty() || !denyIf.isEmpty() || argumentsSchema.isPresent();

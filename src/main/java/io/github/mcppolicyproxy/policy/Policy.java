@@ -81,6 +81,24 @@ public record Policy(
         operations, List.of(), true, true);
   }
 
+  /** True when some entry (a tool's, an operation's or {@code all_tools}) has a limit. */
+  public boolean hasLimits() {
+    if (allTools.isPresent() && !allTools.get().limits().isEmpty()) {
+      return true;
+    }
+    for (Entry e : tools.values()) {
+      if (!e.limits().isEmpty()) {
+        return true;
+      }
+    }
+    for (Entry e : operations.values()) {
+      if (!e.limits().isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** True when {@code tool} carries AWS CLI commands that the operation rules judge. */
   public boolean carriesAwsCli(String tool) {
     return AwsCliTools.carriesCommands(tool, awsCliTools);

@@ -43,12 +43,19 @@ public final class PolicyEngine {
    * so that the first such call does not wait for it; for a background thread at start-up. Does
    * nothing when the policy names no tool that carries AWS CLI commands.
    */
+  /** What {@link #warmUp} decides: a command every policy can read, which changes nothing. */
+  static final String WARM_UP_COMMAND = "aws sts get-caller-identity";
+
   public void warmUp() {
     boolean namesCliTools = !policy.awsCliTools().isEmpty()
         || policy.tools().keySet().stream().anyMatch(g -> g.text().contains(CALL_AWS));
     if (policy.hasOperations() || namesCliTools) {
       operationRules();
       inspector.warmUp();
+      // and one decision's own path (the rule lookup, the entries, the permits): a decision is
+      // pure, so nothing is counted, logged or answered
+      decide(new ToolCall(CALL_AWS, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+          .objectNode().put("cli_command", WARM_UP_COMMAND)));
     }
   }
 

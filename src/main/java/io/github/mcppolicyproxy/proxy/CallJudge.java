@@ -31,6 +31,18 @@ public final class CallJudge {
     return engine;
   }
 
+  /**
+   * What the policy's first calls would otherwise wait for, done ahead on a background thread:
+   * the engine's (the AWS CLI model, the operation rules, one decision) and, when the policy has
+   * limits, the quota's.
+   */
+  public void warmUp() {
+    engine.warmUp();
+    if (engine.policy().hasLimits()) {
+      quota.warmUp();
+    }
+  }
+
   /** The quota this judge reserves from (and to which failed calls are refunded). */
   public Quota quota() {
     return quota;

@@ -336,7 +336,7 @@ public final class ProxySession {
     Thread t = new Thread(() -> {
       try {
         now.await(2, TimeUnit.SECONDS);
-        judges.get().engine().warmUp();
+        judges.get().warmUp();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {

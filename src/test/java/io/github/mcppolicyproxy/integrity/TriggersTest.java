@@ -8,6 +8,24 @@ import org.junit.jupiter.api.Test;
 
 class TriggersTest {
   @Test
+  void thePairTableHoldsExactlyThePairsThatMayStartATrigger() {
+    int set = 0;
+    for (int x = 0; x < 256; x++) {
+      for (int y = 0; y < 256; y++) {
+        assertThat(Triggers.pair(x, y)).as("pair %d, %d", x, y).isEqualTo(Triggers.mayStart(x, y));
+        set += Triggers.mayStart(x, y) ? 1 : 0;
+      }
+    }
+    assertThat(set).as("pairs that may start a trigger").isBetween(50, 500);
+    assertThat(Triggers.pair('\\', 'u')).isTrue();
+    assertThat(Triggers.pair('A', 'K')).isTrue();
+    assertThat(Triggers.pair('S', 'e')).isTrue();
+    assertThat(Triggers.pair('s', 'E')).isTrue();
+    assertThat(Triggers.pair('s', 'x')).isFalse();
+    assertThat(Triggers.pair('x', 'e')).isFalse();
+  }
+
+  @Test
   void theByteScanAgreesWithTheTextScanOnRandomTextRichInTriggerLetters() {
     // letters of the trigger words in both cases, separators, backslashes and filler
     String alphabet = "secrtSECRTpasPASwWivIVqQfFeEyYjJuUoOkKAIKS_-\\\\ .x0123zZ\"";
