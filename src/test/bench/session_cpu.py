@@ -15,7 +15,8 @@ The CPU of an idle proxy per second: `--calls 0 --idle 20` against `--idle 0`.
 `--aws` sends `call_aws` calls instead (four services in turn, a new command text each call; use it
 with `--policy config/aws-api-mcp-server.policy.json`, which allows them: at most 60 a minute), after
 `--pause` seconds (the agent's first call comes after its `tools/list`; the proxy's warm-up runs in
-that time), and also prints the latency of each service's first call (medians over the rounds).
+that time), and prints the latency of each service's first call (medians over the rounds); with
+echo calls, one at a time, it prints the latency of the session's first call.
 """
 import argparse
 import json
@@ -98,7 +99,7 @@ def session(cmd, calls, in_flight, idle, through_exit, aws=False, pause=0.0, fir
     while got < calls:
         if not p.stdout.readline():
             raise SystemExit("the proxy closed its output after %d answers" % got)
-        if firsts is not None and got < len(AWS_COMMANDS):  # sequential (in flight 1): answer `got`
+        if firsts is not None and got < (len(AWS_COMMANDS) if aws else 1):  # in flight 1: answer `got`
             firsts.setdefault(got, []).append((time.perf_counter() - started[got]) * 1000)
         got += 1
         if sent < calls:
@@ -147,15 +148,17 @@ def main():
     for _ in range(o.rounds):
         for k, cmd in variants.items():
             cpu[k].append(session(cmd, o.calls, o.in_flight, o.idle, o.through_exit, o.aws, o.pause,
-                                  firsts[k] if o.aws and o.in_flight == 1 else None))
+                                  firsts[k] if o.in_flight == 1 else None))
     print("load average before/after: %s / %s" % (" ".join("%.2f" % x for x in load),
                                                   " ".join("%.2f" % x for x in os.getloadavg())))
     print(f"sessions of {o.calls} calls ({o.in_flight} in flight) and {o.idle} s idle, {o.rounds} rounds:")
     for k, xs in cpu.items():
         print(f"  {k:12s} process CPU median {statistics.median(xs):.3f} s  ({' '.join('%.2f' % x for x in xs)})")
-        if firsts[k]:
+        if firsts[k] and o.aws:
             print(f"  {'':12s} first call of each service, ms (median): " + ", ".join(
                 "%s %.1f" % (AWS_COMMANDS[i].split()[1], statistics.median(ms)) for i, ms in sorted(firsts[k].items())))
+        elif firsts[k]:
+            print(f"  {'':12s} first call, ms (median): %.1f" % statistics.median(firsts[k][0]))
 
 
 if __name__ == "__main__":

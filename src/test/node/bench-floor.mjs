@@ -206,18 +206,39 @@ function makeVariants(keys, tmp, baselineJar) {
 
 // --- the measurements -----------------------------------------------------------------------
 
-/** Milliseconds from spawn to the first line of the answer to `initialize` (trivial upstream). */
+/**
+ * Milliseconds from spawn to the first line of the answer to `initialize` (trivial upstream), and
+ * from then on to the answer of the session's first `tools/call` (sent at once: a session's first
+ * call pays whatever the relay does first for a call and its result).
+ */
 function startupOnce({ prefix, env }) {
   const argv = [...prefix, ...FAST_SERVER];
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(argv[0], argv.slice(1), { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, ...env } });
     let ms;
+    let callSent;
+    let firstCallMs;
+    let lines = 0;
     child.stdout.on('data', (chunk) => {
-      if (ms === undefined && chunk.includes(0x0a)) { ms = performance.now() - t0; child.stdin.end(); }
+      for (const byte of chunk) {
+        if (byte !== 0x0a) continue;
+        lines++;
+        if (lines === 1) {
+          ms = performance.now() - t0;
+          callSent = performance.now();
+          child.stdin.write('{"jsonrpc":"2.0","method":"notifications/initialized"}\n'
+            + '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"echo","arguments":{"message":"first"}}}\n');
+        } else if (lines === 2) {
+          firstCallMs = performance.now() - callSent;
+          child.stdin.end();
+        }
+      }
     });
     child.on('error', reject);
-    child.on('close', () => (ms === undefined ? reject(new Error(`${argv.join(' ')}: no initialize answer`)) : resolve(ms)));
+    child.on('close', () => (firstCallMs === undefined
+      ? reject(new Error(`${argv.join(' ')}: no ${ms === undefined ? 'initialize' : 'tools/call'} answer`))
+      : resolve({ ms, firstCallMs })));
     child.stdin.write('{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"yardstick","version":"1"}}}\n');
   });
 }
@@ -351,6 +372,7 @@ function rowsFor(s) {
     { key: 'bigAddedMs', label: '20 MB tool result, added (ms)', from: 'bigMs', added: true, digits: 0 },
     { key: 'bigMs', label: '20 MB tool result, whole call (ms)', from: 'bigMs', digits: 0 },
     { key: 'startupAddedMs', label: 'spawn → first `initialize` answer, added (ms, trivial upstream)', from: 'startupMs', added: true, digits: 0 },
+    { key: 'firstCallAddedMs', label: 'then the first `tools/call` answer, added (ms)', from: 'firstCallMs', added: true, digits: 1 },
     { key: 'rssIdleMb', label: 'RSS idle (MB)', from: 'rssIdleMb', relay: true, once: true, digits: 0 },
     { key: 'rssAfterMb', label: `RSS after ${s.rssCalls.toLocaleString('en-US')} calls (MB)`, from: 'rssAfterMb', relay: true, once: true, digits: 0 },
     { key: 'rssPeakMb', label: 'peak RSS over that run (MB)', from: 'rssPeakMb', relay: true, once: true, digits: 0 },
@@ -361,7 +383,7 @@ function rowsFor(s) {
     ...(s.futexCalls > 0 ? [] : ['futexPerCall']),
     ...(s.mibEchoes > 0 ? [] : ['mibAddedMs', 'mibMs']),
     ...(s.bigResults > 0 ? [] : ['bigAddedMs', 'bigMs']),
-    ...(s.startups > 0 ? [] : ['startupAddedMs']),
+    ...(s.startups > 0 ? [] : ['startupAddedMs', 'firstCallAddedMs']),
     ...(s.rssCalls > 0 ? [] : ['rssAfterMb', 'rssPeakMb', 'longCpuSPer10k']),
   ]);
   return rows.filter((r) => !skipped.has(r.key));
@@ -485,8 +507,14 @@ export async function runFloorSuite(argv) {
       const round = Object.fromEntries(variants.map((v) => [v.key, {}]));
       for (const v of s.startups > 0 ? rotate(r) : []) {
         const ms = [];
-        for (let i = 0; i < s.startups; i++) ms.push(await startupOnce(v));
+        const firstCalls = [];
+        for (let i = 0; i < s.startups; i++) {
+          const once = await startupOnce(v);
+          ms.push(once.ms);
+          firstCalls.push(once.firstCallMs);
+        }
         round[v.key].startupMs = median(ms);
+        round[v.key].firstCallMs = median(firstCalls);
       }
       say(`round ${r + 1}/${s.rounds}: start-up done`);
       for (const v of rotate(r)) Object.assign(round[v.key], await echoSession(v, s));
