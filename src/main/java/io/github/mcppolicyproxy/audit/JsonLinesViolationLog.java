@@ -218,7 +218,7 @@ public final class JsonLinesViolationLog implements ViolationLog {
   /** The JSON line for {@code v}, without its line end. */
   public String json(Violation v) {
     ObjectNode o = mapper.createObjectNode();
-    o.put("time", v.time().toString());
+    o.put("time", LogTime.format(v.time()));
     o.put("session", v.session());
     if (v.requestId() == null) {
       o.putNull("request_id");
@@ -268,7 +268,7 @@ public final class JsonLinesViolationLog implements ViolationLog {
   /** The JSON line for {@code e}, without its line end. */
   public String json(LogEvent e) {
     ObjectNode o = mapper.createObjectNode();
-    o.put("time", e.time().toString());
+    o.put("time", LogTime.format(e.time()));
     o.put("session", e.session());
     if (e.aboutACall()) {
       if (e.requestId() == null) {

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  * {@code -Xshare:dump}): a real session, so that the classes a client's first frames need are
  * archived too, not only those of the start. The proxy runs in this JVM with the arguments given (a policy, and the stand-in as the
  * upstream: {@code -- mcp-policy-proxy stand-in}); a client in this JVM sends it {@code initialize},
- * {@code notifications/initialized}, {@code tools/list}, a {@code tools/call} and a {@code ping},
- * each after the answer to the one before, then closes its side. Run by {@code mvn package} and by
+ * {@code notifications/initialized}, {@code tools/list}, four {@code tools/call} (an AWS CLI
+ * customization, an API operation, two refusals) and a {@code ping}, each after the answer to the
+ * one before, then closes its side. Run by {@code mvn package} and by
  * the launcher's {@code build}; exits with the proxy's code.
  */
 public final class ArchiveTraining {
@@ -30,7 +31,16 @@ public final class ArchiveTraining {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/list\"}",
       "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"call_aws\","
           + "\"arguments\":{\"cli_command\":\"aws s3 ls\"}}}",
-      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"ping\"}");
+      // an API operation (s3 ls above is a customization, read by another path) ...
+      "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"call_aws\","
+          + "\"arguments\":{\"cli_command\":\"aws ec2 describe-instances --instance-ids i-1 --region us-west-2\"}}}",
+      // ... and two refusals (an operation's deny, the default deny of an unknown tool), whose
+      // answers and log records are what a session's first refusal would otherwise load
+      "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\",\"params\":{\"name\":\"call_aws\","
+          + "\"arguments\":{\"cli_command\":\"aws iam delete-user --user-name archive\"}}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":5,\"method\":\"tools/call\",\"params\":{\"name\":\"no_such_tool\","
+          + "\"arguments\":{}}}",
+      "{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"ping\"}");
 
   private ArchiveTraining() {}
 
