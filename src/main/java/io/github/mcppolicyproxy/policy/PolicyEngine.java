@@ -38,14 +38,15 @@ public final class PolicyEngine {
     this.tools = new RuleIndex(policy.tools(), false);
   }
 
-  /**
-   * Gets ready to judge AWS CLI commands (reads the AWS CLI model and indexes the operation rules)
-   * so that the first such call does not wait for it; for a background thread at start-up. Does
-   * nothing when the policy names no tool that carries AWS CLI commands.
-   */
   /** What {@link #warmUp} decides: a command every policy can read, which changes nothing. */
   static final String WARM_UP_COMMAND = "aws sts get-caller-identity";
 
+  /**
+   * Gets ready to judge AWS CLI commands (reads the AWS CLI model, indexes the operation rules and
+   * makes one decision, which loads and links the decision's own path) so that the first such call
+   * does not wait for it; for a background thread at start-up. Does
+   * nothing when the policy names no tool that carries AWS CLI commands.
+   */
   public void warmUp() {
     boolean namesCliTools = !policy.awsCliTools().isEmpty()
         || policy.tools().keySet().stream().anyMatch(g -> g.text().contains(CALL_AWS));

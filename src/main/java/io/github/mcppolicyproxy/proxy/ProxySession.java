@@ -327,10 +327,10 @@ public final class ProxySession {
   }
 
   /**
-   * What the policy needs for its first AWS CLI command (the AWS CLI model) is read on a thread of
-   * its own once the upstream's {@code initialize} answer passes (or after two seconds): not
-   * before the upstream starts, not competing with the first answer for the CPU, and not on the
-   * first such call.
+   * What the policy's first calls need ({@link CallJudge#warmUp}: the AWS CLI model, one
+   * decision, a limiter's classes) is made ready on a thread of its own once the upstream's
+   * {@code initialize} answer passes (or after two seconds): not before the upstream starts, not
+   * competing with the first answer for the CPU, and not on the first such call.
    */
   private void warmUp(java.util.concurrent.CountDownLatch now) {
     Thread t = new Thread(() -> {
@@ -340,8 +340,8 @@ public final class ProxySession {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       } catch (RuntimeException e) {
-        config.stderr().println("mcp-policy-proxy: could not read ahead what AWS CLI commands"
-            + " need (" + e + "); the first such call reads it");
+        config.stderr().println("mcp-policy-proxy: could not make ready ahead what the policy's"
+            + " first calls need (" + e + "); the first such call does it");
       }
     }, "policy-warm-up");
     t.setDaemon(true);
