@@ -84,31 +84,30 @@ class PredicateResolveTest {
     }
   }
 
-  /** The walk as the specification says it, with a list per segment. */
+  /**
+   * The walk as the specification says it, written recursively (an oracle independent of the
+   * engine's loop): objects are entered by name, arrays into every element at every step, and the
+   * values found stand for their elements (arrays flattened) but for {@code contains} and
+   * {@code exists}.
+   */
   private static List<JsonNode> plainWalk(Predicate p, JsonNode root) {
-    List<JsonNode> current = List.of(root);
-    for (String segment : p.path()) {
-      List<JsonNode> next = new ArrayList<>();
-      for (JsonNode n : current) {
-        collect(n, segment, next);
-      }
-      current = next;
-    }
+    List<JsonNode> found = new ArrayList<>();
+    walk(root, p.path(), 0, found);
     if (p.op() == Predicate.Op.CONTAINS || p.op() == Predicate.Op.EXISTS) {
-      return current;
+      return found;
     }
     List<JsonNode> flat = new ArrayList<>();
-    for (JsonNode n : current) {
-      flatten(n, flat);
-    }
+    found.forEach(n -> flatten(n, flat));
     return flat;
   }
 
-  private static void collect(JsonNode n, String segment, List<JsonNode> out) {
-    if (n.isArray()) {
-      n.forEach(e -> collect(e, segment, out));
-    } else if (n.isObject() && n.get(segment) != null) {
-      out.add(n.get(segment));
+  private static void walk(JsonNode n, List<String> path, int step, List<JsonNode> out) {
+    if (step == path.size()) {
+      out.add(n);
+    } else if (n.isArray()) {
+      n.forEach(e -> walk(e, path, step, out));
+    } else if (n.isObject() && n.get(path.get(step)) != null) {
+      walk(n.get(path.get(step)), path, step + 1, out);
     }
   }
 
