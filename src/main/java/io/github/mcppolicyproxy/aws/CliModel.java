@@ -48,23 +48,40 @@ final class CliModel {
    * many times, and most of the model's tables never).
    */
   static final class Table {
-    private final List<Action> actions;
+    /** The model's text of the actions ({@link #table}), or null for a table made from actions. */
+    private final String field;
+    private volatile List<Action> actions;
     private volatile OptionIndex index;
     private volatile AwsCliParser.ApiCall apiCall;
 
     Table(List<Action> actions) {
+      this.field = null;
       this.actions = List.copyOf(actions);
     }
 
+    private Table(String field) {
+      this.field = field;
+    }
+
+    /**
+     * The actions, read from the model's text on first use: a service's commands are made when it
+     * is first used, and reading every one of ec2's ~750 tables then was most of the first ec2
+     * command's ~20 ms. Racing first calls may each read them, all equal.
+     */
     List<Action> actions() {
-      return actions;
+      List<Action> a = actions;
+      if (a == null) {
+        a = List.copyOf(readActions(field));
+        actions = a;
+      }
+      return a;
     }
 
     /** The parser's index of this table; racing first calls may each build one, all equal. */
     OptionIndex index() {
       OptionIndex i = index;
       if (i == null) {
-        i = new OptionIndex(actions);
+        i = new OptionIndex(actions());
         index = i;
       }
       return i;
@@ -86,7 +103,7 @@ final class CliModel {
 
     @Override
     public String toString() {
-      return "Table" + actions;
+      return "Table" + actions();
     }
   }
 
@@ -217,8 +234,13 @@ final class CliModel {
     return field.equals("-") ? Optional.empty() : Optional.of(field);
   }
 
-  /** Parses "names:kind[:dest]" words; a name "=dest" is a positional. */
+  /** A table of the model's "names:kind[:dest]" words (a name "=dest" is a positional), read on first use. */
   static Table table(String field) {
+    return new Table(field);
+  }
+
+  /** Parses "names:kind[:dest]" words; a name "=dest" is a positional. */
+  private static List<Action> readActions(String field) {
     List<Action> actions = new ArrayList<>();
     for (String code : field.isBlank() ? new String[0] : field.split(" ")) {
       String[] p = code.split(":");
@@ -232,6 +254,6 @@ final class CliModel {
       String dest = p.length > 2 ? p[2] : names.get(0).replace('-', '_');
       actions.add(new Action(names, dest, kind, appends));
     }
-    return new Table(actions);
+    return actions;
   }
 }

@@ -53,13 +53,21 @@ final class ServiceNames {
 
   /** Every name a policy may use for this service: CLI word, botocore name, signing name, endpoint prefix, IAM prefix. */
   static Set<String> aliases(CliModel.Service service) {
+    // no bound method references: this runs for every service of the model in the warm-up, in
+    // the interpreter, where each one is made through the method-handle runtime
     Set<String> names = new LinkedHashSet<>();
     names.add(iamPrefix(service));
     names.add(service.cliName());
-    service.botocoreName().ifPresent(names::add);
-    service.signingName().ifPresent(names::add);
-    service.endpointPrefix().ifPresent(names::add);
+    addIfPresent(names, service.botocoreName());
+    addIfPresent(names, service.signingName());
+    addIfPresent(names, service.endpointPrefix());
     return names;
+  }
+
+  private static void addIfPresent(Set<String> names, Optional<String> name) {
+    if (name.isPresent()) {
+      names.add(name.get());
+    }
   }
 
   /** Every IAM prefix an operation key can have (API services and the prefixes customizations call). */
