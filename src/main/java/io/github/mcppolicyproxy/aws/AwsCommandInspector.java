@@ -37,11 +37,11 @@ public final class AwsCommandInspector implements CommandInspector {
     this.parser = new AwsCliParser(defaults);
   }
 
-  /** Reads the AWS CLI model (100-300 ms) and judges one command, so the first call need not. */
+  /** Reads the AWS CLI model and judges one command, so the first call need not. */
   @Override
   public void warmUp() {
     inspect(new ToolCall(CALL_AWS_TOOL, NODES.objectNode().put("cli_command",
-        "aws sts get-caller-identity")));
+        WARM_UP_COMMAND)));
   }
 
   private static final String CALL_AWS_TOOL = "call_aws";

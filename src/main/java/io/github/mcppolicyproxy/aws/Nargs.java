@@ -70,6 +70,8 @@ final class Nargs {
   /**
    * argparse's {@code _match_arguments_partial}: the word counts of the longest prefix of
    * {@code actions[first..]} whose joined patterns match at {@code start}; empty when none does.
+   * (The parser passes its table's patterns, joined once by {@link OptionIndex}; this form joins
+   * them on each call, for {@code NargsTest}.)
    */
   static int[] matchPartial(Action[] actions, int first, char[] p, int start) {
     return matchPartial(joinAll(actions), first, p, start);

@@ -148,21 +148,7 @@ final class StateOptions {
   }
 
   static boolean hasSharedLimits(Policy policy) {
-    // loops, not a stream: with 1,000 entries this runs on the start-up path, mostly interpreted
-    if (policy.allTools().isPresent() && shared(policy.allTools().get())) {
-      return true;
-    }
-    for (Entry e : policy.tools().values()) {
-      if (shared(e)) {
-        return true;
-      }
-    }
-    for (Entry e : policy.operations().values()) {
-      if (shared(e)) {
-        return true;
-      }
-    }
-    return false;
+    return policy.anyEntry(StateOptions::shared);
   }
 
   private static boolean shared(Entry e) {

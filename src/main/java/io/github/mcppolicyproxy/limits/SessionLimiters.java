@@ -214,13 +214,19 @@ public final class SessionLimiters {
    * fresh JVM with the launcher's flags (async-profiler). Takes no lock and changes nothing here.
    */
   public void warmUp() {
-    AtomicRateLimiter warm = (AtomicRateLimiter) RateLimiter.of("warm-up", RateLimiterConfig.custom()
-        .limitForPeriod(1)
-        .limitRefreshPeriod(Duration.ofMinutes(1))
-        .timeoutDuration(Duration.ZERO)
-        .build(), nanoClock::getAsLong);
+    AtomicRateLimiter warm = (AtomicRateLimiter) RateLimiter.of("warm-up",
+        config(1, Duration.ofMinutes(1)), nanoClock::getAsLong);
     warm.acquirePermission(1);
     warm.getDetailedMetrics().getAvailablePermissions();
+  }
+
+  /** A limiter of {@code max} permits per {@code window} that never waits for one. */
+  private static RateLimiterConfig config(int max, Duration window) {
+    return RateLimiterConfig.custom()
+        .limitForPeriod(max)
+        .limitRefreshPeriod(window)
+        .timeoutDuration(Duration.ZERO)
+        .build();
   }
 
   /** The counter of {@code limit} in {@code session}, its limiter fitting the limit. */
@@ -257,11 +263,8 @@ public final class SessionLimiters {
     if (rl != null && c.fits(limit)) {
       return;
     }
-    AtomicRateLimiter fresh = (AtomicRateLimiter) RateLimiter.of(key, RateLimiterConfig.custom()
-        .limitForPeriod(limit.max())
-        .limitRefreshPeriod(limit.window())
-        .timeoutDuration(Duration.ZERO)
-        .build(), () -> now);
+    AtomicRateLimiter fresh = (AtomicRateLimiter) RateLimiter.of(key,
+        config(limit.max(), limit.window()), () -> now);
     if (rl != null) {
       AtomicRateLimiter.AtomicRateLimiterMetrics m = rl.getDetailedMetrics();
       int used = c.max - Math.max(0, available(c, c.cycle(now), m.getAvailablePermissions()));

@@ -25,6 +25,12 @@ public interface CommandInspector {
     return rules;
   }
 
+  /**
+   * The command the warm-ups judge ahead of the first call (the inspector's and
+   * {@link PolicyEngine#warmUp}'s): one every policy can read, which changes nothing.
+   */
+  String WARM_UP_COMMAND = "aws sts get-caller-identity";
+
   /** Reads what the inspector needs ahead of the first call (a model, say); by default nothing. */
   default void warmUp() {}
 

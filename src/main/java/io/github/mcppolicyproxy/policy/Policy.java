@@ -83,16 +83,24 @@ public record Policy(
 
   /** True when some entry (a tool's, an operation's or {@code all_tools}) has a limit. */
   public boolean hasLimits() {
-    if (allTools.isPresent() && !allTools.get().limits().isEmpty()) {
+    return anyEntry(e -> !e.limits().isEmpty());
+  }
+
+  /**
+   * True when {@code test} holds for some entry: {@code all_tools}, a tool's or an operation's.
+   * Loops, not a stream: with 1,000 entries this runs at start-up, mostly interpreted.
+   */
+  public boolean anyEntry(java.util.function.Predicate<Entry> test) {
+    if (allTools.isPresent() && test.test(allTools.get())) {
       return true;
     }
     for (Entry e : tools.values()) {
-      if (!e.limits().isEmpty()) {
+      if (test.test(e)) {
         return true;
       }
     }
     for (Entry e : operations.values()) {
-      if (!e.limits().isEmpty()) {
+      if (test.test(e)) {
         return true;
       }
     }

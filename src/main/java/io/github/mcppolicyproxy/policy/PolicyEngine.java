@@ -38,9 +38,6 @@ public final class PolicyEngine {
     this.tools = new RuleIndex(policy.tools(), false);
   }
 
-  /** What {@link #warmUp} decides: a command every policy can read, which changes nothing. */
-  static final String WARM_UP_COMMAND = "aws sts get-caller-identity";
-
   /**
    * Gets ready to judge AWS CLI commands (reads the AWS CLI model, indexes the operation rules and
    * makes one decision, which loads and links the decision's own path) so that the first such call
@@ -56,7 +53,7 @@ public final class PolicyEngine {
       // and one decision's own path (the rule lookup, the entries, the permits): a decision is
       // pure, so nothing is counted, logged or answered
       decide(new ToolCall(CALL_AWS, com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
-          .objectNode().put("cli_command", WARM_UP_COMMAND)));
+          .objectNode().put("cli_command", CommandInspector.WARM_UP_COMMAND)));
     }
   }
 
