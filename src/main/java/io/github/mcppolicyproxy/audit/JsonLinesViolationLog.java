@@ -17,6 +17,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -213,6 +214,14 @@ public final class JsonLinesViolationLog implements ViolationLog {
       healthy = false;
     }
     return healthy;
+  }
+
+  /** Renders {@code sample}, and an event of the session that wrote it, and writes neither. */
+  @Override
+  public void warmUp(Violation sample) {
+    json(sample);
+    json(new LogEvent(sample.time(), sample.session(), "warm_up", Map.of("calls", 1),
+        sample.policySource(), sample.policySha256()));
   }
 
   /** The JSON line for {@code v}, without its line end. */

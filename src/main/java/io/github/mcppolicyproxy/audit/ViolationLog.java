@@ -20,6 +20,13 @@ public interface ViolationLog extends AutoCloseable {
     return true;
   }
 
+  /**
+   * Makes ready, without writing anything, what writing {@code sample} would need (the first record
+   * of a session otherwise pays for it: its serializers, its parser). A log with nothing to make
+   * ready ignores it.
+   */
+  default void warmUp(Violation sample) {}
+
   /** True while the last write (or reopen) succeeded. */
   boolean healthy();
 

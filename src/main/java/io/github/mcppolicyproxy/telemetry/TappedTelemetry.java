@@ -94,6 +94,11 @@ final class TappedTelemetry implements Telemetry {
       }
 
       @Override
+      public void warmUp(Violation sample) {
+        log.warmUp(sample); // the tracker's part is not made ready: telemetry only
+      }
+
+      @Override
       public boolean healthy() {
         return log.healthy();
       }

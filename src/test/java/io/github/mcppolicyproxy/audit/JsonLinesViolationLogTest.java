@@ -38,6 +38,40 @@ class JsonLinesViolationLogTest {
     return Files.readAllLines(f, UTF_8);
   }
 
+  /** A mapper that counts the records it renders. */
+  private static final class CountingMapper extends ObjectMapper {
+    int rendered;
+
+    @Override
+    public String writeValueAsString(Object value)
+        throws com.fasterxml.jackson.core.JsonProcessingException {
+      rendered++;
+      return super.writeValueAsString(value);
+    }
+  }
+
+  @Test
+  void theWarmUpRendersARecordAndAnEventAndWritesNeither() throws IOException {
+    Path f = dir.resolve("v.jsonl");
+    CountingMapper mapper = new CountingMapper();
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.open(f, stderr, mapper, true)) {
+      log.warmUp(violation("7", "s3cr3t"));
+      assertThat(mapper.rendered).as("the record and the event were rendered").isEqualTo(2);
+      assertThat(!Files.exists(f) || Files.size(f) == 0).as("nothing written to " + f).isTrue();
+      assertThat(log.append(violation("8", "s3cr3t"))).isTrue();
+    }
+    assertThat(lines(f)).hasSize(1);
+    assertThat(JSON.readTree(lines(f).get(0)).get("request_id").asInt()).isEqualTo(8);
+    ByteArrayOutputStream toStderr = new ByteArrayOutputStream();
+    try (JsonLinesViolationLog log = JsonLinesViolationLog.toStderr(
+        new PrintStream(toStderr, true, UTF_8), mapper, true)) {
+      log.warmUp(violation("9", "s3cr3t"));
+    }
+    assertThat(mapper.rendered).isEqualTo(5);
+    assertThat(toStderr.size()).as("a log to stderr writes nothing either").isZero();
+    assertThat(stderrBytes.toString(UTF_8)).isEmpty();
+  }
+
   @Test
   void eachAppendIsOneFlushedJsonLineWithEveryField() throws IOException {
     Path f = dir.resolve("v.jsonl");

@@ -3,7 +3,12 @@ package io.github.mcppolicyproxy.proxy;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.github.mcppolicyproxy.audit.JsonLinesViolationLog;
+import io.github.mcppolicyproxy.audit.LogEvent;
+import io.github.mcppolicyproxy.audit.Violation;
+import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.aws.AwsCommandInspector;
 import io.github.mcppolicyproxy.aws.AwsDefaults;
 import io.github.mcppolicyproxy.limits.FakeClock;
@@ -16,7 +21,11 @@ import io.github.mcppolicyproxy.policy.Limit;
 import io.github.mcppolicyproxy.policy.PolicyEngine;
 import io.github.mcppolicyproxy.policy.PolicyLoader;
 import io.github.mcppolicyproxy.policy.ToolCall;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -24,7 +33,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link CallJudge#warmUp} runs ahead what a policy's first calls would wait for (one decision of
  * {@code aws sts get-caller-identity}, a limiter of the quota's own): it must count nothing and
- * change no decision, and it warms the quota only for a policy with limits.
+ * change no decision, and it warms the quota only for a policy with limits. {@link
+ * CallRefusals#warmUp} (the first refusal's answer and record) must answer and write nothing.
  */
 class WarmUpTest {
   private static final String ONE_EACH = """
@@ -107,5 +117,48 @@ class WarmUpTest {
     judge("""
         {"version":"1","default":"allow","all_tools":{"limits":[{"window":"minute","max":5}]}}""", quota).warmUp();
     assertThat(warmed).as("all_tools' limit").hasValue(3);
+  }
+  @Test
+  void theFirstRefusalsWarmUpAnswersNothingAndWritesNoRecord() throws Exception {
+    List<Violation> samples = new ArrayList<>();
+    AtomicInteger written = new AtomicInteger();
+    ViolationLog log = new ViolationLog() {
+      @Override
+      public boolean append(Violation v) {
+        written.incrementAndGet();
+        return true;
+      }
+
+      @Override
+      public boolean appendEvent(LogEvent e) {
+        written.incrementAndGet();
+        return true;
+      }
+
+      @Override
+      public void warmUp(Violation sample) {
+        samples.add(sample);
+      }
+
+      @Override
+      public boolean healthy() {
+        return true;
+      }
+
+      @Override
+      public void close() { }
+    };
+    ObjectMapper mapper = new ObjectMapper();
+    for (RefusalStyle style : RefusalStyle.values()) {
+      CallRefusals.warmUp(new Answers(mapper, style), log);
+    }
+    assertThat(written.get()).as("no record and no event written").isZero();
+    assertThat(samples).hasSize(RefusalStyle.values().length);
+    // the sample is a record the real log can render: the warm-up walks the path a refusal takes
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    String line = JsonLinesViolationLog.toStderr(
+        new PrintStream(err, true, UTF_8), mapper, false).json(samples.get(0));
+    assertThat(mapper.readTree(line).get("code").asText()).isEqualTo("denied");
+    assertThat(err.size()).isZero();
   }
 }
