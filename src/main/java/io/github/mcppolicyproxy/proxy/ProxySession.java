@@ -139,7 +139,7 @@ public final class ProxySession {
   /** Runs until the client or the upstream ends the session; returns the exit code. */
   public int run() throws InterruptedException {
     Answers answers = new Answers(mapper, config.refusalStyle());
-    warmUp(warmUpNow, answers);
+    SessionWarmUp.start(warmUpNow, judges, answers, log, config.stderr());
     EnvelopeScanner scanner = new EnvelopeScanner(config.maxFrameBytes());
     UpstreamQueue toServer = new UpstreamQueue(new FrameWriter(upstream.stdin()),
         config.maxQueuedBytes(), UpstreamQueue.DEFAULT_MAX_FRAMES, config.stderr());
@@ -324,37 +324,6 @@ public final class ProxySession {
         return; // the client is gone as well
       }
     }
-  }
-
-  /**
-   * What the policy's first calls need ({@link CallJudge#warmUp}: the AWS CLI model, one
-   * decision, a limiter's classes) and what the first refusal needs ({@link CallRefusals#warmUp})
-   * are made ready on a thread of its own once the upstream's {@code initialize} answer passes (or
-   * after two seconds): not before the upstream starts, not competing with the first answer for
-   * the CPU, and not on the first such call.
-   */
-  /** How long after the policy's warm-up the first refusal's is made (see {@link #warmUp}). */
-  private static final long REFUSAL_WARM_UP_DELAY_MS = 250;
-
-  private void warmUp(java.util.concurrent.CountDownLatch now, Answers answers) {
-    Thread t = new Thread(() -> {
-      try {
-        now.await(2, TimeUnit.SECONDS);
-        judges.get().warmUp();
-        // after the handshake's burst: a first call sent at once (a scripted client) took ~2 ms
-        // longer when this ran beside it, and a person's or a model's first call comes later
-        Thread.sleep(REFUSAL_WARM_UP_DELAY_MS);
-        CallRefusals.warmUp(answers, log);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        config.stderr().println("mcp-policy-proxy: could not make ready ahead what the policy's"
-            + " first calls need (" + e + "); the first such call does it");
-      }
-    }, "policy-warm-up");
-    t.setDaemon(true);
-    t.setPriority(Thread.MIN_PRIORITY);
-    t.start();
   }
 
   /** Runs a pump on a daemon thread; a defect in it ends that direction and is reported. */

@@ -118,6 +118,7 @@ class WarmUpTest {
         {"version":"1","default":"allow","all_tools":{"limits":[{"window":"minute","max":5}]}}""", quota).warmUp();
     assertThat(warmed).as("all_tools' limit").hasValue(3);
   }
+
   @Test
   void theFirstRefusalsWarmUpAnswersNothingAndWritesNoRecord() throws Exception {
     List<Violation> samples = new ArrayList<>();
