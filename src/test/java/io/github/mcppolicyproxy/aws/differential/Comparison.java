@@ -35,6 +35,18 @@ final class Comparison {
 
   /** Options the server reads but never acts on (their own names; what they carry is compared). */
   private static final Set<String> IGNORED = Set.of("cli-input-json", "generate-cli-skeleton");
+
+  /**
+   * Botocore services whose IAM action prefix is none of their names in botocore (service, signing
+   * name, endpoint prefix), from the IAM Service Authorization Reference: AWS IoT's data plane is
+   * authorized as {@code iot:Publish}, {@code iot:GetThingShadow}...; restated here rather than
+   * taken from the proxy, so that the comparison does not lean on the parser it judges.
+   */
+  private static final Map<String, String> IAM_PREFIX = Map.of(
+      "iot-data", "iot",
+      "iotevents-data", "iotevents",
+      "resourcegroupstaggingapi", "tag",
+      "mturk", "mechanicalturk");
   private final AwsDefaults defaults;
 
   Comparison(Map<String, String> upstreamEnv) {
@@ -307,7 +319,7 @@ final class Comparison {
         return true;
       }
     }
-    return false;
+    return service.equals(IAM_PREFIX.get(call.path("service").asText()));
   }
 
   private static String callKey(JsonNode call) {

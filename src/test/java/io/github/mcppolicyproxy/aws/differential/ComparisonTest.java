@@ -50,6 +50,34 @@ class ComparisonTest {
     assertThat(o.findings()).anyMatch(f -> f.kind().equals(Finding.OPERATION_MISSING) && f.detail().contains("sts:AssumeRole"));
   }
 
+  /** An oracle answer to {@code aws iot-data publish --topic t}, the call made to {@code service}. */
+  private static JsonNode iotDataAnswer(String service, String signingName, String endpointPrefix)
+      throws Exception {
+    return JSON.readTree("""
+        {"id": 1, "items": [{"expanded": false, "runs": [{"text": "aws iot-data publish --topic t",
+          "kind": "operation", "status": "ran", "region": "eu-west-1", "effectiveProfile": "mcp-server",
+          "argNames": ["cli-input-json", "generate-cli-skeleton", "topic"], "positionals": [],
+          "bound": {"topic": "t"}, "ignored": {}, "calls": [{"service": "%s", "signingName": "%s",
+          "endpointPrefix": "%s", "operation": "Publish", "region": "eu-west-1",
+          "params": {"topic": "t"}, "kind": "call"}]}]}]}
+        """.formatted(service, signingName, endpointPrefix));
+  }
+
+  @Test
+  void aServiceWhoseIamPrefixIsNoneOfItsBotocoreNamesIsNamedByThatPrefix() throws Exception {
+    JsonNode command = new TextNode("aws iot-data publish --topic t");
+    // IoT's data plane signs as iotdata at data-ats.iot, and IAM authorizes it as iot:Publish,
+    // the name the proxy gives it
+    Outcome iot = comparison.compare(command, iotDataAnswer("iot-data", "iotdata", "data-ats.iot"));
+    assertThat(iot.findings()).noneMatch(Finding::failing);
+    assertThat(iot.verdict()).isEqualTo(Verdict.BOTH_RAN);
+    // the same operation name in another service whose IAM prefix is not iot stays a bypass
+    Outcome other = comparison.compare(command,
+        iotDataAnswer("iotevents-data", "ioteventsdata", "data.iotevents"));
+    assertThat(other.verdict()).isEqualTo(Verdict.BYPASS);
+    assertThat(other.findings()).anyMatch(f -> f.kind().equals(Finding.OPERATION_MISSING));
+  }
+
   @Test
   void anotherRegionOrProfileIsABypass() throws Exception {
     Outcome region = comparison.compare(COMMAND, answer(call("sts", "GetCallerIdentity"), "us-west-2", "mcp-server", "{}"));
