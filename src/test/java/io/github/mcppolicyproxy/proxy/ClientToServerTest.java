@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.mcppolicyproxy.audit.Violation;
-import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.jsonrpc.FrameReader;
 import io.github.mcppolicyproxy.jsonrpc.FrameWriter;
@@ -24,7 +22,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -35,24 +32,6 @@ class ClientToServerTest {
       {"version":"1","default":"deny","tools":{"read":{},"rm":{"action":"deny","reason":"never"}}}""";
 
   /** Records violations in memory: the log is a boundary, its file format is tested elsewhere. */
-  private static final class RecordingLog implements ViolationLog {
-    final List<Violation> records = new ArrayList<>();
-
-    @Override
-    public boolean append(Violation v) {
-      records.add(v);
-      return true;
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
-  }
-
   private final ByteArrayOutputStream server = new ByteArrayOutputStream();
   private final ByteArrayOutputStream client = new ByteArrayOutputStream();
   private final ByteArrayOutputStream stderr = new ByteArrayOutputStream();

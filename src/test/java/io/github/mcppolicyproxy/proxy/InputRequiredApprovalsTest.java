@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.mcppolicyproxy.approval.ApprovalChannel;
-import io.github.mcppolicyproxy.audit.Violation;
-import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.jsonrpc.EnvelopeScanner;
 import io.github.mcppolicyproxy.limits.Quota;
 import io.github.mcppolicyproxy.policy.CommandInspector;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -61,24 +58,6 @@ class InputRequiredApprovalsTest {
     public Instant instant() {
       return now.get();
     }
-  }
-
-  private static final class RecordingLog implements ViolationLog {
-    final List<Violation> records = new ArrayList<>();
-
-    @Override
-    public synchronized boolean append(Violation v) {
-      records.add(v);
-      return true;
-    }
-
-    @Override
-    public boolean healthy() {
-      return true;
-    }
-
-    @Override
-    public void close() {}
   }
 
   private final MovableClock clock = new MovableClock();

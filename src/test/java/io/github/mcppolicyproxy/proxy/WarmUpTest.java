@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.github.mcppolicyproxy.audit.JsonLinesViolationLog;
-import io.github.mcppolicyproxy.audit.LogEvent;
-import io.github.mcppolicyproxy.audit.Violation;
-import io.github.mcppolicyproxy.audit.ViolationLog;
 import io.github.mcppolicyproxy.aws.AwsCommandInspector;
 import io.github.mcppolicyproxy.aws.AwsDefaults;
 import io.github.mcppolicyproxy.limits.FakeClock;
@@ -24,8 +21,6 @@ import io.github.mcppolicyproxy.policy.ToolCall;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -121,44 +116,18 @@ class WarmUpTest {
 
   @Test
   void theFirstRefusalsWarmUpAnswersNothingAndWritesNoRecord() throws Exception {
-    List<Violation> samples = new ArrayList<>();
-    AtomicInteger written = new AtomicInteger();
-    ViolationLog log = new ViolationLog() {
-      @Override
-      public boolean append(Violation v) {
-        written.incrementAndGet();
-        return true;
-      }
-
-      @Override
-      public boolean appendEvent(LogEvent e) {
-        written.incrementAndGet();
-        return true;
-      }
-
-      @Override
-      public void warmUp(Violation sample) {
-        samples.add(sample);
-      }
-
-      @Override
-      public boolean healthy() {
-        return true;
-      }
-
-      @Override
-      public void close() { }
-    };
+    RecordingLog log = new RecordingLog();
     ObjectMapper mapper = new ObjectMapper();
     for (RefusalStyle style : RefusalStyle.values()) {
       CallRefusals.warmUp(new Answers(mapper, style), log);
     }
-    assertThat(written.get()).as("no record and no event written").isZero();
-    assertThat(samples).hasSize(RefusalStyle.values().length);
+    assertThat(log.records).as("no record written").isEmpty();
+    assertThat(log.events).as("no event written").isEmpty();
+    assertThat(log.warmUps).hasSize(RefusalStyle.values().length);
     // the sample is a record the real log can render: the warm-up walks the path a refusal takes
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String line = JsonLinesViolationLog.toStderr(
-        new PrintStream(err, true, UTF_8), mapper, false).json(samples.get(0));
+        new PrintStream(err, true, UTF_8), mapper, false).json(log.warmUps.get(0));
     assertThat(mapper.readTree(line).get("code").asText()).isEqualTo("denied");
     assertThat(err.size()).isZero();
   }
